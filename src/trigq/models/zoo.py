@@ -1,0 +1,210 @@
+"""The model zoo: ``MODEL_SPECS`` and ``build_model``.
+
+Every model takes the detector image as float ``[N, 1, 9, W]`` (0/1 hits; ``W = spec.input_width``,
+384 strips or a centred crop of them) and returns ``[N, T]`` (``T = len(spec.targets)``; logits for
+classification targets, normalised values ``truth / target_scale`` for regression targets).
+
+Each model has two architectures: ``reference`` (the seed's float network) and ``firmware`` (a
+narrower network sized for a fully parallel FPGA implementation). ``build_model`` picks ``reference``
+for the float preset and ``firmware`` for quantised presets unless ``arch`` says otherwise. Models
+are ``torch.nn.Sequential`` with named layers; quantised ones start with an input quantiser
+(``input_quant``) and end with an output quantiser (``output_quant``) so every tensor is fixed point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from typing import Literal
+
+from trigq.errors import TrigqError
+from trigq.models.layers import Conv, Dense, LayerDef, Pool, build_sequential
+from trigq.models.quant import QuantPreset, get_preset
+
+__all__ = ["ARCHS", "MODEL_SPECS", "ModelError", "ModelSpec", "build_model", "get_spec", "layer_defs"]
+
+N_LAYERS = 9
+N_STRIPS = 384
+ARCHS = ("auto", "reference", "firmware")
+
+
+class ModelError(TrigqError, ValueError):
+    """An unknown model name or invalid model option."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSpec:
+    """What a zoo model computes; the trainer and evaluator read targets and scales from here.
+
+    ``target_scales[i]``: the network's output ``i`` predicts ``truth[targets[i]] / target_scales[i]``
+    (1.0 for the classification label, whose output is a logit). The input is the centred crop
+    ``hits[:, :, crop_start : crop_start + input_width]`` of the 384 strips.
+    """
+
+    name: str
+    task: Literal["classification", "regression"]
+    input_width: int
+    targets: tuple[str, ...]
+    default_quant: str
+    description: str
+    target_scales: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.target_scales) != len(self.targets):
+            raise ModelError(f"model {self.name!r}: one target scale per target is required")
+        if not 0 < self.input_width <= N_STRIPS:
+            raise ModelError(f"model {self.name!r}: input_width must be in 1..{N_STRIPS}")
+
+    @property
+    def n_outputs(self) -> int:
+        return len(self.targets)
+
+    @property
+    def crop_start(self) -> int:
+        """First strip of the centred eta crop (12 for 360 of 384 strips)."""
+        return (N_STRIPS - self.input_width) // 2
+
+    @property
+    def output_kinds(self) -> tuple[str, ...]:
+        """Per output: ``"logit"`` (the trigger label) or ``"regression"``."""
+        return tuple("logit" if t == "label" else "regression" for t in self.targets)
+
+
+MODEL_SPECS: dict[str, ModelSpec] = {
+    "l0-trigger": ModelSpec(
+        name="l0-trigger",
+        task="classification",
+        input_width=384,
+        targets=("label",),
+        default_quant="ternary-a3",
+        description="L0 muon trigger (pT above threshold). reference: 9.2M-parameter CNN; "
+        "firmware: T-CNN with a 1-bit input, a 9-layer x 12-strip road conv (eta stride 4), "
+        "max pooling over eta and a 16-unit head",
+        target_scales=(1.0,),
+    ),
+    "l0-trigger-pt": ModelSpec(
+        name="l0-trigger-pt",
+        task="classification",
+        input_width=384,
+        targets=("label", "pt"),
+        default_quant="ternary-a3",
+        description="l0-trigger with a second head regressing the leading muon pT (in 100 GeV)",
+        target_scales=(1.0, 100.0),
+    ),
+    "l0-vertexing": ModelSpec(
+        name="l0-vertexing",
+        task="regression",
+        input_width=360,
+        targets=("vertex_r",),
+        default_quant="ternary-a4",
+        description="dark-photon vertex radius (in 100 cm) on the centred 360-strip crop. "
+        "reference: the seed CNN (767,009 parameters); firmware: the same layers, 8/8/16/16 "
+        "channels and 32/32 dense units",
+        target_scales=(100.0,),
+    ),
+    "l0-vertexing-rz": ModelSpec(
+        name="l0-vertexing-rz",
+        task="regression",
+        input_width=360,
+        targets=("vertex_r", "vertex_z"),
+        default_quant="ternary-a4",
+        description="l0-vertexing with two outputs: vertex R and z (both in 100 cm)",
+        target_scales=(100.0, 100.0),
+    ),
+    "tiny-cnn": ModelSpec(
+        name="tiny-cnn",
+        task="classification",
+        input_width=384,
+        targets=("label",),
+        default_quant="int4",
+        description="test model: one conv (4 x 3x4, stride 1x4), one max pool (1x4), one dense",
+        target_scales=(1.0,),
+    ),
+}
+
+
+def get_spec(name: str) -> ModelSpec:
+    """The ``ModelSpec`` called ``name``; ``ModelError`` naming the known models otherwise."""
+    try:
+        return MODEL_SPECS[name]
+    except KeyError:
+        raise ModelError(f"unknown model {name!r}; known: {', '.join(MODEL_SPECS)}") from None
+
+
+def _trigger_reference(n_out: int) -> list[LayerDef]:
+    return [
+        Conv(32, (3, 3)), Pool((1, 2)),
+        Conv(64, (3, 3)), Pool((1, 2)),
+        Conv(128, (3, 3)), Pool((1, 2)),
+        Dense(512), Dense(64), Dense(n_out, last=True),
+    ]  # fmt: skip
+
+
+def _trigger_firmware(n_out: int) -> list[LayerDef]:
+    # 9 x 384 -> conv (9 x 12, stride 4): 8 x 1 x 94 -> pool 2: 47 -> conv 1x3: 16 x 1 x 45
+    # -> max over all eta: 16 -> dense 16 -> dense n_out
+    return [
+        Conv(8, (9, 12), stride=(1, 4)), Pool((1, 2)),
+        Conv(16, (1, 3)), Pool((1, 45)),
+        Dense(16), Dense(n_out, last=True),
+    ]  # fmt: skip
+
+
+def _vertexing(channels: tuple[int, int, int, int], dense: tuple[int, int], n_out: int) -> list[LayerDef]:
+    # The seed (Keras, valid padding) on 9 x 360: conv 2x3 then max pool 1x3, four times;
+    # 5 x 3 x channels[-1] -> flatten -> dense -> dense -> n_out.
+    layers: list[LayerDef] = []
+    for c in channels:
+        layers += [Conv(c, (2, 3)), Pool((1, 3))]
+    return [*layers, Dense(dense[0]), Dense(dense[1]), Dense(n_out, last=True)]
+
+
+def _tiny(n_out: int) -> list[LayerDef]:
+    return [Conv(4, (3, 4), stride=(1, 4)), Pool((1, 4)), Dense(n_out, last=True)]
+
+
+def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerDef]:
+    """The layer list of model ``name`` in architecture ``arch``."""
+    spec = get_spec(name)
+    n = spec.n_outputs
+    if name in ("l0-trigger", "l0-trigger-pt"):
+        return _trigger_reference(n) if arch == "reference" else _trigger_firmware(n)
+    if name in ("l0-vertexing", "l0-vertexing-rz"):
+        if arch == "reference":
+            return _vertexing((32, 64, 128, 256), (128, 128), n)
+        return _vertexing((8, 8, 16, 16), (32, 32), n)
+    if name == "tiny-cnn":
+        return _tiny(n)
+    raise ModelError(f"model {name!r} has no layer definition")  # a MODEL_SPECS entry without one
+
+
+def resolve_arch(preset: QuantPreset, arch: str) -> Literal["reference", "firmware"]:
+    """``auto`` -> ``reference`` for float, ``firmware`` for quantised presets."""
+    if arch not in ARCHS:
+        raise ModelError(f"unknown architecture {arch!r}; expected one of {', '.join(ARCHS)}")
+    if arch == "auto":
+        return "reference" if preset.is_float else "firmware"
+    return arch  # type: ignore[return-value]
+
+
+def build_model(
+    name: str,
+    quant: str | QuantPreset = "float",
+    *,
+    arch: str = "auto",
+    batch_norm: bool = False,
+):
+    """Build zoo model ``name`` with quantisation preset ``quant`` (a name or a ``QuantPreset``).
+
+    ``arch``: ``"auto"`` (reference for float, firmware otherwise), ``"reference"`` or
+    ``"firmware"``. ``batch_norm`` adds a BatchNorm2d after every convolution (off by default:
+    BN is harder to export exactly). Returns a ``ZooModel`` (a ``torch.nn.Sequential``).
+    """
+    spec = get_spec(name)
+    preset = get_preset(quant)
+    chosen = resolve_arch(preset, arch)
+    defs = layer_defs(name, chosen)
+    layers: OrderedDict = build_sequential(defs, (1, N_LAYERS, spec.input_width), preset, batch_norm)
+    from trigq.models.layers import ZooModel
+
+    return ZooModel(layers, spec=spec, preset=preset, arch=chosen, batch_norm=batch_norm)
