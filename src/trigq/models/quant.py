@@ -49,7 +49,9 @@ class QuantPreset:
 
     def __post_init__(self) -> None:
         if self.weight_bits is not None and not 2 <= self.weight_bits <= 8:
-            raise QuantPresetError(f"preset {self.name!r}: weight_bits must be 2..8 or None, got {self.weight_bits}")
+            raise QuantPresetError(
+                f"preset {self.name!r}: weight_bits must be 2..8 or None, got {self.weight_bits}"
+            )
         if not 1 <= self.act_bits <= 8:
             raise QuantPresetError(f"preset {self.name!r}: act_bits must be 1..8, got {self.act_bits}")
         if self.act_signed and self.act_bits < 2:
@@ -146,7 +148,8 @@ _SPEC_RE = re.compile(r"^(?P<base>[a-z0-9]+)(?:-a(?P<act>\d+))?$")
 def get_preset(name: str | QuantPreset, **overrides: Any) -> QuantPreset:
     """The preset called ``name`` (``"ternary"``, ``"int4"``, ``"ternary-a3"``...), with overrides.
 
-    ``overrides`` replace fields (e.g. ``act_bits=3``); the name of the result records them.
+    ``overrides`` replace fields (e.g. ``act_bits=3``); the result's name records the activation
+    bit width (``"ternary-a3"``), other overridden fields are only in the fields.
     """
     if isinstance(name, QuantPreset):
         preset = name
@@ -167,8 +170,10 @@ def get_preset(name: str | QuantPreset, **overrides: Any) -> QuantPreset:
     unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(QuantPreset)})
     if unknown:
         raise QuantPresetError(f"preset {preset.name!r}: unknown field(s) {unknown}")
-    base = preset.name.split("-a")[0]
     new = dataclasses.replace(preset, **overrides)
-    if new.act_bits != _BASE_PRESETS.get(base, preset).act_bits and "name" not in overrides and not new.is_float:
-        new = dataclasses.replace(new, name=f"{base}-a{new.act_bits}")
+    base = preset.name.split("-a")[0]
+    if "name" not in overrides and base in _BASE_PRESETS and not new.is_float:
+        default_act = _BASE_PRESETS[base].act_bits
+        name = base if new.act_bits == default_act else f"{base}-a{new.act_bits}"
+        new = dataclasses.replace(new, name=name)
     return new
