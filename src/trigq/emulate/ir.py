@@ -43,8 +43,19 @@ from trigq.utils import atomic_path, atomic_write_text
 IR_VERSION = 1
 
 OPS = (
-    "quant", "conv2d", "conv1d", "dense", "relu", "maxpool", "avgpool", "flatten", "reshape",
-    "transpose", "concat", "add", "affine",
+    "quant",
+    "conv2d",
+    "conv1d",
+    "dense",
+    "relu",
+    "maxpool",
+    "avgpool",
+    "flatten",
+    "reshape",
+    "transpose",
+    "concat",
+    "add",
+    "affine",
 )
 
 
@@ -145,15 +156,29 @@ class Node:
             arr.flags.writeable = False
 
     def to_dict(self) -> dict[str, Any]:
-        fmt = {k: (getattr(self, k).to_dict() if getattr(self, k) is not None else None)
-               for k in ("out_fmt", "acc_fmt", "weight_fmt", "bias_fmt")}
-        return {"name": self.name, "op": self.op, "inputs": list(self.inputs), "output": self.output,
-                "attrs": self.attrs, "params": sorted(self.params), **fmt}
+        fmt = {
+            k: (getattr(self, k).to_dict() if getattr(self, k) is not None else None)
+            for k in ("out_fmt", "acc_fmt", "weight_fmt", "bias_fmt")
+        }
+        return {
+            "name": self.name,
+            "op": self.op,
+            "inputs": list(self.inputs),
+            "output": self.output,
+            "attrs": self.attrs,
+            "params": sorted(self.params),
+            **fmt,
+        }
 
 
 @dataclass(frozen=True, eq=False)
 class IntegerGraph:
-    """A topologically ordered list of integer nodes from one input to one output."""
+    """A topologically ordered list of integer nodes from one input to one output.
+
+    The input tensor holds the codes of ``input_fmt``: float inputs are quantised to it with
+    ``input_rounding`` ("ROUND" half-to-even, "FLOOR" or "BIPOLAR") and saturation, as the graph's
+    first Quant (QONNX node ``input_node``) does. ``output_shape`` is channels-last, no batch.
+    """
 
     input_name: str
     input_shape: tuple[int, ...]
@@ -162,6 +187,8 @@ class IntegerGraph:
     output_name: str
     output_fmt: FixedFormat
     output_shape: tuple[int, ...] = ()
+    input_rounding: str = "ROUND"
+    input_node: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_shape", tuple(int(s) for s in self.input_shape))
@@ -199,6 +226,8 @@ class IntegerGraph:
             "output_name": self.output_name,
             "output_shape": list(self.output_shape),
             "output_fmt": self.output_fmt.to_dict(),
+            "input_rounding": self.input_rounding,
+            "input_node": self.input_node,
             "params_file": npz.name,
             "nodes": [n.to_dict() for n in self.nodes],
         }
@@ -233,15 +262,28 @@ class IntegerGraph:
                 params = {k: arrays[f"{i}/{k}"] for k in nd["params"]}
             except KeyError as exc:
                 raise IRError(f"{path}: node {nd['name']!r} misses param {exc} in {npz_path}") from exc
-            nodes.append(Node(
-                name=nd["name"], op=nd["op"], inputs=tuple(nd["inputs"]), output=nd["output"],
-                attrs=nd["attrs"], params=params, out_fmt=fmt(nd["out_fmt"]),
-                acc_fmt=fmt(nd["acc_fmt"]), weight_fmt=fmt(nd["weight_fmt"]),
-                bias_fmt=fmt(nd["bias_fmt"]),
-            ))
+            nodes.append(
+                Node(
+                    name=nd["name"],
+                    op=nd["op"],
+                    inputs=tuple(nd["inputs"]),
+                    output=nd["output"],
+                    attrs=nd["attrs"],
+                    params=params,
+                    out_fmt=fmt(nd["out_fmt"]),
+                    acc_fmt=fmt(nd["acc_fmt"]),
+                    weight_fmt=fmt(nd["weight_fmt"]),
+                    bias_fmt=fmt(nd["bias_fmt"]),
+                )
+            )
         return cls(
-            input_name=doc["input_name"], input_shape=tuple(doc["input_shape"]),
-            input_fmt=FixedFormat.from_dict(doc["input_fmt"]), nodes=tuple(nodes),
-            output_name=doc["output_name"], output_fmt=FixedFormat.from_dict(doc["output_fmt"]),
+            input_name=doc["input_name"],
+            input_shape=tuple(doc["input_shape"]),
+            input_fmt=FixedFormat.from_dict(doc["input_fmt"]),
+            nodes=tuple(nodes),
+            output_name=doc["output_name"],
+            output_fmt=FixedFormat.from_dict(doc["output_fmt"]),
             output_shape=tuple(doc.get("output_shape", ())),
+            input_rounding=doc.get("input_rounding", "ROUND"),
+            input_node=doc.get("input_node", ""),
         )
