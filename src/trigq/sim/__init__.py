@@ -1,0 +1,21 @@
+"""Toy detector simulations; ``atlas_rpc`` is the ATLAS L0 RPC barrel sector (the default)."""
+
+from trigq.sim.atlas_rpc import (
+    LAYER_NAMES,
+    RPCSimConfig,
+    SimEvents,
+    expected_strip_coordinates,
+    expected_strips,
+    iter_blocks,
+    simulate,
+)
+
+__all__ = [
+    "LAYER_NAMES",
+    "RPCSimConfig",
+    "SimEvents",
+    "expected_strip_coordinates",
+    "expected_strips",
+    "iter_blocks",
+    "simulate",
+]
