@@ -1,0 +1,69 @@
+"""Atomic checkpoints holding only plain data (tensors, numbers, strings, lists, dicts), loaded with
+``torch.load(weights_only=True)``; RNG states of torch, numpy and Python stored as tensors."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from trigq.errors import TrigqError
+from trigq.utils import atomic_path
+
+
+class CheckpointError(TrigqError):
+    """A checkpoint or run directory is missing, unreadable or does not fit the request."""
+
+
+def save_checkpoint(path: str | os.PathLike[str], state: dict[str, Any]) -> Path:
+    """``torch.save`` to a temporary file beside ``path``, fsync, rename: the old file survives any
+    failure while saving."""
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+    return Path(path)
+
+
+def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load a checkpoint with ``weights_only=True``; raise ``CheckpointError`` naming the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise CheckpointError(f"checkpoint not found: {p}")
+    try:
+        state = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as exc:  # unpickling errors come in many types
+        raise CheckpointError(f"{p}: cannot load checkpoint: {exc}") from exc
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{p}: expected a mapping, found {type(state).__name__}")
+    return state
+
+
+def get_rng_state() -> dict[str, Any]:
+    """RNG states of Python, numpy and torch (CPU and CUDA) as tensors and plain numbers."""
+    version, py_state, gauss = random.getstate()
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    state: dict[str, Any] = {
+        "python": {"version": version, "state": torch.tensor(py_state, dtype=torch.int64),
+                   "gauss": gauss},
+        "numpy": {"name": name, "keys": torch.from_numpy(keys.astype(np.int64)), "pos": int(pos),
+                  "has_gauss": int(has_gauss), "cached": float(cached)},
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore what ``get_rng_state`` returned."""
+    py = state["python"]
+    random.setstate((py["version"], tuple(int(v) for v in py["state"].tolist()), py["gauss"]))
+    npy = state["numpy"]
+    np.random.set_state((npy["name"], npy["keys"].numpy().astype(np.uint32), npy["pos"],
+                         npy["has_gauss"], npy["cached"]))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
