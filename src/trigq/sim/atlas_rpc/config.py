@@ -88,13 +88,15 @@ class ResponseConfig:
     """Chamber response: per-layer efficiency, cluster sizes 1/2/3, per-strip noise, extra muons."""
 
     efficiency: float | tuple[float, ...] = 0.95
-    cluster_size_probs: tuple[float, float, float] = (0.70, 0.25, 0.05)
+    cluster_size_probs: tuple[float, ...] = (0.70, 0.25, 0.05)
     noise_per_strip: float | tuple[float, ...] = 1e-3
     extra_muons_mean: float = 0.0
 
     def __post_init__(self) -> None:
         _check_prob(self.layer_efficiency, "response.efficiency")
         _check_prob(self.layer_noise, "response.noise_per_strip")
+        if len(self.cluster_size_probs) != 3:
+            raise ConfigError("response.cluster_size_probs: expected 3 probabilities (sizes 1, 2, 3)")
         _check_prob(self.cluster_size_probs, "response.cluster_size_probs")
         if abs(sum(self.cluster_size_probs) - 1.0) > 1e-9:
             probs = list(self.cluster_size_probs)
@@ -198,3 +200,16 @@ class RPCSimConfig:
         eta_span = self.geometry.eta_max - self.geometry.eta_min
         if 2 * self.muons.eta_margin >= eta_span:
             raise ConfigError(f"muons.eta_margin ({self.muons.eta_margin}) leaves no eta range")
+
+
+def config_from_yaml_text(text: str, where: str = "config_yaml") -> RPCSimConfig:
+    """``RPCSimConfig`` from YAML text, e.g. a dataset's ``config_yaml`` attribute (missing keys default)."""
+    import yaml
+
+    from trigq.utils import config_from_dict
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not valid YAML: {exc}") from exc
+    return config_from_dict(RPCSimConfig, data or {}, where=where)
