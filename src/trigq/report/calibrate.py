@@ -30,6 +30,7 @@ from trigq.report.estimate import (
     COEFFICIENTS_FILE,
     METRIC_FEATURES,
     METRICS,
+    PRIORS,
     Coefficients,
     group_key,
     predict_totals,
@@ -91,18 +92,21 @@ def _covered(rows: Sequence[Baseline], metric: str) -> set[str]:
 
 
 def _fit_metric(rows: Sequence[Baseline], metric: str) -> dict[str, float]:
-    feats = METRIC_FEATURES[metric]
+    priors = PRIORS.get(metric, {})
+    feats = tuple(f for f in METRIC_FEATURES[metric] if f not in priors)
     key = "lat_features" if metric == "latency" else "res_features"
     a = np.array([[getattr(b, key)[f] for f in feats] for b in rows], dtype=float)
     y = np.array([b.measured[metric] for b in rows], dtype=float)
     w = 1.0 / np.maximum(np.abs(y), 1.0)
+    y = y - np.array([sum(c * getattr(b, key)[f] for f, c in priors.items()) for b in rows])
     used = np.any(a != 0, axis=0)
     coef = np.zeros(len(feats))
     if used.any():
         scale = np.maximum(np.abs(a[:, used]).max(axis=0), 1e-12)
         sol, _ = nnls(a[:, used] * w[:, None] / scale, y * w, maxiter=5000)
         coef[used] = sol / scale
-    return {f: float(f"{c:.6g}") for f, c in zip(feats, coef) if c > 1e-9}
+    fitted = {f: float(f"{c:.6g}") for f, c in zip(feats, coef) if c > 1e-9}
+    return {**fitted, **priors}
 
 
 def fit(rows: Sequence[Baseline]) -> Coefficients:
