@@ -76,3 +76,13 @@ def requantize(v: FixedVariable, fmt: FixedFormat, rounding: str, overflow: str)
     elif overflow != "WRAP":
         raise ValueError(f"unknown overflow mode {overflow!r}")
     return wrap(r, fmt)
+
+
+def bipolar(v: FixedVariable, fmt: FixedFormat) -> FixedVariable:
+    """The IR's ``BIPOLAR`` quant: code +1 where ``v >= 0``, else -1 (values ``+-2**-frac``)."""
+    one = float(2.0**-fmt.frac)
+    if v.low >= 0:
+        return FixedVariable.from_const(one, hwconf=v.hwconf)
+    if v.high < 0:
+        return FixedVariable.from_const(-one, hwconf=v.hwconf)
+    return v.msb_mux(-one, one)

@@ -1,9 +1,12 @@
 """Trace an :class:`~trigq.emulate.ir.IntegerGraph` into da4ml combinational logic.
 
-Each IR op is written on da4ml's symbolic fixed-point arrays (values are real dyadic numbers; the
-formats live in the variables' ranges). After every node the result is stored into the node's
-``out_fmt`` with a wrap, which costs nothing when the IR's derived formats hold the value (the usual
-case) and reproduces the emulator's wrap when they do not.
+Each IR op is written on da4ml's symbolic fixed-point arrays. da4ml variables carry real (dyadic)
+values, the emulator integer codes; a tensor's code is its value times ``2**frac`` of its IR format,
+so an op whose code arithmetic changes the format (conv: ``sum(x_code * w_code) + b`` at the output
+frac) is written here as ``value_out = sum(x_value * w_code) * 2**(frac_in - frac_out) + b *
+2**-frac_out``. Like the emulator, only ``quant`` nodes round, saturate or wrap; every other op is
+exact (the IR's derived formats hold its results). The output is flattened in the emulator's order
+(channels first, as torch), so ``predict_raw`` equals ``Emulator.predict_raw``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from da4ml.types import CombLogic
 from trigq.emulate.ir import FixedFormat, IntegerGraph, Node
 from trigq.rtl.cmvm import apply_kernel
 from trigq.rtl.errors import RtlError
-from trigq.rtl.fixed_ops import kif, requantize, wrap
+from trigq.rtl.fixed_ops import bipolar, kif, requantize
 
 DEFAULT_SOLVER_OPTIONS: dict[str, Any] = {"hard_dc": 2}
 DEFAULT_HWCONF = HWConfig(1, -1, -1)
@@ -122,7 +125,7 @@ class _Tracer:
     reuse_kernels: bool
     solver_options: dict[str, Any]
 
-    def conv(self, node: Node, x: FixedVariableArray, nd: int) -> FixedVariableArray:
+    def conv(self, node: Node, x: FixedVariableArray, in_frac: int, nd: int) -> FixedVariableArray:
         w = np.asarray(node.params["weight"])
         if w.ndim != nd + 2:
             raise RtlError(f"node {node.name!r}: weight shape {w.shape} is not {nd}-D conv (HWIO)")
@@ -137,26 +140,26 @@ class _Tracer:
         patches = _arr(wins.reshape(len(wins), -1), self.hwconf)
         acc = apply_kernel(patches, w.reshape(-1, c_out), reuse=self.reuse_kernels,
                            solver_options=self.solver_options, where=f"node {node.name!r}")
-        return self._scale_bias(node, acc).reshape(*grid, c_out)
+        return self._scale_bias(node, acc, in_frac).reshape(*grid, c_out)
 
-    def dense(self, node: Node, x: FixedVariableArray) -> FixedVariableArray:
+    def dense(self, node: Node, x: FixedVariableArray, in_frac: int) -> FixedVariableArray:
         w = np.asarray(node.params["weight"])
         if x.shape != (w.shape[0],):
             raise RtlError(f"node {node.name!r}: input shape {x.shape} does not match weight {w.shape}")
         acc = apply_kernel(x.reshape(1, -1), w, reuse=self.reuse_kernels,
                            solver_options=self.solver_options, where=f"node {node.name!r}")
-        return self._scale_bias(node, acc).reshape(w.shape[1])
+        return self._scale_bias(node, acc, in_frac).reshape(w.shape[1])
 
-    def _scale_bias(self, node: Node, acc: FixedVariableArray) -> FixedVariableArray:
-        if node.weight_fmt is None or node.acc_fmt is None:
-            raise RtlError(f"node {node.name!r}: weight_fmt and acc_fmt are required")
-        out = acc * float(2.0**-node.weight_fmt.frac)
+    @staticmethod
+    def _scale_bias(node: Node, acc: FixedVariableArray, in_frac: int) -> FixedVariableArray:
+        """Codes ``sum(x_code * w_code) + b`` at ``out_fmt.frac`` as values (shifts are free)."""
+        out_frac = _out_frac(node)
+        out = acc * float(2.0 ** (in_frac - out_frac))
         if "bias" in node.params:
-            bias = np.asarray(node.params["bias"]).astype(np.float64) * 2.0**-node.acc_fmt.frac
-            out = out + bias
+            out = out + np.asarray(node.params["bias"]).astype(np.float64) * 2.0**-out_frac
         return out
 
-    def pool(self, node: Node, x: FixedVariableArray, op: str) -> FixedVariableArray:
+    def pool(self, node: Node, x: FixedVariableArray, in_frac: int, op: str) -> FixedVariableArray:
         nd = x.ndim - 1
         kernel = list(node.attrs["kernel"])
         strides, pb, pe = _spatial_attrs(node, nd)
@@ -166,9 +169,7 @@ class _Tracer:
         wins, grid = _windows(padded, kernel, strides)
         c = x.shape[-1]
         out = np.empty((len(wins), c), dtype=object)
-        size = int(np.prod(kernel))
-        if op == "avgpool" and size & (size - 1):
-            raise RtlError(f"node {node.name!r}: average-pool window {kernel} is not a power of two")
+        shift = float(2.0 ** (in_frac - _out_frac(node))) if op == "avgpool" else 1.0
         for p, win in enumerate(wins):
             cells = win.reshape(-1, c)
             for ch in range(c):
@@ -176,38 +177,40 @@ class _Tracer:
                 if op == "maxpool":
                     out[p, ch] = _tree_reduce(vals, lambda a, b: a.max_of(b))
                 else:
-                    out[p, ch] = _tree_reduce(vals, lambda a, b: a + b) * float(2.0**-int(np.log2(size)))
+                    out[p, ch] = _tree_reduce(vals, lambda a, b: a + b) * shift
         return _arr(out.reshape(*grid, c), self.hwconf)
 
-    def affine(self, node: Node, x: FixedVariableArray) -> FixedVariableArray:
-        if node.weight_fmt is None or node.acc_fmt is None:
-            raise RtlError(f"node {node.name!r}: affine needs weight_fmt (multiplier) and acc_fmt")
-        mult = np.asarray(node.params["mult"]).astype(np.float64) * 2.0**-node.weight_fmt.frac
-        off_frac = node.bias_fmt.frac if node.bias_fmt is not None else node.acc_fmt.frac
-        offset = np.asarray(node.params["offset"]).astype(np.float64) * 2.0**-off_frac
+    def affine(self, node: Node, x: FixedVariableArray, in_frac: int) -> FixedVariableArray:
+        """Codes ``x_code * mult + offset`` (per channel) at ``out_fmt.frac``, as values."""
+        out_frac = _out_frac(node)
+        mult = np.asarray(node.params["mult"]).astype(np.float64) * 2.0 ** (in_frac - out_frac)
+        offset = np.asarray(node.params["offset"]).astype(np.float64) * 2.0**-out_frac
         mult, offset = np.broadcast_to(mult, x.shape), np.broadcast_to(offset, x.shape)
         flat = [v * float(m) + float(o) for v, m, o in zip(x._vars.ravel(), mult.ravel(), offset.ravel())]
         return _arr(np.array(flat, dtype=object).reshape(x.shape), self.hwconf)
 
-    def node(self, node: Node, ins: list[FixedVariableArray]) -> FixedVariableArray:
-        x = ins[0]
+    def node(self, node: Node, ins: list[FixedVariableArray], in_fracs: list[int]) -> FixedVariableArray:
+        x, f = ins[0], in_fracs[0]
         match node.op:
             case "quant":
                 rounding = str(node.attrs.get("rounding", "ROUND"))
                 overflow = str(node.attrs.get("overflow", "SAT"))
                 fmt = node.out_fmt
-                assert fmt is not None
+                if fmt is None:
+                    raise RtlError(f"node {node.name!r}: quant without out_fmt")
+                if rounding == "BIPOLAR":
+                    return _map(x, lambda v: bipolar(v, fmt))
                 return _map(x, lambda v: requantize(v, fmt, rounding, overflow))
             case "conv2d":
-                return self.conv(node, x, 2)
+                return self.conv(node, x, f, 2)
             case "conv1d":
-                return self.conv(node, x, 1)
+                return self.conv(node, x, f, 1)
             case "dense":
-                return self.dense(node, x)
+                return self.dense(node, x, f)
             case "relu":
                 return _map(x, lambda v: v.relu())
             case "maxpool" | "avgpool":
-                return self.pool(node, x, node.op)
+                return self.pool(node, x, f, node.op)
             case "flatten":
                 return x.reshape(-1)
             case "reshape":
@@ -220,8 +223,14 @@ class _Tracer:
             case "add":
                 return _arr(_tree_reduce([i._vars for i in ins], lambda a, b: a + b), self.hwconf)
             case "affine":
-                return self.affine(node, x)
+                return self.affine(node, x, f)
         raise RtlError(f"node {node.name!r}: op {node.op!r} has no RTL lowering")
+
+
+def _out_frac(node: Node) -> int:
+    if node.out_fmt is None:
+        raise RtlError(f"node {node.name!r} ({node.op}) has no out_fmt")
+    return node.out_fmt.frac
 
 
 def trace_graph(
@@ -235,25 +244,23 @@ def trace_graph(
     tracer = _Tracer(hwconf, reuse_kernels, {**DEFAULT_SOLVER_OPTIONS, **(solver_options or {})})
     inp = FixedVariableArrayInput(graph.input_shape, hwconf=hwconf)
     env: dict[str, FixedVariableArray] = {graph.input_name: inp.quantize(*kif(graph.input_fmt))}
+    fracs: dict[str, int] = {graph.input_name: graph.input_fmt.frac}
     times: dict[str, float] = {}
     for node in graph.nodes:
         t0 = time.perf_counter()
         try:
-            y = tracer.node(node, [env[i] for i in node.inputs])
+            y = tracer.node(node, [env[i] for i in node.inputs], [fracs[i] for i in node.inputs])
         except (AssertionError, ValueError, KeyError) as exc:
             raise RtlError(f"node {node.name!r} ({node.op}): cannot trace: {exc!r}") from exc
-        if node.out_fmt is not None:
-            fmt = node.out_fmt
-            y = _map(y, lambda v, fmt=fmt: wrap(v, fmt))
         env[node.output] = y
+        fracs[node.output] = _out_frac(node)
         times[node.name] = time.perf_counter() - t0
     out = env[graph.output_name]
-    out = _map(out, lambda v: wrap(v, graph.output_fmt))
+    if out.ndim > 1:  # the emulator flattens channels first, as torch does
+        out = out.transpose((out.ndim - 1, *range(out.ndim - 1)))
+    out = out.reshape(-1)
     t0 = time.perf_counter()
     comb = comb_trace(inp._vars.ravel(), out._vars.ravel(), keep_dead_inputs=True)
     times["comb_trace"] = time.perf_counter() - t0
-    out_shape = tuple(out.shape)
-    if graph.output_shape and int(np.prod(graph.output_shape)) == out.size:
-        out_shape = tuple(graph.output_shape)
-    return TracedGraph(comb, tuple(graph.input_shape), graph.input_fmt, out_shape, graph.output_fmt, times)
+    return TracedGraph(comb, tuple(graph.input_shape), graph.input_fmt, (out.size,), graph.output_fmt, times)
 
