@@ -1,0 +1,228 @@
+"""The hls4ml configuration: every layer's precision set from the derived fixed-point formats.
+
+Mapping (hls4ml 1.3 QONNX frontend, measured): a ``Quant`` on an activation becomes a ``linear``
+``Activation`` ``<quant>_act`` whose result type carries the rounding (ROUND -> AP_RND_CONV,
+FLOOR -> AP_TRN) and saturation (AP_SAT; narrow -> AP_SAT_SYM); hls4ml merges it into a
+preceding Dense/Conv whose result type is left open. A ``Quant`` on a constant is folded into
+the weights/bias of its layer (weight_t/bias_t = the quantiser's type). ``Conv`` becomes
+``Conv1D_<name>``/``Conv2D_<name>``, ``MatMul`` becomes ``Dense_<name>``; a bias ``Add`` after a
+MatMul becomes an ``ApplyAlpha`` that hls4ml fuses into the Dense only when the Dense result type
+is open, so there the result is left to hls4ml and fixed afterwards by
+:func:`finalise_precisions`. Accumulators are always the derived worst-case covering formats.
+
+Every hls4ml layer's output variable is named after the QONNX tensor it computes, so the check
+maps layers to derived formats by tensor, and fails on any layer it cannot assign.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trigq.emulate.ir import FixedFormat
+from trigq.export.config import ExportConfig
+from trigq.export.errors import ExportError
+from trigq.export.formats import DerivedFormats, LayerFormats
+from trigq.export.passes.check_rounding_modes import ROUNDING_TO_AP
+
+HLS_NAME_PREFIXES = ("Conv2D_", "Conv1D_", "Dense_", "bn_")
+HLS_NAME_SUFFIXES = ("_act",)
+
+
+def ap_string(fmt: FixedFormat, rounding: str = "AP_TRN", saturation: str = "AP_WRAP") -> str:
+    """Full hls4ml precision string (all four fields, so nothing is left to defaults)."""
+    base = "fixed" if fmt.signed else "ufixed"
+    if fmt.narrow and saturation == "AP_SAT":
+        saturation = "AP_SAT_SYM"
+    return f"{base}<{fmt.width},{fmt.integer},{rounding},{saturation}>"
+
+
+def input_format(first_quant: FixedFormat, guard_bits: int) -> FixedFormat:
+    """The firmware input type: the first quantiser's grid refined by ``guard_bits``, signed,
+    with two more integer bits so out-of-range inputs still saturate in that quantiser."""
+    frac = first_quant.frac + guard_bits
+    integer = max(first_quant.integer, 1) + 2
+    return FixedFormat(True, integer + frac, frac)
+
+
+def result_string(layer: LayerFormats) -> str:
+    if layer.op == "Quant":
+        return ap_string(layer.result, ROUNDING_TO_AP[layer.rounding or "ROUND"], "AP_SAT")
+    return ap_string(layer.result)
+
+
+def _fused_bias_add(model, node) -> bool:
+    consumers = model.find_consumers(node.output[0]) or []
+    return (node.op_type in ("MatMul", "Conv") and len(consumers) == 1 and consumers[0].op_type == "Add"
+            and any(model.get_initializer(t) is not None or _is_const_quant(model, t)
+                    for t in consumers[0].input))
+
+
+def _is_const_quant(model, tensor: str) -> bool:
+    prod = model.find_producer(tensor)
+    return prod is not None and prod.op_type == "Quant" and model.get_initializer(prod.input[0]) is not None
+
+
+def layer_precisions(model, node, layer: LayerFormats) -> dict[str, str]:
+    """hls4ml ``Precision`` entries of one QONNX node."""
+    out = {"result": "auto" if _fused_bias_add(model, node) else result_string(layer)}
+    if layer.accum is not None:
+        out["accum"] = ap_string(layer.accum)
+    if layer.weight is not None:
+        out["weight"] = ap_string(layer.weight)
+    if layer.bias is not None:
+        out["bias"] = ap_string(layer.bias)
+    return out
+
+
+def build_hls_config(model, formats: DerivedFormats, config: ExportConfig) -> dict[str, Any]:
+    """The hls4ml config dict: hls4ml's per-name skeleton with every precision overridden."""
+    import hls4ml
+
+    hls_cfg = hls4ml.utils.config_from_onnx_model(
+        model, granularity="name", backend=config.backend, default_precision="fixed<16,6>",
+        default_reuse_factor=config.reuse_factor,
+    )
+    hls_cfg["Model"]["Strategy"] = config.strategy.capitalize()
+    hls_cfg["Model"]["ReuseFactor"] = config.reuse_factor
+    layers = hls_cfg.setdefault("LayerName", {})
+    input_name = model.graph.input[0].name
+    layers.setdefault(input_name, {})["Precision"] = {
+        "result": ap_string(input_format(formats.input_quant, config.input_guard_bits), "AP_TRN", "AP_SAT")
+    }
+    for node in model.graph.node:
+        layer = formats.layers.get(node.name)
+        if layer is None or layer.quantised_constant:
+            continue
+        entry = layers.setdefault(node.name, {})
+        entry["Precision"] = layer_precisions(model, node, layer)
+        if config.strategy == "resource":
+            entry["Strategy"] = "Resource"
+    return hls_cfg
+
+
+def origin_name(hls_name: str) -> str:
+    """The QONNX node an hls4ml layer came from (hls4ml adds prefixes/suffixes)."""
+    for prefix in HLS_NAME_PREFIXES:
+        if hls_name.startswith(prefix):
+            return hls_name[len(prefix):]
+    for suffix in HLS_NAME_SUFFIXES:
+        if hls_name.endswith(suffix):
+            return hls_name[: -len(suffix)]
+    return hls_name
+
+
+def _precision(text: str):
+    from hls4ml.backends import get_backend
+
+    return get_backend("Vitis").convert_precision_string(text)
+
+
+def _same(have, want, with_modes: bool) -> bool:
+    ok = (getattr(have, "width", None) == want.width and getattr(have, "integer", None) == want.integer
+          and getattr(have, "signed", None) == want.signed)
+    if ok and with_modes:
+        ok = str(have.rounding_mode) == str(want.rounding_mode) and str(have.saturation_mode) == str(
+            want.saturation_mode)
+    return ok
+
+
+def _representable(data: np.ndarray, precision) -> bool:
+    frac = precision.width - precision.integer
+    raw = np.asarray(data, dtype=np.float64) * 2.0**frac
+    if not np.all(raw == np.round(raw)):
+        return False
+    lo = -(2 ** (precision.width - 1)) if precision.signed else 0
+    hi = 2 ** (precision.width - 1) - 1 if precision.signed else 2**precision.width - 1
+    return bool(np.all((raw >= lo) & (raw <= hi)))
+
+
+def _downstream_quant(model, node):
+    """The activation Quant a Conv/MatMul feeds, through a fused bias Add; None if none."""
+    current = node
+    for _ in range(3):
+        consumers = model.find_consumers(current.output[0]) or []
+        if len(consumers) != 1:
+            return None
+        current = consumers[0]
+        if current.op_type == "Quant":
+            return current
+        if current.op_type != "Add":
+            return None
+    return None
+
+
+def _expected_result(layer, model, formats: DerivedFormats, producers, config: ExportConfig):
+    """(precision string, compare rounding/saturation too, QONNX activation Quant it realises)."""
+    if layer.class_name == "Input":
+        fmt = input_format(formats.input_quant, config.input_guard_bits)
+        return ap_string(fmt, "AP_TRN", "AP_SAT"), True, None
+    origin = formats.layers.get(origin_name(layer.name))
+    if layer.class_name in ("Dense", "Conv1D", "Conv2D") and origin is not None:
+        if layer.get_attr("quantizer") is not None:  # hls4ml merged the following Quant into it
+            quant = _downstream_quant(model, model.get_node_from_name(origin.node))
+            if quant is None:
+                return None, False, None
+            return result_string(formats.layers[quant.name]), True, quant.name
+        return result_string(origin), False, None
+    tensor = layer.outputs[0] if layer.outputs else None
+    producer = producers.get(tensor)
+    if producer is None or producer.name not in formats.layers:
+        return None, False, None
+    derived = formats.layers[producer.name]
+    return result_string(derived), derived.op == "Quant", producer.name if derived.op == "Quant" else None
+
+
+def finalise_precisions(
+    hls_model, model, formats: DerivedFormats, config: ExportConfig
+) -> dict[str, dict[str, str]]:
+    """Pin the result types hls4ml inferred, then check every layer against the derived formats.
+
+    Raises :class:`ExportError` listing every layer that maps to no QONNX node, whose types differ
+    from the derived ones, or activation quantisers that no hls4ml layer realises. Returns
+    ``hls layer -> {type name: precision}`` for the manifest.
+    """
+    from hls4ml.backends.fpga.fpga_types import APTypeConverter
+
+    producers = {n.output[0]: n for n in model.graph.node}
+    problems: list[str] = []
+    final: dict[str, dict[str, str]] = {}
+    realised: set[str] = set()
+    for layer in hls_model.get_layers():
+        want_text, with_modes, quant = _expected_result(layer, model, formats, producers, config)
+        if want_text is None:
+            problems.append(f"hls4ml layer {layer.name} ({layer.class_name}) maps to no QONNX node with a "
+                            "derived format")
+            continue
+        if quant is not None:
+            realised.add(quant)
+        want = _precision(want_text)
+        out_var = layer.get_output_variable()
+        if not with_modes and layer.class_name in ("Dense", "Conv1D", "Conv2D") and not _same(
+                out_var.type.precision, want, False):
+            # hls4ml left it open to fuse the bias Add, then inferred it: pin the derived format
+            out_var.type.precision = APTypeConverter().convert(want)
+        have = out_var.type.precision
+        if not _same(have, want, with_modes):
+            problems.append(f"hls4ml layer {layer.name}: result_t is {have}, derived {want_text}")
+        origin = formats.layers.get(origin_name(layer.name))
+        if origin is not None and origin.accum is not None and "accum_t" in layer.types:
+            acc = layer.types["accum_t"].precision
+            if not _same(acc, _precision(ap_string(origin.accum)), False):
+                problems.append(
+                    f"hls4ml layer {layer.name}: accum_t is {acc}, derived {ap_string(origin.accum)}"
+                )
+        for wname, var in getattr(layer, "weights", {}).items():
+            if not _representable(var.data, var.type.precision):
+                problems.append(
+                    f"hls4ml layer {layer.name}: {wname} values are not exact in {var.type.precision}"
+                )
+        final[layer.name] = {k: str(v.precision) for k, v in layer.types.items()}
+    missing = [n for n, lf in formats.layers.items()
+               if lf.op == "Quant" and not lf.quantised_constant and n not in realised]
+    if missing:
+        problems.append(f"activation quantisers {missing} are realised by no hls4ml layer")
+    if problems:
+        raise ExportError("hls4ml precisions do not match the derived formats: " + "; ".join(problems))
+    return final

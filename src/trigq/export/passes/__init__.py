@@ -1,0 +1,11 @@
+"""qonnx-style graph passes of the export: each a ``Transformation`` with ``apply(model)``.
+
+The checks do not change the graph; they raise :class:`trigq.export.errors.ExportError` naming
+the node and layer, or, with ``allow_inexact=True``, record the problem in ``.problems``.
+"""
+
+from trigq.export.passes.check_power_of_two_scales import CheckPowerOfTwoScales
+from trigq.export.passes.check_rounding_modes import CheckRoundingModes
+from trigq.export.passes.check_supported_ops import CheckSupportedOps
+
+__all__ = ["CheckPowerOfTwoScales", "CheckRoundingModes", "CheckSupportedOps"]
