@@ -40,5 +40,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"({result['background_rate_hz'] / 1e6:.4g} MHz); wrote {paths['json']} and {paths['png']}"
     )
     summary_keys = ("threshold_gev", "n_muons", "n_background", "efficiency_plateau",
-                    "efficiency_at_threshold", "background_fire_fraction", "background_rate_hz")
+                    "efficiency_at_threshold", "pt_50_gev", "background_fire_fraction", "background_rate_hz",
+                    "background_rate_hz_upper")
     return {**{k: result[k] for k in summary_keys}, "json": paths["json"], "png": paths["png"]}

@@ -93,7 +93,21 @@ def evaluate_coincidence(
         "background_rate_hz": bkg.value * config.bunch_crossing_rate_hz if bkg.total else float("nan"),
         "background_rate_hz_upper": bkg.upper * config.bunch_crossing_rate_hz if bkg.total else float("nan"),
     }
+    result["pt_50_gev"] = half_efficiency_pt(curve)
     return result
+
+
+def half_efficiency_pt(curve: TurnOnCurve) -> float:
+    """pT where the turn-on first crosses 50% (linear between bin centres); NaN if it never does."""
+    ok = curve.total > 0
+    x, eff = curve.centres[ok], curve.efficiency[ok]
+    above = np.flatnonzero(eff >= 0.5)
+    if above.size == 0:
+        return float("nan")
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    return float(np.interp(0.5, eff[i - 1 : i + 1], x[i - 1 : i + 1]))
 
 
 def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
@@ -124,8 +138,11 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     text = (f"plateau ($p_T \\geq$ {result['plateau_min_gev']:g} GeV): "
             f"{result['efficiency_plateau']['value']:.3f}\n"
             f"at threshold: {result['efficiency_at_threshold']['value']:.3f}\n"
-            f"background: {bkg['passed']}/{bkg['total']} events fire, "
-            f"{result['background_rate_hz'] / 1e6:.3g} MHz at 40 MHz BC")
+            f"50% point: {result['pt_50_gev']:.1f} GeV\n"
+            f"background: {bkg['passed']}/{bkg['total']} events fire, rate "
+            + (f"< {result['background_rate_hz_upper'] / 1e3:.3g} kHz (68% CL)" if bkg["passed"] == 0
+               else f"{result['background_rate_hz'] / 1e3:.3g} kHz")
+            + " at 40 MHz")
     ax.text(0.98, 0.04, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
     ax.legend(loc="upper left", fontsize=8)
