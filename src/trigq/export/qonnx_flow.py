@@ -13,14 +13,15 @@ from trigq.export.errors import ExportError
 def brevitas_to_qonnx(module, input_shape: tuple[int, ...], path: Path) -> Path:
     """Export a Brevitas module to QONNX at ``path`` (torch 2.13 also writes ``path.data``)."""
     import torch
-    from brevitas.export import export_qonnx
+
+    from trigq.models.qonnx_export import export_qonnx  # keeps unsigned 1-bit quantisers as Quant
 
     module = module.eval()
     example = torch.zeros(tuple(input_shape), dtype=torch.float32)
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            export_qonnx(module, example, export_path=str(path))
+            export_qonnx(module, path, example)
     except Exception as exc:  # torch.export / brevitas raise many types; name the step and model
         raise ExportError(f"QONNX export of {type(module).__name__} failed: {exc}") from exc
     return path

@@ -1,0 +1,202 @@
+"""``verify(project, n_events)``: reference model, integer emulator and C simulation, bit for bit.
+
+Outputs are compared as integer LSB codes of the model's output format. The reference is the
+Brevitas model (a training run dir, or a module given to :func:`verify`) or, for a QONNX-file
+source, qonnx's ``execute_onnx`` on the original QONNX graph.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trigq.emulate.ir import FixedFormat
+from trigq.export.errors import VerifyError
+from trigq.export.project import read_manifest
+from trigq.utils import atomic_write_text
+
+VERIFY_FILE = "verify.json"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Float inputs in the model's own (channels-first) layout and where each block came from."""
+
+    x: np.ndarray
+    kinds: dict[str, tuple[int, int]]  # kind -> [start, stop) rows
+
+
+def edge_case_inputs(shape: tuple[int, ...], fmt: FixedFormat) -> dict[str, np.ndarray]:
+    """Inputs that stress the first quantiser: every rounding tie of its grid (and next to one),
+    all-zeros, all-ones, the extremes of its range and values far beyond (saturation)."""
+    lsb = 2.0**-fmt.frac
+    lo, hi = fmt.lo * lsb, fmt.hi * lsb
+    size = int(np.prod(shape))
+    ties = (np.arange(fmt.lo, fmt.hi) + 0.5) * lsb  # exactly half-way between two codes
+    n_tie = max(1, -(-ties.size // size))
+    tie_rows = np.resize(ties, (n_tie, size))
+    rng = np.random.default_rng(1)
+    tie_rows = np.stack([rng.permutation(r) for r in tie_rows])
+    eps = lsb / 256
+    near = np.concatenate([tie_rows + eps, tie_rows - eps])
+    cases = {
+        "ties": tie_rows,
+        "near_ties": near,
+        "zeros": np.zeros((1, size)),
+        "ones": np.ones((1, size)),
+        "max": np.full((1, size), hi),
+        "min": np.full((1, size), lo),
+        "saturate_high": np.full((1, size), 2 * abs(hi) + 1),
+        "saturate_low": np.full((1, size), -(2 * max(abs(lo), abs(hi)) + 1)),
+        "alternating": np.resize([lo, hi], (1, size)).astype(np.float64),
+    }
+    return {k: v.reshape(-1, *shape).astype(np.float64) for k, v in cases.items()}
+
+
+def event_inputs(
+    n: int, shape: tuple[int, ...], fmt: FixedFormat, data: Path | None, seed: int
+) -> np.ndarray:
+    """``n`` events: from an HDF5 dataset, simulated ATLAS RPC events when the model reads a
+    ``[1, 9, 384|360]`` image, otherwise random codes on the first quantiser's grid."""
+    if n <= 0:
+        return np.zeros((0, *shape))
+    if len(shape) == 3 and shape[:2] == (1, 9) and shape[2] in (384, 360):
+        if data is not None:
+            from trigq.data import read_arrays
+
+            arrays = read_arrays(data, ["hits"], indices=np.arange(n))
+            hits = arrays["hits"] if isinstance(arrays, dict) else arrays[0]
+        else:
+            from trigq.sim import simulate
+
+            hits = simulate("mixed", n, seed=seed).hits
+        hits = np.asarray(hits, dtype=np.float64)
+        crop = (hits.shape[-1] - shape[2]) // 2
+        return hits[:, None, :, crop : crop + shape[2]]
+    if data is not None:
+        raise VerifyError(
+            f"{data}: the model input {list(shape)} is not a detector image; verify without --data"
+        )
+    rng = np.random.default_rng(seed)
+    span = fmt.hi - fmt.lo
+    codes = rng.integers(fmt.lo - span // 8, fmt.hi + span // 8 + 1, size=(n, *shape))
+    return codes * 2.0**-fmt.frac
+
+
+def _reference_outputs(
+    manifest: dict[str, Any], project: Path, x: np.ndarray, module
+) -> tuple[str, np.ndarray]:
+    kind = manifest["source"]["kind"]
+    if module is None and kind == "run-dir":
+        from trigq.train import load_trained
+
+        module = load_trained(manifest["source"]["path"]).model
+    if module is not None:
+        import torch
+
+        module.eval()
+        with torch.no_grad():
+            outs = []
+            for i in range(0, len(x), 1024):
+                y = module(torch.as_tensor(x[i : i + 1024], dtype=torch.float32))
+                y = getattr(y, "value", y)
+                outs.append(y.detach().double().numpy().reshape(len(y), -1))
+        return "brevitas", np.concatenate(outs)
+    if kind == "module":
+        raise VerifyError(f"{project}: exported from a Python module; pass the module to verify()")
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.core.onnx_exec import execute_onnx
+    from qonnx.util.cleanup import cleanup_model
+
+    model = cleanup_model(ModelWrapper(str(project / "model_qonnx.onnx")))
+    iname, oname = model.graph.input[0].name, model.graph.output[0].name
+    ys = [execute_onnx(model, {iname: x[i : i + 1].astype(np.float32)})[oname] for i in range(len(x))]
+    return "qonnx", np.concatenate([np.asarray(y, dtype=np.float64).reshape(1, -1) for y in ys])
+
+
+def _codes(y: np.ndarray, frac: int) -> tuple[np.ndarray, int]:
+    """LSB codes of float outputs and how many values were off the grid (rounded)."""
+    raw = np.asarray(y, dtype=np.float64) * 2.0**frac
+    off = int(np.sum(raw != np.round(raw)))
+    return np.round(raw).astype(np.int64), off
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
+    """Per output: events that differ and the largest |difference| in LSBs."""
+    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+    return {
+        "mismatching_events": [int(v) for v in np.sum(diff != 0, axis=0)],
+        "max_abs_lsb": [int(v) for v in np.max(diff, axis=0, initial=0)],
+        "total_mismatches": int(np.sum(diff != 0)),
+    }
+
+
+def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = None, module=None,
+           seed: int = 0) -> dict[str, Any]:
+    """Run reference, emulator and C simulation on ``n_events`` events plus edge cases.
+
+    Writes ``verify.json`` into the project and returns the same dict. Raises
+    :class:`VerifyError` on any mismatch unless the project was exported with ``allow_inexact``.
+    """
+    from trigq.emulate import Emulator
+    from trigq.export.csim import CSimulation, find_library
+
+    project = Path(project)
+    manifest = read_manifest(project)
+    shape = tuple(manifest["input_shape"][1:])
+    in_fmt = FixedFormat.from_dict(manifest["formats"]["input_quant"])
+    out_fmt = FixedFormat.from_dict(manifest["formats"]["output"])
+    blocks = {"events": event_inputs(n_events, shape, in_fmt, Path(data) if data else None, seed)}
+    blocks.update(edge_case_inputs(shape, in_fmt))
+    x = np.concatenate(list(blocks.values()))
+    rows, start = {}, 0
+    for k, v in blocks.items():
+        rows[k] = [start, start + len(v)]
+        start += len(v)
+
+    ref_name, y_ref = _reference_outputs(manifest, project, x, module)
+    codes = {}
+    off_grid = {}
+    codes[ref_name], off_grid[ref_name] = _codes(y_ref, out_fmt.frac)
+    if manifest.get("integer_graph"):
+        emulator = Emulator.load(project / manifest["integer_graph"])
+        codes["emulator"] = emulator.predict_raw(x)
+        off_grid["emulator"] = 0
+    name = manifest["config"]["project_name"]
+    lib = find_library(project / "hls4ml_prj", name)
+    csim = CSimulation(lib, name, manifest["hls_input_size"], manifest["hls_output_size"])
+    x_cl = np.moveaxis(x, 1, -1) if x.ndim >= 3 else x
+    codes["csim"], off_grid["csim"] = _codes(csim.predict(x_cl.reshape(len(x), -1)), out_fmt.frac)
+
+    pairs = {}
+    names = list(codes)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            pairs[f"{a}_vs_{b}"] = compare(codes[a], codes[b])
+    mismatches = sum(p["total_mismatches"] for p in pairs.values()) + sum(off_grid.values())
+    result = {
+        "project": str(project),
+        "reference": ref_name,
+        "n_events": int(n_events),
+        "n_inputs": len(x),
+        "input_blocks": rows,
+        "output_format": out_fmt.to_dict(),
+        "off_grid_outputs": off_grid,
+        "comparisons": pairs,
+        "emulator": "emulator" in codes,
+        "mismatches": int(mismatches),
+        "exact": mismatches == 0,
+        "export_exact": bool(manifest.get("exact", True)),
+    }
+    atomic_write_text(project / VERIFY_FILE, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    if mismatches and not manifest["config"].get("allow_inexact", False):
+        worst = {k: max(v["max_abs_lsb"], default=0) for k, v in pairs.items()}
+        raise VerifyError(
+            f"{project}: {mismatches} mismatching outputs (max |diff| in LSB per pair: {worst}); "
+            f"see {project / VERIFY_FILE}"
+        )
+    return result
