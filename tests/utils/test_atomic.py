@@ -28,3 +28,14 @@ def test_failure_with_no_previous_file_leaves_nothing(tmp_path):
         tmp.write_text("{")
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_final_file_follows_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = atomic_write_text(tmp_path / "out.txt", "x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
