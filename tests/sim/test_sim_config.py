@@ -9,7 +9,9 @@ def test_yaml_round_trip(tmp_path):
     config = load_config(RPCSimConfig, None)
     assert config == RPCSimConfig()
     path = tmp_path / "sim.yaml"
-    path.write_text("toroid:\n  b_tesla: 1.0\nresponse:\n  efficiency: [0.9, 0.9, 0.9, 1, 1, 1, 1, 0.8, 0.8]\n")
+    path.write_text(
+        "toroid:\n  b_tesla: 1.0\nresponse:\n  efficiency: [0.9, 0.9, 0.9, 1, 1, 1, 1, 0.8, 0.8]\n"
+    )
     custom = load_config(RPCSimConfig, path)
     assert custom.toroid.b_tesla == 1.0 and custom.response.layer_efficiency[-1] == 0.8
     assert custom.muons == RPCSimConfig().muons
@@ -30,7 +32,7 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
     path.write_text("toroid:\n  b_field: 1.0\n")
     with pytest.raises(ConfigError, match=r"toroid.*unknown key.*'b_field'"):
         load_config(RPCSimConfig, path)
-    with pytest.raises(ConfigError, match="unknown key.*'detector'"):
+    with pytest.raises(ConfigError, match=r"unknown key.*'detector'"):
         config_from_yaml_text("detector: x\n")
 
 
