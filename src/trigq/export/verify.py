@@ -135,6 +135,34 @@ def compare(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
     }
 
 
+def collect_codes(
+    project: str | Path, x: np.ndarray, module=None
+) -> tuple[str, dict[str, np.ndarray], dict[str, int]]:
+    """Output LSB codes ``[N, outputs]`` of the reference, the emulator (when the project has its
+    IR) and the C simulation for channels-first float inputs ``x``; plus, per source, how many
+    float outputs were off the output grid (counted as mismatches by :func:`verify`)."""
+    from trigq.emulate import Emulator
+    from trigq.export.csim import CSimulation, find_library
+
+    project = Path(project)
+    manifest = read_manifest(project)
+    out_fmt = FixedFormat.from_dict(manifest["formats"]["output"])
+    ref_name, y_ref = _reference_outputs(manifest, project, x, module)
+    codes: dict[str, np.ndarray] = {}
+    off_grid: dict[str, int] = {}
+    codes[ref_name], off_grid[ref_name] = _codes(y_ref, out_fmt.frac)
+    if manifest.get("integer_graph"):
+        emulator = Emulator.load(project / manifest["integer_graph"])
+        codes["emulator"] = emulator.predict_raw(x)
+        off_grid["emulator"] = 0
+    name = manifest["config"]["project_name"]
+    lib = find_library(project / "hls4ml_prj", name)
+    csim = CSimulation(lib, name, manifest["hls_input_size"], manifest["hls_output_size"])
+    x_cl = np.moveaxis(x, 1, -1) if x.ndim >= 3 else x
+    codes["csim"], off_grid["csim"] = _codes(csim.predict(x_cl.reshape(len(x), -1)), out_fmt.frac)
+    return ref_name, codes, off_grid
+
+
 def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = None, module=None,
            seed: int = 0) -> dict[str, Any]:
     """Run reference, emulator and C simulation on ``n_events`` events plus edge cases.
@@ -142,9 +170,6 @@ def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = 
     Writes ``verify.json`` into the project and returns the same dict. Raises
     :class:`VerifyError` on any mismatch unless the project was exported with ``allow_inexact``.
     """
-    from trigq.emulate import Emulator
-    from trigq.export.csim import CSimulation, find_library
-
     project = Path(project)
     manifest = read_manifest(project)
     shape = tuple(manifest["input_shape"][1:])
@@ -158,20 +183,7 @@ def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = 
         rows[k] = [start, start + len(v)]
         start += len(v)
 
-    ref_name, y_ref = _reference_outputs(manifest, project, x, module)
-    codes = {}
-    off_grid = {}
-    codes[ref_name], off_grid[ref_name] = _codes(y_ref, out_fmt.frac)
-    if manifest.get("integer_graph"):
-        emulator = Emulator.load(project / manifest["integer_graph"])
-        codes["emulator"] = emulator.predict_raw(x)
-        off_grid["emulator"] = 0
-    name = manifest["config"]["project_name"]
-    lib = find_library(project / "hls4ml_prj", name)
-    csim = CSimulation(lib, name, manifest["hls_input_size"], manifest["hls_output_size"])
-    x_cl = np.moveaxis(x, 1, -1) if x.ndim >= 3 else x
-    codes["csim"], off_grid["csim"] = _codes(csim.predict(x_cl.reshape(len(x), -1)), out_fmt.frac)
-
+    ref_name, codes, off_grid = collect_codes(project, x, module)
     pairs = {}
     names = list(codes)
     for i, a in enumerate(names):

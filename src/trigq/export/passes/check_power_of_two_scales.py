@@ -47,7 +47,7 @@ class CheckPowerOfTwoScales(Transformation):
             mantissa, _ = np.frexp(scale[0])
             if not (scale[0] > 0 and mantissa == 0.5):
                 self._recorder.report(
-                    f"{where}: scale {scale[0]!r} is not a power of two (a float-scaled quantiser "
+                    f"{where}: scale {float(scale[0])} is not a power of two (a float-scaled quantiser "
                     "cannot be exact in fixed point; use a *FixedPoint quantiser)"
                 )
         return model, False
