@@ -128,6 +128,8 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
 
 
 def _fmt(v: Any) -> str:
+    if v is None:
+        return "n/a"
     if isinstance(v, float):
         return "n/a" if not np.isfinite(v) else f"{v:.4f}"
     return str(v)

@@ -310,7 +310,7 @@ def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimi
     row: dict[str, Any] = {
         "epoch": epoch, "lr": lr, "l2": l2,
         "train_loss": task_sum / n, "train_total_loss": total_sum / n,
-        "train_distill_loss": distill_sum / n if teacher is not None else float("nan"),
+        "train_distill_loss": distill_sum / n if teacher is not None else None,
         "val_loss": val["loss"], "train_events": int(n_train), "val_events": int(val["n"]),
         "train_seconds": train_seconds,
         "train_events_per_s": n_train / train_seconds if train_seconds > 0 else float("nan"),
