@@ -99,6 +99,7 @@ class SmallNet(torch.nn.Module):
         pool: str | None = "max",
         w_bits: int = 3,
         w_narrow: bool = False,
+        act_max: float = 4.0,
         outputs: int = 3,
         out_bits: int = 6,
         seed: int = 0,
@@ -127,7 +128,7 @@ class SmallNet(torch.nn.Module):
         self.bn = (torch.nn.BatchNorm1d if conv1d else torch.nn.BatchNorm2d)(channels) if bn else None
         if self.bn is not None:
             randomise_bn(self.bn, seed)
-        aq = act_quant(act_bits, act_signed, narrow=act_narrow, floor=floor, max_val=4.0)
+        aq = act_quant(act_bits, act_signed, narrow=act_narrow, floor=floor, max_val=act_max)
         self.act = (qnn.QuantIdentity if act_signed else qnn.QuantReLU)(
             act_quant=aq, return_quant_tensor=True
         )
