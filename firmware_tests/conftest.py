@@ -1,0 +1,55 @@
+"""Fixtures of the export firmware tests: exports with a compile cache.
+
+hls4ml C-simulation compiles dominate (10-50 s each), so compiled projects are cached in the
+pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the model's
+weights and structure, the export config and the export package's own source files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import trigq.export
+
+
+def _source_digest() -> str:
+    h = hashlib.sha256()
+    for path in sorted(Path(trigq.export.__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def model_key(module, input_shape, config) -> str:
+    import torch
+
+    h = hashlib.sha256()
+    buf = io.BytesIO()
+    torch.save({k: v.detach().cpu() for k, v in module.state_dict().items()}, buf)
+    h.update(buf.getvalue())
+    h.update(repr(module).encode())
+    h.update(json.dumps([list(input_shape), dataclasses.asdict(config)], sort_keys=True).encode())
+    h.update(_source_digest().encode())
+    return h.hexdigest()[:24]
+
+
+@pytest.fixture(scope="session")
+def export_cached(request):
+    """``export_cached(module, input_shape, config=None) -> project dir`` (compiled, cached)."""
+    from trigq.export import ExportConfig, export
+
+    root = Path(request.config.cache.mkdir("trigq-export"))
+
+    def run(module, input_shape, config=None):
+        config = config or ExportConfig()
+        target = root / model_key(module, input_shape, config)
+        if not (target / "manifest.json").is_file():
+            export(module, target, config, input_shape=tuple(input_shape))
+        return target
+
+    return run
