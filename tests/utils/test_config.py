@@ -65,3 +65,17 @@ def test_bad_yaml_and_missing_file(tmp_path):
     top.write_text("- 1\n- 2\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):
         load_config(Outer, top)
+
+
+@dataclass
+class Pair:
+    window: tuple[float, int] = (1.0, 2)
+
+
+def test_fixed_length_tuple_converts_each_item():
+    cfg = config_from_dict(Pair, {"window": [3, 4]})
+    assert cfg.window == (3.0, 4) and isinstance(cfg.window[0], float)
+    with pytest.raises(ConfigError, match="expected 2 values"):
+        config_from_dict(Pair, {"window": [1.0]})
+    with pytest.raises(ConfigError, match=r"window\[1\]: expected an integer"):
+        config_from_dict(Pair, {"window": [1.0, 2.5]})
