@@ -1,0 +1,121 @@
+"""``trigq emulate DIR --data FILE.h5 --out PRED.h5``: bit-accurate predictions of an exported model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+IR_FILE = "integer_graph.json"
+CLEAN_FILE = "model_clean.onnx"
+MANIFEST = "manifest.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from trigq.cli import add_json_flag
+
+    parser.add_argument("project", type=Path, help=f"exported project ({IR_FILE} or {CLEAN_FILE} inside)")
+    parser.add_argument("--data", type=Path, required=True, help="HDF5 dataset (schema 1)")
+    parser.add_argument("--out", type=Path, required=True, help="predictions file to write (HDF5)")
+    parser.add_argument(
+        "--split",
+        choices=("train", "val", "test"),
+        default=None,
+        help="only the events of this split (default: all events)",
+    )
+    parser.add_argument("--split-seed", type=int, default=0, help="seed of the split (as in training)")
+    parser.add_argument("--audit", action="store_true", help="print the per-layer overflow audit table")
+    parser.add_argument("--chunk", type=int, default=65536, help="events per chunk read and emulated")
+    add_json_flag(parser)
+
+
+def load_project_emulator(project: Path) -> tuple[Any, int]:
+    """The emulator of an exported project and the eta width of its input (the crop)."""
+    from trigq.emulate import Emulator, IRError
+
+    if not project.is_dir():
+        raise IRError(f"{project}: not a project directory")
+    if (project / IR_FILE).exists():
+        emulator = Emulator.load(project / IR_FILE)
+    elif (project / CLEAN_FILE).exists():
+        emulator = Emulator.from_qonnx(project / CLEAN_FILE)
+    else:
+        raise IRError(f"{project}: neither {IR_FILE} nor {CLEAN_FILE} found")
+    width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
+    if (project / MANIFEST).exists():
+        shape = json.loads((project / MANIFEST).read_text()).get("input_shape")
+        if shape and len(shape) == 4:
+            width = int(shape[3])
+    g = emulator.graph
+    if len(g.input_shape) != 3 or g.input_shape[2] != 1 or width != g.input_shape[1]:
+        raise IRError(
+            f"{project}: model input {list(g.input_shape)} (channels-last) is not a [9, W, 1] detector image"
+        )
+    return emulator, width
+
+
+def audit_table(audit: dict[str, dict[str, int]]) -> str:
+    """Plain-text table of the overflow audit, one row per quantiser."""
+    rows = [f"{'layer':<32} {'saturated':>10} {'wrapped':>9} {'total':>12} {'sat %':>8}"]
+    for name, c in audit.items():
+        pct = 100.0 * c["saturated"] / c["total"] if c["total"] else 0.0
+        rows.append(f"{name:<32} {c['saturated']:>10} {c['wrapped']:>9} {c['total']:>12} {pct:>8.3f}")
+    return "\n".join(rows)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    import h5py
+    import numpy as np
+
+    from trigq.data import crop_window, read_arrays, split_indices, validate_dataset
+    from trigq.emulate import IRError, merge_audits
+    from trigq.utils import atomic_path
+
+    if args.chunk < 1:
+        raise IRError(f"--chunk must be positive, got {args.chunk}")
+    emulator, width = load_project_emulator(args.project)
+    info = validate_dataset(args.data, require=())
+    indices = (
+        np.arange(info.n_events)
+        if args.split is None
+        else split_indices(info.n_events, seed=args.split_seed)[args.split]
+    )
+    window = crop_window(width)
+    fmt = emulator.graph.output_fmt
+    audit: dict[str, dict[str, int]] = {}
+    t0 = time.perf_counter()
+    with atomic_path(args.out) as tmp, h5py.File(tmp, "w") as out:
+        n_out = int(np.prod(emulator.graph.output_shape)) if emulator.graph.output_shape else 1
+        d_pred = out.create_dataset("pred", (len(indices), n_out), dtype="f8")
+        d_raw = out.create_dataset("raw", (len(indices), n_out), dtype="i8")
+        out.create_dataset("index", data=indices.astype(np.int64))
+        for start in range(0, len(indices), args.chunk):
+            rows = indices[start : start + args.chunk]
+            hits = read_arrays(args.data, ["hits"], indices=rows)["hits"]
+            x = hits[:, None, :, window].astype(np.float64)
+            raw, counts = emulator.run(x)
+            merge_audits(audit, counts)
+            d_raw[start : start + len(rows)] = raw
+            d_pred[start : start + len(rows)] = raw * fmt.scale
+        out.attrs.update(
+            {
+                "output_fmt": json.dumps(fmt.to_dict()),
+                "project": str(args.project),
+                "data": str(args.data),
+                "split": args.split or "all",
+                "audit": json.dumps(audit),
+            }
+        )
+    seconds = time.perf_counter() - t0
+    if args.audit:
+        print(audit_table(audit))
+    return {
+        "out": str(args.out),
+        "n_events": len(indices),
+        "seconds": round(seconds, 3),
+        "events_per_s": round(len(indices) / seconds, 1) if seconds > 0 else None,
+        "output_fmt": fmt.to_dict(),
+        "audit": audit,
+    }
