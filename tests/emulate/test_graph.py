@@ -121,3 +121,11 @@ def test_float_scale_quantiser_is_refused_naming_the_node(tmp_path):
     path = export(model, torch.zeros(1, 4), tmp_path / "float.onnx")
     with pytest.raises(InexactGraphError, match=r"node 'Quant_0': Quant scale .* is not a power of two"):
         Emulator.from_qonnx(path)
+
+
+def test_float32_and_float64_paths_agree(small):
+    _, x, emu = small
+    wide = Emulator(emu.graph, float32=False)
+    assert np.float32 in set(emu._dtypes.values())
+    assert set(wide._dtypes.values()) == {np.float64}
+    assert_array_equal(emu.predict_raw(x.numpy()), wide.predict_raw(x.numpy()))

@@ -1,8 +1,13 @@
-"""Layer kernels: pure functions of integer arrays (raw codes held exactly in float64) and formats.
+"""Layer kernels: pure functions of integer arrays (raw codes held exactly in floats) and formats.
 
 Arrays are batched and channels-last (``[N, H, W, C]``, ``[N, W, C]`` or ``[N, F]``); values are
-integers (the raw codes of the tensor's ``FixedFormat``) stored in float64, which is exact while
-every intermediate stays below 2**53 (the IR builder asserts that for the derived accumulators).
+integers (the raw codes of the tensor's ``FixedFormat``) stored in floating point: float64 is
+exact while every intermediate stays below 2**53 (the IR builder asserts that for the derived
+accumulators), float32 while it stays below 2**24 (the emulator uses float32 for a node only when
+all its formats are at most 23 bits wide). Kernels compute in the dtype of their input; params
+must be given in the same dtype. Sums of integer products are exact in either dtype as long as
+every partial sum is representable: torch's CPU convolutions and matrix products only add
+products (direct / GEMM algorithms, no Winograd or FFT transforms on these shapes).
 No kernel keeps state, so the same functions can be mirrored by another back end (da4ml).
 """
 
@@ -32,7 +37,7 @@ def round_shift(raw: np.ndarray, shift: int, rounding: str) -> np.ndarray:
     """``raw * 2**-shift`` rounded to an integer (``shift`` > 0 drops LSBs; < 0 appends zeros).
 
     ``rounding`` is "ROUND" (half to even, as torch.round / np.round / AP_RND_CONV) or "FLOOR"
-    (AP_TRN). Division by a power of two is exact in float64, so so is the rounding.
+    (AP_TRN). Scaling by a power of two is exact in floating point, so so is the rounding.
     """
     if shift <= 0:
         return raw * float(2 ** (-shift))
@@ -78,7 +83,7 @@ def quantise_float(x: np.ndarray, fmt: FixedFormat, rounding: str = "ROUND") -> 
 
 
 def _t(x: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float64))
+    return torch.from_numpy(np.ascontiguousarray(x))
 
 
 def conv2d(
@@ -90,8 +95,7 @@ def conv2d(
 ) -> np.ndarray:
     """Integer 2-D convolution: x ``[N, H, W, I]``, weight HWIO, bias ``[O]`` at the acc scale.
 
-    ``pads`` = (top, left, bottom, right), zero padding. Runs as a float64 torch convolution, exact
-    for integers below 2**53.
+    ``pads`` = (top, left, bottom, right), zero padding. Runs as a torch convolution in x's dtype.
     """
     xt = _t(x).permute(0, 3, 1, 2)
     top, left, bottom, right = (int(p) for p in pads)

@@ -1,0 +1,189 @@
+"""Throughput of the integer emulator next to the other engines on the ternary L0 trigger model.
+
+    .venv/bin/python benchmarks/emulator.py [--events 4000] [--csim-events 300] [--qonnx-events 40]
+                                            [--no-csim] [--threads N]
+
+Engines, on the same simulated ATLAS RPC events (``trigq.sim.simulate("mixed")``):
+``emulator`` (trigq.emulate, batched), ``csim`` (hls4ml C simulation of the exported project, one
+event per call as ``hls4ml``'s ``predict`` does), ``qonnx`` (``qonnx.core.onnx_exec.execute_onnx``
+on the cleaned graph, one event per call), ``brevitas`` (the QAT module's forward, batched) and
+``float_torch`` (the float zoo model's forward, batched). The model is
+``trigq.models.build_model("l0-trigger", "ternary")`` with seeded random (untrained) weights.
+Also checks that emulator, Brevitas and C-sim output codes agree on the events each ran.
+The last line printed is one JSON object: ``events_per_s`` per engine, ``ratio_vs_csim``, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+
+def _rate(fn, x: np.ndarray, repeat: int = 1) -> tuple[float, np.ndarray]:
+    """Events per second of ``fn`` on ``x`` (best of ``repeat``) and its output."""
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(x)
+        best = min(best, time.perf_counter() - t0)
+    return len(x) / best, out
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="l0-trigger")
+    ap.add_argument("--quant", default="ternary")
+    ap.add_argument("--events", type=int, default=4000, help="events for emulator/Brevitas/float")
+    ap.add_argument("--batch", type=int, default=1024, help="batch size of the batched engines")
+    ap.add_argument("--csim-events", type=int, default=300)
+    ap.add_argument("--qonnx-events", type=int, default=40)
+    ap.add_argument("--no-csim", action="store_true", help="skip the hls4ml export + C simulation")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from trigq.emulate import Emulator
+    from trigq.models import MODEL_SPECS, build_model
+    from trigq.sim import simulate
+
+    torch.manual_seed(args.seed)
+    spec = MODEL_SPECS[args.model]
+    width = int(spec.input_width)
+    model = build_model(args.model, args.quant).eval()
+    float_model = build_model(args.model, "float", arch="firmware").eval()  # same layers, float
+    hits = simulate("mixed", args.events, seed=args.seed).hits
+    start = (hits.shape[-1] - width) // 2
+    x = np.ascontiguousarray(hits[:, None, :, start : start + width], dtype=np.float32)
+    xt = torch.from_numpy(x)
+    result: dict = {
+        "model": args.model,
+        "quant": args.quant,
+        "input_shape": [1, 9, width],
+        "events": {},
+        "events_per_s": {},
+        "notes": [],
+        "torch_threads": torch.get_num_threads(),
+        "machine": platform.processor() or platform.machine(),
+    }
+
+    def batched(fn):
+        def run(inp):
+            return np.concatenate([fn(inp[i : i + args.batch]) for i in range(0, len(inp), args.batch)])
+
+        return run
+
+    def brevitas_fwd(inp):
+        with torch.no_grad():
+            y = model(torch.from_numpy(inp))
+        return getattr(y, "value", y).double().numpy()
+
+    def float_fwd(inp):
+        with torch.no_grad():
+            return float_model(torch.from_numpy(inp)).numpy()
+
+    with tempfile.TemporaryDirectory(prefix="trigq-bench-emu-") as tmp:
+        tmp = Path(tmp)
+        t0 = time.perf_counter()
+        if args.no_csim:
+            from trigq.models.qonnx_export import export_qonnx  # keeps unsigned 1-bit quantisers exact
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                export_qonnx(model, tmp / "model.onnx", xt[:1])
+            emulator = Emulator.from_qonnx(tmp / "model.onnx")
+            clean = None
+            result["notes"].append("csim skipped (--no-csim)")
+        else:
+            from trigq.export import ExportConfig, export
+
+            res = export(model, tmp / "prj", ExportConfig(), input_shape=(1, 1, 9, width))
+            result["export_seconds"] = round(time.perf_counter() - t0, 1)
+            result["csim_compile_seconds"] = res.manifest.get("compile_seconds")
+            emulator = Emulator.load(tmp / "prj" / "integer_graph.json")
+            clean = tmp / "prj" / "model_clean.onnx"
+        result["ir_build_or_load_seconds"] = round(time.perf_counter() - t0, 1)
+
+        # ---- batched engines ----
+        n = len(x)
+        rate, y_emu = _rate(batched(emulator.predict), x, repeat=2)
+        result["events_per_s"]["emulator"], result["events"]["emulator"] = rate, n
+        rate, y_brev = _rate(batched(brevitas_fwd), x, repeat=2)
+        result["events_per_s"]["brevitas"], result["events"]["brevitas"] = rate, n
+        rate, _ = _rate(batched(float_fwd), x, repeat=2)
+        result["events_per_s"]["float_torch"], result["events"]["float_torch"] = rate, n
+        rate, _ = _rate(
+            lambda inp: np.concatenate([emulator.predict(inp[i : i + 1]) for i in range(len(inp))]),
+            x[: min(n, 500)],
+        )
+        result["events_per_s"]["emulator_batch1"], result["events"]["emulator_batch1"] = rate, min(n, 500)
+        result["emulator_vs_brevitas_mismatches"] = int(
+            np.count_nonzero(y_emu != y_brev.reshape(y_emu.shape))
+        )
+
+        # ---- one-event-per-call engines ----
+        if clean is not None:
+            from qonnx.core.modelwrapper import ModelWrapper
+            from qonnx.core.onnx_exec import execute_onnx
+
+            from trigq.export.csim import CSimulation, find_library
+
+            manifest = res.manifest
+            name = manifest["config"]["project_name"]
+            csim = CSimulation(
+                find_library(tmp / "prj" / "hls4ml_prj", name),
+                name,
+                manifest["hls_input_size"],
+                manifest["hls_output_size"],
+            )
+            xc = x[: args.csim_events]
+            x_cl = np.moveaxis(xc, 1, -1).reshape(len(xc), -1).astype(np.float64)
+            rate, y_csim = _rate(csim.predict, x_cl)
+            result["events_per_s"]["csim"], result["events"]["csim"] = rate, len(xc)
+            result["emulator_vs_csim_mismatches"] = int(np.count_nonzero(y_csim != y_emu[: len(xc)]))
+
+            qm = ModelWrapper(str(clean))
+            iname, oname = qm.graph.input[0].name, qm.graph.output[0].name
+            xq = x[: args.qonnx_events]
+
+            def qonnx_run(inp):
+                return np.concatenate(
+                    [execute_onnx(qm, {iname: inp[i : i + 1]})[oname] for i in range(len(inp))]
+                )
+
+            rate, y_q = _rate(qonnx_run, xq)
+            result["events_per_s"]["qonnx"], result["events"]["qonnx"] = rate, len(xq)
+            result["emulator_vs_qonnx_mismatches"] = int(
+                np.count_nonzero(y_q.reshape(len(xq), -1) != y_emu[: len(xq)])
+            )
+        else:
+            result["notes"].append(
+                "qonnx execute_onnx skipped with the C-sim (needs the exported clean graph)"
+            )
+
+    eps = result["events_per_s"]
+    result["events_per_s"] = {k: round(v, 1) for k, v in eps.items()}
+    if "csim" in eps:
+        result["ratio_vs_csim"] = {k: round(v / eps["csim"], 2) for k, v in eps.items()}
+    else:
+        result["ratio_vs_csim"] = None
+    result["ratio_emulator_vs_brevitas"] = round(eps["emulator"] / eps["brevitas"], 2)
+    result["targets_met"] = {
+        "emulator_100x_csim": None if "csim" not in eps else eps["emulator"] >= 100 * eps["csim"],
+        "emulator_not_slower_than_brevitas": eps["emulator"] >= eps["brevitas"],
+    }
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), sort_keys=True))
