@@ -34,6 +34,8 @@ def clean_qonnx(source: Path, target: Path):
     from qonnx.transformation.gemm_to_matmul import GemmToMatMul
     from qonnx.util.cleanup import cleanup_model
 
+    from trigq.export.passes.add_zero_gemm_bias import AddZeroGemmBias
+
     try:
         model = ModelWrapper(str(source))
     except Exception as exc:
@@ -43,6 +45,7 @@ def clean_qonnx(source: Path, target: Path):
         try:
             model = cleanup_model(model)
             model = model.transform(ConvertToChannelsLastAndClean())
+            model = model.transform(AddZeroGemmBias())
             model = model.transform(GemmToMatMul())
             model = cleanup_model(model)
         except Exception as exc:  # qonnx raises plain exceptions on graphs it cannot convert
