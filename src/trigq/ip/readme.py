@@ -1,0 +1,87 @@
+"""The core's README: rendered from its manifest (so the two cannot disagree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fig(f: dict[str, Any] | None, unit: str = "") -> str:
+    if not f or f.get("value") is None:
+        return "n/a"
+    v = f["value"]
+    text = f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2f}"
+    return f"{text}{unit} ({f['source']})"
+
+
+def _port_rows(ports: dict[str, Any]) -> list[str]:
+    rows = ["| port | C name | elements (channels-last shape) | element type | bus width |",
+            "|---|---|---|---|---|"]
+    for role, p in ports.items():
+        shape = " x ".join(map(str, p["shape_channels_last"]))
+        rows.append(f"| {role} | `{p['name']}` | {p['elements']} ({shape}) | `{p['ap_type']}` "
+                    f"| {p['bus_width']} bits |")
+    return rows
+
+
+def render_readme(m: dict[str, Any]) -> str:
+    """Markdown README of a core from its manifest dict."""
+    model, ports, lat, vec = m["model"], m["ports"], m["latency"], m["vectors"]
+    lines = [
+        f"# IP core `{m['name']}`", "",
+        f"Model `{model['name']}` ({model['task']}), exported from {model['source']['kind']} by trigq "
+        f"{m['versions'].get('trigq', '?')} with hls4ml {m['versions'].get('hls4ml', '?')}: "
+        f"backend {m['hls']['backend']}, part `{m['hls']['part']}`, clock {m['hls']['clock_mhz']:g} MHz, "
+        f"{m['hls']['io_type']}, strategy {m['hls']['strategy']}, reuse factor {m['hls']['reuse_factor']}.",
+        "",
+        "The core computes the quantised network exactly: every output equals the trigq integer "
+        "emulator's, code for code (see *Checking*).", "",
+        "## Ports", "",
+        f"Top function `{m['hls']['top']}`. Each array port is one bus (`ARRAY_RESHAPE complete`): "
+        "element `j` of the channels-last tensor flattened in C order occupies bits "
+        "`[j*W +: W]` (W = element width, two's complement when signed, value = raw x 2^-frac). "
+        "Handshake: `ap_vld` on both ports, `ap_ctrl_hs` on the block.", "",
+        *_port_rows(ports), "",
+        f"The input type keeps {m['hls']['input_guard_bits']} fractional guard bits below the first "
+        f"quantiser's LSB (format `{m['formats']['input_quantiser']}`) and saturates; the output "
+        f"format is `{m['formats']['output']}`.", "",
+        "## Latency and resources", "",
+        f"- latency: {_fig(lat.get('cycles'), ' cycles')}, {_fig(lat.get('ns'), ' ns')}; "
+        f"II {_fig(lat.get('ii'))}",
+        *[f"- {k}: {_fig(v)}" for k, v in m["resources"].items()],
+        "",
+        "Sources: `vendor` = Vitis/Vivado reports, `yosys` = open-source synthesis of the RTL "
+        "variant, `estimate` = trigq's calibrated estimator (see `report/report.md` for its error).",
+        "",
+    ]
+    if m.get("rtl"):
+        r = m["rtl"]
+        lines += ["## RTL variant (`rtl/`)", "",
+                  f"da4ml distributed-arithmetic Verilog, top `{r['top']}` (ports in `{r['top']}_wrapper`), "
+                  f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
+                  f"at {r['clock_mhz']:g} MHz, "
+                  "II = 1. See `rtl/rtl_manifest.json`.", ""]
+    lines += [
+        "## Files", "",
+        "- `hls/`: the hls4ml project sources (firmware, weights, testbench, `build_prj.tcl`, "
+        "`project.tcl`) and `hls/tb_data/` (test vectors in hls4ml's testbench format)",
+        "- `build_ip.sh`: vendor build (C-sim, C-synthesis, `export_design -format ip_catalog`)",
+        "- `test_vectors/vectors.h5`: `inputs` (float, channels-last), `outputs` (float) and "
+        "`outputs_raw` (integer codes of the output format); formats and blocks as attributes",
+        "- `model/`: the QONNX model (weights), the cleaned QONNX, the integer IR, the hls4ml config",
+        "- `report/`: the latency and resource report",
+        "- `manifest.json`: hashes of weights and of every generated source, ports, figures, versions",
+        "",
+        "## Building", "",
+        "`./build_ip.sh` (Vitis: `vitis-run` or `vitis_hls` on PATH; Vivado: `vivado_hls`). The IP "
+        f"lands in `hls/{m['hls']['top']}_prj/solution1/impl/ip/`. C-sim writes "
+        "`hls/tb_data/csim_results.log` (ap_fixed printed to 6 significant digits).", "",
+        "## Checking", "",
+        f"{vec['n']} test vectors ({vec['source']}; blocks: {', '.join(vec['blocks'])}); expected outputs "
+        f"from the trigq emulator, checked against: {', '.join(m['vectors_checked_with'])}.", "",
+        "```python",
+        "from trigq.ip import check_ip, run_ip_csim",
+        "run_ip_csim(CORE)   # g++ C simulation of hls/ == committed vectors, bit for bit",
+        "check_ip(CORE)      # re-export from model/model_qonnx.onnx: sources identical",
+        "```", "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,200 @@
+"""Test vectors of a core: inputs, expected outputs (emulator), in HDF5 and hls4ml's tb_data format.
+
+Layout everywhere is the firmware's: channels-last tensors, flattened in C order on the port.
+``tb_data/tb_input_features.dat`` and ``tb_data/tb_output_predictions.dat`` hold one event per
+line, values separated by single spaces, each written as the shortest decimal that reads back to
+the exact dyadic value (the hls4ml testbench parses them with ``atof`` into ``float``: every
+input must therefore be exact in float32, which :func:`make_vectors` checks).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trigq.emulate.ir import FixedFormat, IntegerGraph
+from trigq.ip.errors import IPError
+from trigq.utils import atomic_path, atomic_write_text
+
+TB_INPUT = "tb_input_features.dat"
+TB_OUTPUT = "tb_output_predictions.dat"
+ATLAS_ROWS = 9
+ATLAS_WIDTH = 384
+
+
+@dataclass
+class Vectors:
+    """Inputs ``[N, *input shape]`` (float64, channels-last) and expected output codes ``[N, M]``
+    of the output port format; ``blocks`` maps a kind of input to its ``[start, stop)`` rows."""
+
+    inputs: np.ndarray
+    outputs_raw: np.ndarray
+    input_format: FixedFormat
+    output_format: FixedFormat
+    blocks: dict[str, tuple[int, int]]
+    source: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> np.ndarray:
+        """Expected outputs as exact float64 values."""
+        return self.outputs_raw * self.output_format.scale
+
+    @property
+    def inputs_flat(self) -> np.ndarray:
+        return self.inputs.reshape(len(self.inputs), -1)
+
+
+def on_grid(x: np.ndarray, fmt: FixedFormat) -> np.ndarray:
+    """Per row: every value is a code of ``fmt`` (on its grid, within its range)."""
+    raw = np.asarray(x, dtype=np.float64) * 2.0**fmt.frac
+    ok = (raw == np.round(raw)) & (raw >= fmt.lo) & (raw <= fmt.hi)
+    return ok.reshape(len(x), -1).all(axis=1)
+
+
+def event_inputs(graph: IntegerGraph, n: int, seed: int) -> tuple[np.ndarray, str]:
+    """``n`` channels-last inputs and where they come from: ATLAS RPC events (``mixed`` sample,
+    centred eta crop) when the model reads a ``9 x W x 1`` image, else random codes of the input
+    quantiser (an eighth of its span beyond each end, so saturation is exercised)."""
+    shape = tuple(graph.input_shape)
+    if n <= 0:
+        return np.zeros((0, *shape)), "none"
+    if len(shape) == 3 and shape[0] == ATLAS_ROWS and shape[2] == 1 and shape[1] <= ATLAS_WIDTH:
+        from trigq.sim import simulate
+
+        hits = np.asarray(simulate("mixed", n, seed=seed).hits, dtype=np.float64)
+        crop = (hits.shape[-1] - shape[1]) // 2
+        x = hits[:, :, crop : crop + shape[1], None]
+        return x, f"trigq.sim.simulate('mixed', {n}, seed={seed}), eta columns [{crop}, {crop + shape[1]})"
+    fmt = graph.input_fmt
+    rng = np.random.default_rng(seed)
+    span = fmt.hi - fmt.lo
+    codes = rng.integers(fmt.lo - span // 8, fmt.hi + span // 8 + 1, size=(n, *shape))
+    return codes * fmt.scale, f"random codes of {fmt.ap_type()} (seed {seed})"
+
+
+def edge_inputs(graph: IntegerGraph) -> dict[str, np.ndarray]:
+    """All zeros, all ones, the input quantiser's extremes, saturation and rounding ties."""
+    from trigq.export.verify import edge_case_inputs
+
+    return edge_case_inputs(tuple(graph.input_shape), graph.input_fmt)
+
+
+def port_codes(graph: IntegerGraph, x_channels_last: np.ndarray) -> np.ndarray:
+    """Emulator output codes in the output port's order (channels-last flattened)."""
+    from trigq.emulate import Emulator
+
+    y = Emulator(graph).predict_raw(x_channels_last, channels_last=True)
+    shape = tuple(graph.output_shape)
+    if len(shape) > 1:  # the emulator flattens channels-first (torch order); the port does not
+        y = np.moveaxis(y.reshape(len(y), shape[-1], *shape[:-1]), 1, -1).reshape(len(y), -1)
+    return y
+
+
+def make_vectors(graph: IntegerGraph, input_format: FixedFormat, output_format: FixedFormat,
+                 n_events: int, seed: int, inputs: np.ndarray | None = None,
+                 blocks: dict[str, tuple[int, int]] | None = None, source: str | None = None) -> Vectors:
+    """Inputs (generated, or the given channels-last ``inputs`` with their ``blocks``) and the
+    emulator's expected outputs. Edge-case blocks whose values the input port cannot hold exactly
+    are left out; events must fit (``IPError`` otherwise)."""
+    if inputs is None:
+        x, source = event_inputs(graph, n_events, seed)
+        parts, blocks, start = [x], {"events": (0, len(x))}, len(x)
+        for kind, rows in edge_inputs(graph).items():
+            if on_grid(rows, input_format).all() and on_grid(rows.astype(np.float32), input_format).all():
+                parts.append(rows)
+                blocks[kind] = (start, start + len(rows))
+                start += len(rows)
+        inputs = np.concatenate(parts)
+    inputs = np.asarray(inputs, dtype=np.float64)
+    bad = ~on_grid(inputs, input_format) | np.any(
+        inputs.reshape(len(inputs), -1) != inputs.reshape(len(inputs), -1).astype(np.float32), axis=1)
+    if bad.any():
+        raise IPError(f"{int(bad.sum())} test inputs (first row {int(np.argmax(bad))}) are not exact in the "
+                      f"input port type {input_format.ap_type()} or in float32")
+    raw = port_codes(graph, inputs)
+    if output_format.frac != graph.output_fmt.frac or output_format.width < graph.output_fmt.width:
+        raise IPError(f"output port type {output_format.ap_type()} does not hold the model's output "
+                      f"format {graph.output_fmt.ap_type()}")
+    return Vectors(inputs, raw, input_format, output_format, dict(blocks or {}), source or "given")
+
+
+def format_value(v: float) -> str:
+    """Shortest decimal that reads back exactly (``1``, ``0.5``, ``-0.0078125``)."""
+    return np.format_float_positional(float(v), unique=True, trim="-")
+
+
+def _dat_text(rows: np.ndarray) -> str:
+    return "".join(" ".join(format_value(v) for v in row) + "\n" for row in rows)
+
+
+def write_tb_data(directory: Path, vectors: Vectors) -> None:
+    """hls4ml's testbench files (one event per line) in ``directory``."""
+    directory = Path(directory)
+    atomic_write_text(directory / TB_INPUT, _dat_text(vectors.inputs_flat))
+    atomic_write_text(directory / TB_OUTPUT, _dat_text(vectors.outputs))
+
+
+def read_tb_data(directory: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs ``[N, n_in]``, outputs ``[N, n_out]``) float64 from hls4ml's testbench files."""
+    out = []
+    for name in (TB_INPUT, TB_OUTPUT):
+        path = Path(directory) / name
+        try:
+            lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
+        except FileNotFoundError as exc:
+            raise IPError(f"{path}: not found") from exc
+        if len({len(ln) for ln in lines}) > 1:
+            raise IPError(f"{path}: lines have different numbers of values")
+        out.append(np.array([[float(v) for v in ln] for ln in lines], dtype=np.float64))
+    return out[0], out[1]
+
+
+def write_vectors_h5(path: Path, vectors: Vectors) -> None:
+    """``inputs`` (float64, channels-last), ``outputs`` (float64), ``outputs_raw`` (int64 codes of
+    the output port format); formats, blocks and layout as attributes."""
+    import h5py
+
+    with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
+        packed = {"compression": "gzip", "compression_opts": 9, "shuffle": True}
+        f.create_dataset("inputs", data=vectors.inputs, **packed)
+        f.create_dataset("outputs", data=vectors.outputs, **packed)
+        f.create_dataset("outputs_raw", data=vectors.outputs_raw.astype(np.int64), **packed)
+        f.attrs["input_format"] = json.dumps(vectors.input_format.to_dict(), sort_keys=True)
+        f.attrs["output_format"] = json.dumps(vectors.output_format.to_dict(), sort_keys=True)
+        f.attrs["input_ap_type"] = vectors.input_format.ap_type()
+        f.attrs["output_ap_type"] = vectors.output_format.ap_type()
+        f.attrs["blocks"] = json.dumps({k: list(v) for k, v in vectors.blocks.items()})
+        f.attrs["source"] = vectors.source
+        f.attrs["layout"] = ("channels-last; element j of a flattened row is element j of the port; "
+                             "value = raw * 2**-frac")
+        for k, v in vectors.attrs.items():
+            f.attrs[k] = v
+
+
+def read_vectors_h5(path: Path) -> Vectors:
+    """The vectors written by :func:`write_vectors_h5`."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            try:
+                vec = Vectors(
+                    inputs=f["inputs"][()], outputs_raw=f["outputs_raw"][()],
+                    input_format=FixedFormat.from_dict(json.loads(f.attrs["input_format"])),
+                    output_format=FixedFormat.from_dict(json.loads(f.attrs["output_format"])),
+                    blocks={k: tuple(v) for k, v in json.loads(f.attrs["blocks"]).items()},
+                    source=str(f.attrs["source"]),
+                )
+                outputs = f["outputs"][()]
+            except KeyError as exc:
+                raise IPError(f"{path}: missing {exc} (not a trigq test-vector file)") from exc
+    except FileNotFoundError as exc:
+        raise IPError(f"{path}: not found") from exc
+    if not np.array_equal(outputs, vec.outputs):
+        raise IPError(f"{path}: 'outputs' and 'outputs_raw' disagree")
+    return vec
