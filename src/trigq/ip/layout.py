@@ -43,7 +43,7 @@ MODEL_FILES = ("model_qonnx.onnx", "model_qonnx.onnx.data", "model_clean.onnx", 
 HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
 HLS_SKIPPED_SUFFIXES = (".so", ".o", ".log", ".a", ".pyc")
 HLS_SKIPPED_DIRS = ("tb_data",)  # written from the core's own vectors
-RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".h", ".hh", ".cc", ".cpp", ".mk")
+RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".sdc", ".h", ".hh", ".cc", ".cpp", ".mk")
 RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__")
 SOURCE_ROOTS = (HLS, MODEL, BUILD_SCRIPT)
 _LIB_STAMP = re.compile(rb"^LIB_STAMP=\S*$", re.M)

@@ -1,0 +1,78 @@
+"""A fake exported project: real integer graph and manifest, hand-written hls4ml C++ headers.
+
+No hls4ml conversion and no compile, so the packaging logic is tested in well under a second.
+The graph is ``trigq.rtl.examples.tiny_conv_dense_graph`` (input 4 x 12 x 1 signed 5-bit codes
+with one fraction bit, output 3 narrow 4-bit codes with LSB 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trigq.export import ExportConfig
+from trigq.rtl.examples import tiny_conv_dense_graph
+
+INPUT_T = "ap_fixed<12,6,AP_TRN,AP_SAT,0>"
+RESULT_T = "ap_fixed<4,5,AP_RND_CONV,AP_SAT_SYM,0>"
+
+TOP_H = """#ifndef TRIGQ_MODEL_H_
+#define TRIGQ_MODEL_H_
+#include "defines.h"
+void trigq_model(
+    input_t global_in[4*12*1],
+    result_t layer9_out[3]
+);
+#endif
+"""
+
+
+def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False) -> Path:
+    """Write the fake project into ``root`` and return it."""
+    graph = tiny_conv_dense_graph(seed=0)
+    hls = root / "hls4ml_prj"
+    (hls / "firmware" / "weights").mkdir(parents=True)
+    graph.save(root / "integer_graph.json")
+    config = dataclasses.asdict(ExportConfig(compile=False))
+    manifest = {"trigq_export_version": 1, "source": {"kind": "qonnx-file", "path": str(root / "m.onnx")},
+                "config": config, "exact": exact, "problems": [] if exact else ["Quant_3: float scale"],
+                "integer_graph": "integer_graph.json", "notes": [], "versions": {}}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    (root / "model_qonnx.onnx").write_bytes(b"fake qonnx weights")
+    (root / "hls4ml_config.yml").write_text(yaml.safe_dump(
+        {"Backend": "Vitis", "IOType": "io_parallel", "ClockPeriod": 3.125, "Part": config["part"],
+         "HLSConfig": {"Model": {"Strategy": "Latency", "ReuseFactor": 1, "Precision": "fixed<16,6>"}}}))
+    (hls / "firmware" / "defines.h").write_text(
+        f"typedef {INPUT_T} input_t;\ntypedef ap_fixed<8,4> layer2_t;\ntypedef {RESULT_T} result_t;\n")
+    (hls / "firmware" / "trigq_model.h").write_text(TOP_H)
+    (hls / "firmware" / "trigq_model.cpp").write_text("// top function\n")
+    (hls / "firmware" / "weights" / "w2.txt").write_text("1,0,-1\n")
+    (hls / "firmware" / "trigq_model-1a2b3c4d.so").write_bytes(b"\x7fELF not really")
+    (hls / "firmware" / "nnet.o").write_bytes(b"object")
+    (hls / "build_lib.sh").write_text("#!/bin/bash\nPROJECT=trigq_model\nLIB_STAMP=1a2b3c4d\necho hi\n")
+    (hls / "hls4ml_config.yml").write_text("Stamp: 1a2b3c4d\nOutputDir: /tmp/somewhere\n")
+    (hls / "build_opt.tcl").write_text("array set opt {}\n")
+    (hls / "build_prj.tcl").write_text("source project.tcl\n")
+    (hls / "project.tcl").write_text('set project_name "trigq_model"\nset backend "vitis"\n')
+    (hls / "trigq_model_test.cpp").write_text("int main() { return 0; }\n")
+    (hls / "vitis_hls.log").write_text("a log\n")
+    if rtl:
+        from trigq.rtl import generate_rtl
+
+        generate_rtl(graph, root / "rtl", clock_mhz=320)
+    return root
+
+
+@pytest.fixture
+def fake_project(tmp_path):
+    """A fake exported project in ``tmp_path / "project"`` (its .so is not a real library)."""
+    return write_fake_project(tmp_path / "project")
+
+
+@pytest.fixture
+def graph():
+    return tiny_conv_dense_graph(seed=0)
