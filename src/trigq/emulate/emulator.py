@@ -101,7 +101,9 @@ class Emulator:
     # ---- running ----
     def _input_codes(self, x: np.ndarray, channels_last: bool, counts: AuditCounts | None) -> np.ndarray:
         g = self.graph
-        x = np.asarray(x, dtype=np.float64)
+        x = np.asarray(x)
+        if x.dtype != np.float32:
+            x = x.astype(np.float64)
         if not channels_last and x.ndim >= 3:
             x = np.moveaxis(x, 1, -1)
         if tuple(x.shape[1:]) != g.input_shape:

@@ -73,13 +73,21 @@ def requantise(
 
 
 def quantise_float(x: np.ndarray, fmt: FixedFormat, rounding: str = "ROUND") -> Requantised:
-    """Quantise float values to codes of ``fmt`` (the graph input's Quant), saturating."""
-    x = np.asarray(x, dtype=np.float64)
+    """Quantise float values to codes of ``fmt`` (the graph input's Quant), saturating.
+
+    Computes in x's dtype when it is float32 (as the torch model does), else in float64.
+    """
+    x = np.asarray(x)
+    if x.dtype != np.float32:
+        x = x.astype(np.float64)
     if rounding == "BIPOLAR":
-        return Requantised(np.where(x >= 0, 1.0, -1.0), 0, 0)
-    q = np.round(x * float(2.0**fmt.frac)) if rounding == "ROUND" else np.floor(x * float(2.0**fmt.frac))
-    outside = (q < fmt.lo) | (q > fmt.hi)
-    return Requantised(np.clip(q, float(fmt.lo), float(fmt.hi)), int(np.count_nonzero(outside)), 0)
+        return Requantised(np.where(x >= 0, 1.0, -1.0).astype(x.dtype), 0, 0)
+    q = x * float(2.0**fmt.frac)
+    q = np.round(q, out=q) if rounding == "ROUND" else np.floor(q, out=q)
+    n = int(np.count_nonzero(q < fmt.lo)) + int(np.count_nonzero(q > fmt.hi))
+    if n:
+        np.clip(q, float(fmt.lo), float(fmt.hi), out=q)
+    return Requantised(q, n, 0)
 
 
 def _t(x: np.ndarray) -> torch.Tensor:
@@ -162,6 +170,13 @@ def _pool(
 
 def maxpool(x: np.ndarray, kernel: Sequence[int], strides: Sequence[int], pads: Sequence[int]) -> np.ndarray:
     """Max pooling over channels-last maps (1-D or 2-D); codes keep their format."""
+    k, s = tuple(int(v) for v in kernel), tuple(int(v) for v in strides)
+    if k == s and not any(pads):  # non-overlapping windows: a reshape and a max
+        n, *sp, c = x.shape
+        out = [d // kk for d, kk in zip(sp, k)]
+        crop = x[(slice(None), *(slice(0, o * kk) for o, kk in zip(out, k)))]
+        shape = [n] + [v for o, kk in zip(out, k) for v in (o, kk)] + [c]
+        return crop.reshape(shape).max(axis=tuple(range(2, 2 * len(k) + 1, 2)))
     return _pool(x, kernel, strides, pads, "max")
 
 
