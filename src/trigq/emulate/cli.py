@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 IR_FILE = "integer_graph.json"
-CLEAN_FILE = "model_clean.onnx"
+QONNX_FILE = "model_qonnx.onnx"  # channels-first; model_clean.onnx is channels-last (hls4ml)
 MANIFEST = "manifest.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_json_flag
 
-    parser.add_argument("project", type=Path, help=f"exported project ({IR_FILE} or {CLEAN_FILE} inside)")
+    parser.add_argument("project", type=Path, help=f"exported project ({IR_FILE} or {QONNX_FILE} inside)")
     parser.add_argument("--data", type=Path, required=True, help="HDF5 dataset (schema 1)")
     parser.add_argument("--out", type=Path, required=True, help="predictions file to write (HDF5)")
     parser.add_argument(
@@ -39,10 +39,10 @@ def load_project_emulator(project: Path) -> tuple[Any, int]:
         raise IRError(f"{project}: not a project directory")
     if (project / IR_FILE).exists():
         emulator = Emulator.load(project / IR_FILE)
-    elif (project / CLEAN_FILE).exists():
-        emulator = Emulator.from_qonnx(project / CLEAN_FILE)
+    elif (project / QONNX_FILE).exists():
+        emulator = Emulator.from_qonnx(project / QONNX_FILE)
     else:
-        raise IRError(f"{project}: neither {IR_FILE} nor {CLEAN_FILE} found")
+        raise IRError(f"{project}: neither {IR_FILE} nor {QONNX_FILE} found")
     width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
     if (project / MANIFEST).exists():
         shape = json.loads((project / MANIFEST).read_text()).get("input_shape")
