@@ -1,0 +1,152 @@
+"""IP cores: the committed cores under hls/ regenerate identically and their C-sim matches their
+vectors; a tiny model is packaged end to end and both checks run on it (slow: g++ compiles).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trigq.emulate.ir import IntegerGraph
+from trigq.ip import IPError, check_ip, package_ip, read_vectors_h5, run_ip_csim
+from trigq.ip.vectors import format_value
+
+pytestmark = pytest.mark.slow
+
+HLS_ROOT = Path(__file__).resolve().parents[1] / "hls"
+COMMITTED = sorted(p.parent for p in HLS_ROOT.glob("*/manifest.json"))
+NO_CORES = pytest.mark.skip(reason=f"no IP cores committed under {HLS_ROOT} yet")
+CORE_PARAMS = [pytest.param(c, id=c.name) for c in COMMITTED] or [pytest.param(None, marks=NO_CORES)]
+
+
+@pytest.mark.parametrize("core", CORE_PARAMS)
+def test_committed_core_regenerates_identically(core, tmp_path):
+    result = check_ip(core, work_dir=tmp_path)  # raises IPError naming the differing files
+    assert result["identical"] and result["n_sources"] > 0
+
+
+@pytest.mark.parametrize("core", CORE_PARAMS)
+def test_committed_core_csim_matches_its_vectors(core):
+    result = run_ip_csim(core)
+    assert result["mismatches"] == 0 and result["n_vectors"] > 0
+
+
+# ---- end to end on a tiny model (never skips) ----
+
+def _tiny_model():
+    import torch
+
+    from trigq.models import build_model
+
+    torch.manual_seed(0)  # same model as test_export_zoo, so the compiled export is shared
+    model = build_model("tiny-cnn", "int4")
+    model.train()
+    with torch.no_grad():
+        for _ in range(4):
+            model((torch.rand(64, 1, 9, model.spec.input_width) < 0.05).float())
+    return model.eval()
+
+
+@pytest.fixture(scope="module")
+def tiny_project(export_cached):
+    return export_cached(_tiny_model(), (1, 1, 9, 384))
+
+
+@pytest.fixture(scope="module")
+def tiny_core(tiny_project, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cores") / "hls" / "tiny_cnn"
+    return package_ip(tiny_project, out, n_vectors=200, seed=0, model_name="tiny-cnn")
+
+
+def test_tiny_core_is_packaged_with_csim_checked_vectors(tiny_core):
+    m = tiny_core.manifest
+    assert m["vectors_checked_with"] == ["emulator", "csim (the export's compiled library)"]
+    assert m["vectors"]["source"].startswith("trigq.sim.simulate('mixed', 200, seed=0)")
+    vec = read_vectors_h5(tiny_core.core_dir / "test_vectors/vectors.h5")
+    assert vec.inputs.shape[1:] == (9, 384, 1) and len(vec.inputs) >= 200
+    assert len(np.unique(vec.outputs_raw)) > 3  # the events are not all alike
+    assert m["ports"]["input"]["elements"] == 3456 and m["ports"]["output"]["elements"] == 1
+    assert m["model"]["name"] == "tiny-cnn" and m["latency"]["cycles"]["value"] > 0
+
+
+def test_tiny_core_regenerates_identically_and_csim_matches(tiny_core, tmp_path):
+    result = check_ip(tiny_core.core_dir, work_dir=tmp_path)
+    assert result["identical"] and result["n_sources"] > 50
+    assert not list(tmp_path.iterdir()), "check_ip left its work directory behind"
+    csim = run_ip_csim(tiny_core.core_dir)
+    assert csim == {"n_vectors": len(read_vectors_h5(tiny_core.core_dir / "test_vectors/vectors.h5").inputs),
+                    "mismatches": 0, "compile_seconds": csim["compile_seconds"]}
+
+
+def _flip_one_weight(core: Path) -> None:
+    """Change one quantised weight of the core's QONNX model to another code on its grid."""
+    import onnx
+    from onnx import numpy_helper
+
+    path = core / "model/model_qonnx.onnx"
+    model = onnx.load(str(path))  # external data is read from beside the file
+    inits = {i.name: i for i in model.graph.initializer}
+    for node in model.graph.node:
+        if node.op_type == "Quant" and node.input[0] in inits and inits[node.input[0]].dims:
+            w = numpy_helper.to_array(inits[node.input[0]]).copy()
+            scale = float(numpy_helper.to_array(inits[node.input[1]]).ravel()[0])
+            w.flat[0] = -w.flat[0] if w.flat[0] != 0 else scale
+            inits[node.input[0]].CopyFrom(numpy_helper.from_array(w, node.input[0]))
+            break
+    else:
+        raise AssertionError("no quantised weight found")
+    (core / "model/model_qonnx.onnx.data").unlink(missing_ok=True)
+    onnx.save_model(model, str(path))
+
+
+def test_check_ip_reports_edited_and_regenerated_differences(tiny_core, tmp_path):
+    core = tmp_path / "tiny_cnn"
+    shutil.copytree(tiny_core.core_dir, core)
+    weights = sorted((core / "hls/firmware/weights").glob("w*.txt"))[0]
+    weights.write_text(weights.read_text().replace("0", "1", 1))
+    with pytest.raises(IPError, match=r"regenerated sources differ.*edited: hls/firmware/weights/w"):
+        check_ip(core, work_dir=tmp_path)
+    shutil.rmtree(core)
+    shutil.copytree(tiny_core.core_dir, core)
+    _flip_one_weight(core)
+    result = check_ip(core, work_dir=tmp_path, strict=False)
+    assert not result["identical"]
+    assert "model/model_qonnx.onnx" in result["edited"]
+    assert any(f.startswith("hls/firmware/weights/") for f in result["changed"]), result
+
+
+def test_packaging_refuses_a_csim_that_differs_from_the_emulator(tiny_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(tiny_project, project)  # its library still reads the cached project's weights
+    graph = IntegerGraph.load(project / "integer_graph.json")
+    nodes = list(graph.nodes)
+    i = max(k for k, n in enumerate(nodes) if "bias" in n.params)
+    bias = nodes[i].params["bias"] + 2 ** (nodes[i].acc_fmt.width - 3)
+    nodes[i] = dataclasses.replace(nodes[i], params={**nodes[i].params, "bias": bias})
+    dataclasses.replace(graph, nodes=tuple(nodes)).save(project / "integer_graph.json")
+    with pytest.raises(IPError, match=r"C simulation: .* test vectors differ from the emulator"):
+        package_ip(project, tmp_path / "core", n_vectors=50)
+    assert not (tmp_path / "core").exists()
+
+
+def test_run_ip_csim_detects_wrong_expected_outputs(tiny_core, tmp_path):
+    import h5py
+
+    core = tmp_path / "tiny_cnn"
+    shutil.copytree(tiny_core.core_dir, core)
+    with h5py.File(core / "test_vectors/vectors.h5", "r+") as f:
+        fmt = json.loads(f.attrs["output_format"])
+        f["outputs_raw"][0, 0] -= 1
+        f["outputs"][0, 0] -= 2.0 ** -fmt["frac"]
+        new_first = f["outputs"][0]
+    tb = core / "hls/tb_data/tb_output_predictions.dat"
+    lines = tb.read_text().splitlines()
+    lines[0] = " ".join(format_value(v) for v in new_first)
+    tb.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IPError, match=r"1 of \d+ test vectors differ from the emulator \(first: row 0"):
+        run_ip_csim(core)
