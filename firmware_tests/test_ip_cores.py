@@ -150,3 +150,18 @@ def test_run_ip_csim_detects_wrong_expected_outputs(tiny_core, tmp_path):
     tb.write_text("\n".join(lines) + "\n")
     with pytest.raises(IPError, match=r"1 of \d+ test vectors differ from the emulator \(first: row 0"):
         run_ip_csim(core)
+
+
+def test_core_with_rtl_variant_regenerates_identically(tiny_project, tmp_path):
+    from trigq.rtl import generate_rtl
+
+    project = tmp_path / "project"
+    shutil.copytree(tiny_project, project)
+    generate_rtl(IntegerGraph.load(project / "integer_graph.json"), project / "rtl", clock_mhz=320)
+    core = package_ip(project, tmp_path / "core", n_vectors=20, csim="skip").core_dir
+    m = json.loads((core / "manifest.json").read_text())
+    assert m["rtl"]["latency_cycles"] >= 1 and "rtl/src/trigq_nn_wrapper.v" in m["sources"]
+    assert "| input | 3456 | 1 | 2^-0 | False | 3456 bits |" in (core / "README.md").read_text()
+    (tmp_path / "work").mkdir()
+    result = check_ip(core, work_dir=tmp_path / "work")
+    assert result["identical"] and any(k.startswith("rtl/") for k in m["sources"])

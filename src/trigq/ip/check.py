@@ -101,6 +101,7 @@ def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *,
     """
     from trigq.export import ExportConfig, export
     from trigq.ip.package import assemble_core
+    from trigq.utils import config_from_dict
 
     core = Path(core_dir)
     manifest = read_core_manifest(core)
@@ -111,7 +112,8 @@ def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *,
     vectors = read_vectors_h5(core / L.VECTORS)
     with tempfile.TemporaryDirectory(prefix="trigq-ip-check-", dir=work_dir) as tmp:
         project = Path(tmp) / "project"
-        export(_export_source(core, regenerate_from), project, ExportConfig(**cfg))
+        config = config_from_dict(ExportConfig, cfg, where=f"{core / L.MANIFEST}: model.export_config")
+        export(_export_source(core, regenerate_from), project, config)
         if rtl and (core / L.RTL / "rtl_manifest.json").is_file():
             _regenerate_rtl(core, project)
         new_core = Path(tmp) / core.name

@@ -55,11 +55,19 @@ def render_readme(m: dict[str, Any]) -> str:
     ]
     if m.get("rtl"):
         r = m["rtl"]
+        rtl_ports = (("input", r["input_port"]), ("output", r["output_port"]))
         lines += ["## RTL variant (`rtl/`)", "",
                   f"da4ml distributed-arithmetic Verilog, top `{r['top']}` (ports in `{r['top']}_wrapper`), "
                   f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
                   f"at {r['clock_mhz']:g} MHz, "
-                  "II = 1. See `rtl/rtl_manifest.json`.", ""]
+                  "II = 1. See `rtl/rtl_manifest.json`.", "",
+                  "Its ports carry the codes of the first quantiser (the input is already quantised), "
+                  "element `j` in bits `[j*W +: W]`:", "",
+                  "| port | elements | element width | LSB | signed | bus width |",
+                  "|---|---|---|---|---|---|",
+                  *[f"| {role} | {p['n']} | {p['element_width']} | 2^-{p['frac']} | {p['signed']} "
+                    f"| {p['width']} bits |" for role, p in rtl_ports],
+                  ""]
     lines += [
         "## Files", "",
         "- `hls/`: the hls4ml project sources (firmware, weights, testbench, `build_prj.tcl`, "
