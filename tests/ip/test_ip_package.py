@@ -150,3 +150,33 @@ def test_cli_package_json(fake_project, tmp_path, capsys):
     assert result["vectors"] == read_vectors_h5(out / "test_vectors/vectors.h5").inputs.shape[0] > 7
     rc = main(["package", str(tmp_path / "nope"), "--out", str(out)])
     assert rc == 2
+
+
+def test_training_run_source_hashes_the_checkpoint(fake_project, tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.yaml").write_text("model: l0-trigger\nquant: ternary\n")
+    (run / "best.pt").write_bytes(b"checkpoint bytes")
+    manifest = json.loads((fake_project / "manifest.json").read_text())
+    manifest["source"] = {"kind": "run-dir", "path": str(run)}
+    (fake_project / "manifest.json").write_text(json.dumps(manifest))
+    m = package_ip(fake_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
+    assert m["model"]["name"] == "l0-trigger" and m["model"]["task"] == "classification"
+    assert m["model"]["weights"]["checkpoint"] == {"path": str(run / "best.pt"),
+                                                   "sha256": sha256_file(run / "best.pt")}
+    assert "exported from run-dir" in (tmp_path / "core/README.md").read_text()
+
+
+def test_source_committed_in_the_same_repository_is_recorded(fake_project, tmp_path):
+    from trigq.ip import check_ip
+
+    (tmp_path / ".git").mkdir()  # tmp_path plays the repository holding weights and cores
+    m = package_ip(fake_project, tmp_path / "hls" / "core", n_vectors=3, csim="skip").manifest
+    assert m["model"]["source_in_repo"] == "project/m.onnx"
+    with pytest.raises(IPError, match=r"not in this repository \(model.source_in_repo = 'project/m.onnx'\)"):
+        check_ip(tmp_path / "hls" / "core", regenerate_from="source")
+
+
+def test_source_outside_the_repository_is_not_recorded(fake_project, tmp_path):
+    m = package_ip(fake_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
+    assert m["model"]["source_in_repo"] is None

@@ -70,7 +70,15 @@ def run_ip_csim(core_dir: str | Path) -> dict[str, Any]:
     return csim_vectors(core, manifest, vectors)
 
 
-def _export_source(core: Path, regenerate_from: str | Path | None) -> Path:
+def _export_source(core: Path, manifest: dict[str, Any], regenerate_from: str | Path | None) -> Path:
+    if regenerate_from == "source":
+        from trigq.ip.package import repo_root
+
+        rel, root = manifest["model"].get("source_in_repo"), repo_root(core)
+        if not rel or root is None or not (root / rel).exists():
+            raise IPError(f"{core}: its export source is not in this repository "
+                          f"(model.source_in_repo = {rel!r})")
+        return root / rel
     if regenerate_from is not None:
         return Path(regenerate_from)
     src = core / L.MODEL / "model_qonnx.onnx"
@@ -95,6 +103,10 @@ def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *,
              work_dir: str | Path | None = None, strict: bool = True) -> dict[str, Any]:
     """Re-export and re-package the core's model in a temporary directory; compare sources.
 
+    ``regenerate_from``: None = the core's ``model/model_qonnx.onnx``; ``"source"`` = the training
+    run / QONNX file it was exported from when that is committed in the same repository
+    (``model.source_in_repo``); or a path (QONNX file or training run directory).
+
     Returns ``{"identical", "changed", "missing", "added", "edited"}`` (file lists; ``edited``:
     committed files whose content no longer matches the committed manifest). With ``strict``
     raises :class:`IPError` naming the differing files.
@@ -113,7 +125,7 @@ def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *,
     with tempfile.TemporaryDirectory(prefix="trigq-ip-check-", dir=work_dir) as tmp:
         project = Path(tmp) / "project"
         config = config_from_dict(ExportConfig, cfg, where=f"{core / L.MANIFEST}: model.export_config")
-        export(_export_source(core, regenerate_from), project, config)
+        export(_export_source(core, manifest, regenerate_from), project, config)
         if rtl and (core / L.RTL / "rtl_manifest.json").is_file():
             _regenerate_rtl(core, project)
         new_core = Path(tmp) / core.name

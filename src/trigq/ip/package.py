@@ -64,6 +64,26 @@ def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None
             "export_config": export_manifest.get("config", {}), "weights": weights}
 
 
+def repo_root(path: Path) -> Path | None:
+    """The nearest ancestor of ``path`` holding ``.git`` (the repository the core lives in)."""
+    for p in Path(path).resolve().parents:
+        if (p / ".git").exists():
+            return p
+    return None
+
+
+def source_in_repo(source: dict[str, Any], out_dir: Path) -> str | None:
+    """The export source (training run / QONNX file) relative to the repository root of
+    ``out_dir`` when it lies in that repository (committed weights), else None."""
+    root, path = repo_root(out_dir), source.get("path")
+    if root is None or not path or source.get("kind") not in ("run-dir", "qonnx-file"):
+        return None
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
 def _report(project: Path, core: Path) -> tuple[dict[str, Any], list[str]]:
     """The project's report (or a new one from ``report_project``), copied into ``core/report``."""
     existing = project / L.REPORT / "report.json"
@@ -133,7 +153,8 @@ def _rtl_info(core: Path) -> dict[str, Any] | None:
 
 def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: str, csim: CsimMode,
                   inputs: np.ndarray | None = None, blocks: dict[str, tuple[int, int]] | None = None,
-                  source: str | None = None, model_name: str | None = None) -> dict[str, Any]:
+                  source: str | None = None, model_name: str | None = None,
+                  final_dir: Path | None = None) -> dict[str, Any]:
     """Write the core into the (empty, existing) directory ``core``; returns its manifest."""
     from trigq.export.project import read_manifest, toolkit_versions
 
@@ -176,7 +197,8 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     manifest: dict[str, Any] = {
         "trigq_core_version": CORE_VERSION,
         "name": name,
-        "model": _model_info(exp, project, model_name),
+        "model": {**_model_info(exp, project, model_name),
+                  "source_in_repo": source_in_repo(exp.get("source", {}), final_dir or core)},
         "hls": {"top": prj_name, "backend": cfg["backend"], "part": cfg["part"],
                 "clock_mhz": cfg["clock_mhz"],
                 "io_type": cfg["io_type"], "strategy": cfg["strategy"], "reuse_factor": cfg["reuse_factor"],
@@ -231,5 +253,6 @@ def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 10
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the core follows the umask
-        manifest = assemble_core(project, tmp, n_vectors, seed, out.name, csim, model_name=model_name)
+        manifest = assemble_core(project, tmp, n_vectors, seed, out.name, csim, model_name=model_name,
+                                 final_dir=out)
     return PackageResult(out, manifest)
