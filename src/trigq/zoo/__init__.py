@@ -1,0 +1,1 @@
+"""Reference models: training configs (configs/) and committed trained weights (weights/)."""
