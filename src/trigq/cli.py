@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("trigq.report.cli", "latency and resource report of an exported project"),
     "package": ("trigq.ip.cli", "package an exported project as an IP core"),
     "sweep": ("trigq.report.sweep_cli", "design-space sweep over bit widths and reuse factors"),
+    "demo": ("trigq.demo", "run the whole flow on built-in defaults (simulate ... package)"),
 }
 
 

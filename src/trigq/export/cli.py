@@ -20,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-inexact", action="store_true",
                         help="export quantisers that cannot be exact; verify then reports the mismatch")
     parser.add_argument("--no-compile", action="store_true", help="skip the C-simulation compile")
+    parser.add_argument("--rtl", action="store_true",
+                        help="also generate pipelined Verilog with da4ml into DIR/rtl (no DSPs)")
+    parser.add_argument("--rtl-synth", action="store_true",
+                        help="with --rtl: synthesise the Verilog with yosys (synth_xilinx -family xcup); "
+                        "slow for large nets")
     add_json_flag(parser)
 
 
@@ -36,5 +41,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
           f"compile {result.manifest['compile_seconds']} s)")
     for problem in result.problems:
         print(f"  inexact: {problem}")
-    return {"project_dir": str(result.project_dir), "exact": result.exact, "problems": result.problems,
-            "compile_seconds": result.manifest["compile_seconds"]}
+    out: dict[str, Any] = {"project_dir": str(result.project_dir), "exact": result.exact,
+                           "problems": result.problems, "compile_seconds": result.manifest["compile_seconds"]}
+    if args.rtl or args.rtl_synth:
+        out["rtl"] = _export_rtl(result.project_dir, args.clock_mhz, synth=args.rtl_synth)
+    return out
+
+
+def _export_rtl(project_dir: Any, clock_mhz: float, synth: bool) -> dict[str, Any]:
+    """da4ml Verilog of the project's integer graph into ``project_dir/rtl`` (and yosys counts)."""
+    from pathlib import Path
+
+    from trigq.emulate import IntegerGraph
+    from trigq.rtl import generate_rtl, synthesize
+
+    rtl_dir = Path(project_dir) / "rtl"
+    graph = IntegerGraph.load(Path(project_dir) / "integer_graph.json")
+    rtl = generate_rtl(graph, rtl_dir, clock_mhz=clock_mhz)
+    print(f"rtl: {rtl.pipeline_stages} stages = {rtl.latency_ns:.1f} ns at {clock_mhz:g} MHz, "
+          f"da4ml cost {rtl.cost_luts:,.0f} LUT -> {rtl_dir}")
+    result = rtl.to_dict()
+    if synth:
+        counts = synthesize(rtl_dir)
+        print(f"yosys: {counts.lut:,} LUT, {counts.ff:,} FF, {counts.dsp} DSP ({counts.seconds:.0f} s)")
+        result["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry}
+    return result

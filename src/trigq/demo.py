@@ -1,0 +1,74 @@
+"""``trigq demo``: the whole flow on built-in defaults, one CLI step after another.
+
+simulate -> coincidence baseline -> (train, or the committed reference T-CNN) -> evaluate ->
+export (hls4ml C-sim + da4ml RTL) -> verify bit-exactness -> emulate with overflow audit ->
+report -> package an IP core. Each step is printed as the ``trigq`` command it runs, so the demo
+doubles as a tutorial.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+REFERENCE = "l0-trigger-ternary"
+
+
+def reference_run(name: str = REFERENCE) -> Path:
+    """Directory of a committed reference run (``config.yaml`` + ``best.pt``)."""
+    return Path(str(resources.files("trigq.zoo") / "weights" / name))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from trigq.cli import add_json_flag
+
+    parser.add_argument("--out", default="demo", help="output directory (default: ./demo)")
+    parser.add_argument("--events", type=int, default=20000, help="simulated mixed events")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--train-epochs", type=int, default=0,
+                        help="train a fresh ternary T-CNN for this many epochs instead of using the "
+                        "committed reference weights (0: use the reference)")
+    add_json_flag(parser)
+
+
+def steps(args: argparse.Namespace) -> list[list[str]]:
+    """The demo's ``trigq`` command lines, in order."""
+    out = Path(args.out)
+    data = str(out / "data" / "mixed.h5")
+    run = str(reference_run()) if args.train_epochs <= 0 else str(out / "train" / REFERENCE)
+    prj = str(out / "export" / REFERENCE)
+    cmds = [
+        ["simulate", "atlas-rpc", "--sample", "mixed", "--events", str(args.events),
+         "--seed", str(args.seed), "--out", data],
+        ["baseline", "rpc-coincidence", "--data", data, "--out", str(out / "baseline")],
+    ]
+    if args.train_epochs > 0:
+        cmds.append(["train", "l0-trigger", "--quant", "ternary-a3", "--data", data, "--out", run,
+                     "--epochs", str(args.train_epochs), "--no-progress"])
+    cmds += [
+        ["evaluate", run, "--data", data, "--split", "test", "--out", str(out / "evaluate")],
+        ["export", run, "--out", prj, "--rtl"],
+        ["verify", prj, "--events", "2000", "--data", data],
+        ["emulate", prj, "--data", data, "--split", "test", "--out", str(out / "emulated.h5"), "--audit"],
+        ["report", prj],
+        ["package", prj, "--out", str(out / "ip" / REFERENCE), "--vectors", "200"],
+    ]
+    return cmds
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from trigq.cli import main
+    from trigq.errors import TrigqError
+
+    timings = {}
+    for argv in steps(args):
+        print(f"\n$ trigq {' '.join(argv)}", flush=True)
+        t0 = time.perf_counter()
+        if main(argv) != 0:
+            raise TrigqError(f"demo step failed: trigq {' '.join(argv)}")
+        timings[argv[0]] = round(time.perf_counter() - t0, 1)
+    print(f"\ndemo finished: results under {args.out}/ (ip core in {args.out}/ip/{REFERENCE})")
+    return {"out": args.out, "seconds": timings}
