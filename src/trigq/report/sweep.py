@@ -23,7 +23,6 @@ import json
 import math
 import os
 import time
-import traceback
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -242,8 +241,8 @@ def run_point(point: SweepPoint, config: SweepConfig, point_dir: str) -> dict[st
         return {**base, "status": "ok", **scores, "train_seconds": round(train_s, 2),
                 "estimates": _estimates(root / "export", graph, config), "error": ""}
     except Exception as exc:  # one failed point must not lose the others; the error is reported
-        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return {**base, "status": "failed", "estimates": [], "error": tb}
+        message = " ".join(str(exc).split())
+        return {**base, "status": "failed", "estimates": [], "error": f"{type(exc).__name__}: {message}"}
 
 
 # ------------------------------------------------------------------------------------ the sweep
@@ -260,9 +259,9 @@ def _check_inputs(config: SweepConfig) -> Any:
         raise SweepError("out: no output directory given")
     spec = get_spec(config.model)
     for w in config.weights:
-        preset = get_preset(f"{w}-a{config.acts[0]}")
-        if preset.is_float:
-            raise SweepError(f"weights: {w!r} is not a quantised preset")
+        if "-a" in w or get_preset(w).is_float:
+            raise SweepError(f"weights: {w!r} is not a quantised weight preset without an activation "
+                             "suffix (activation bits come from 'acts')")
     validate_dataset(config.data, require=tuple(spec.targets))
     points = Path(config.out) / POINTS_DIR
     if points.exists() and any(points.iterdir()):
@@ -379,7 +378,7 @@ def markdown(summary: dict[str, Any]) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in summary["rows"]:
         if r["status"] != "ok":
-            lines.append(f"| {r['weights']} | {r['act_bits']} | all | FAILED: {r['error']} "
+            lines.append(f"| {r['weights']} | {r['act_bits']} | all | FAILED: {r['error'].replace('|', '/')} "
                          "| | | | | | | | |")
             continue
         lines.append(
@@ -427,7 +426,8 @@ def plot(summary: dict[str, Any], path: Path) -> None:
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"{name} (emulated)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, title="weights (marker size: reuse)", title_fontsize=7)
+        if ok:
+            ax.legend(fontsize=8, title="weights (marker size: reuse)", title_fontsize=7)
     if ok:
         fig.colorbar(sc, ax=axes, label="activation bits", fraction=0.03)
     fig.suptitle(f"{summary['model']}: {name} vs cost ({summary['n_points']} trainings)")
