@@ -18,3 +18,6 @@ echo "== quick tests"
 run_pytest -q -m "not slow" -n 2
 echo "== slow tests (training, C simulation, RTL)"
 run_pytest -q -m "slow" -n 2
+echo "== accuracy table: float vs Brevitas vs emulated (fails on any emulator/Brevitas difference)"
+mkdir -p build
+"$PY" -m trigq.report.accuracy_table --out build/accuracy_table.md

@@ -20,7 +20,7 @@ class Outer:
 
 
 def test_unknown_key_is_an_error_naming_it():
-    with pytest.raises(ConfigError, match="unknown key.*'typo'"):
+    with pytest.raises(ConfigError, match=r"unknown key.*'typo'"):
         config_from_dict(Outer, {"typo": 1})
 
 

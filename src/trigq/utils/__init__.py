@@ -1,7 +1,7 @@
 """Small shared helpers: atomic file writes, typed YAML configs, JSON output."""
 
 from trigq.utils.atomic import atomic_path, atomic_write_bytes, atomic_write_text
-from trigq.utils.config import ConfigError, config_from_dict, config_to_dict, load_config, dump_config
+from trigq.utils.config import ConfigError, config_from_dict, config_to_dict, dump_config, load_config
 
 __all__ = [
     "ConfigError",
