@@ -42,7 +42,7 @@ COLUMN_TITLES = {
     "accuracy": "accuracy", "efficiency": "efficiency (label 1)",
     "background_rejection": "bkg rejection", "roc_auc": "ROC AUC",
     "residual_mean": "residual mean [cm]", "core_sigma": "core sigma [cm]",
-    "tail_fraction": "tail fraction (|r| > 8 cm)",
+    "tail_fraction": "tail fraction (abs residual > 8 cm)",
 }
 TAIL_LIMIT_CM = 8.0
 
@@ -187,17 +187,6 @@ def task_of(spec: Any) -> str:
 
 
 @dataclass(frozen=True)
-class TaskSpec:
-    """One row group of the table: a zoo model and its fixed simulated test set."""
-
-    task: str
-    model: str
-    sample: str
-    n_events: int
-    seed: int
-
-
-@dataclass(frozen=True)
 class SpotTraining:
     """The short training runs made when no reference run exists."""
 
@@ -206,6 +195,19 @@ class SpotTraining:
     epochs: int = 3
     batch_size: int = 256
     lr: float = 3e-3
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One row group of the table: a zoo model, its fixed simulated test set, and the training
+    made on the spot when no reference run exists."""
+
+    task: str
+    model: str
+    sample: str
+    n_events: int
+    seed: int
+    spot: SpotTraining = SpotTraining()
 
 
 @dataclass
@@ -220,12 +222,14 @@ class TaskResult:
     output_format: str
     gaps: dict[str, float]
     failures: list[str]
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"task": self.spec.task, "model": self.spec.model, "sample": self.spec.sample,
                 "n_events": self.spec.n_events, "seed": self.spec.seed, "rows": self.rows,
                 "sources": self.sources, "presets": self.presets, "mismatch": self.mismatch,
-                "output_format": self.output_format, "gaps": self.gaps, "failures": self.failures}
+                "output_format": self.output_format, "gaps": self.gaps, "failures": self.failures,
+                "notes": self.notes}
 
 
 def find_reference_runs(runs_dir: Path, model: str) -> dict[str, Path]:
@@ -296,8 +300,7 @@ def _emulated_codes(trained: Any, x: np.ndarray, work: Path, name: str) -> tuple
     return emulator.predict_raw(x), emulator.graph.output_fmt
 
 
-def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: AccuracyThresholds,
-                  spot: SpotTraining) -> TaskResult:
+def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: AccuracyThresholds) -> TaskResult:
     """Float, Brevitas and emulated rows of one task and its checks."""
     import torch
 
@@ -306,6 +309,7 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
 
     spec = get_spec(task.model)
     runs = find_reference_runs(runs_dir, task.model)
+    spot = task.spot
     sources: dict[str, str] = {}
     trained: dict[str, Any] = {}
     for kind in ("float", "quantised"):
@@ -343,6 +347,15 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
                         f"of {task.n_events} events (max {mismatch['max_lsb']} LSB, "
                         f"{mismatch['off_grid_events']} Brevitas outputs off the output grid)")
     failures += gap_failures(task.task, rows["float"], rows["emulated"], thresholds)
+    notes = []
+    if task.task == "vertexing":
+        target = truth[norm_q.targets[0]].astype(np.float64)
+        const = vertexing_row(np.full_like(target, np.median(target)), target)
+        notes.append(f"constant prediction (test-set median) for scale: core sigma "
+                     f"{const['core_sigma']:.1f} cm, tail fraction {const['tail_fraction']:.3f}")
+    if len(runs) < 2:
+        notes.append("models trained on the spot are short runs, not the reference models: commit reference "
+                     f"runs under {runs_dir} for meaningful quantised-vs-float gaps")
     return TaskResult(
         spec=task, rows=rows, sources={"float": sources["float"], "brevitas": sources["quantised"],
                                        "emulated": sources["quantised"]},
@@ -350,7 +363,7 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
                  "brevitas": trained["quantised"].preset.name, "emulated": trained["quantised"].preset.name},
         mismatch=mismatch, output_format=out_fmt.ap_type(), gaps=gap_values(task.task, rows["float"],
                                                                              rows["emulated"]),
-        failures=failures)
+        failures=failures, notes=notes)
 
 
 # ---------------------------------------------------------------------------------------- table
@@ -375,6 +388,7 @@ def format_task(result: TaskResult) -> str:
     lines += ["", f"- emulated vs Brevitas: {m['events']} of {s.n_events:,} events differ "
               f"(output codes of {result.output_format}; max {m['max_lsb']} LSB)"]
     lines += [f"- {k.replace('_', ' ')}: {_cell(v)}" for k, v in result.gaps.items()]
+    lines += [f"- note: {n}" for n in result.notes]
     lines += [f"- FAIL: {f}" for f in result.failures] or ["- checks: PASS"]
     return "\n".join(lines) + "\n"
 
@@ -394,23 +408,25 @@ def format_table(results: Sequence[TaskResult], thresholds: AccuracyThresholds) 
 
 # ------------------------------------------------------------------------------------------ run
 
+# On-the-spot training budgets (2 CPU cores): the trigger converges to a useful model in ~90 s;
+# the vertexing net does not learn in any CI-sized budget (6 epochs x 20k events: 7 minutes, core
+# sigma still that of a constant), so it gets a smoke-sized run that only exercises the code paths.
 DEFAULT_TASKS = (
-    TaskSpec("trigger", "l0-trigger", "mixed", 20000, 7001),
-    TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002),
+    TaskSpec("trigger", "l0-trigger", "mixed", 20000, 7001, SpotTraining(n_events=20000, epochs=6)),
+    TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002, SpotTraining(n_events=3000, epochs=1)),
 )
 
 
 def make_table(out: str | Path, runs_dir: str | Path | None = None, thresholds_path: str | Path | None = None,
-               tasks: Sequence[TaskSpec] = DEFAULT_TASKS, spot: SpotTraining | None = None,
+               tasks: Sequence[TaskSpec] = DEFAULT_TASKS,
                work_dir: str | Path | None = None) -> dict[str, Any]:
     """Evaluate ``tasks``, write the Markdown table to ``out`` and return the result dict."""
     from trigq.utils import atomic_write_text
 
     thresholds = load_thresholds(thresholds_path)
     runs = Path(runs_dir) if runs_dir is not None else DEFAULT_RUNS
-    spot = spot or SpotTraining()
     with tempfile.TemporaryDirectory(prefix="trigq-acc-", dir=work_dir) as tmp:
-        results = [evaluate_task(t, runs, Path(tmp), thresholds, spot) for t in tasks]
+        results = [evaluate_task(t, runs, Path(tmp), thresholds) for t in tasks]
     text = format_table(results, thresholds)
     atomic_write_text(out, text)
     failures = [f for r in results for f in r.failures]
