@@ -395,6 +395,7 @@ def plot(summary: dict[str, Any], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     from trigq.utils import atomic_path
 
@@ -423,6 +424,8 @@ def plot(summary: dict[str, Any], path: Path) -> None:
         xs = [r[cost] for r in ok if r[cost] > 0]
         if xs and max(xs) / min(xs) > 20:
             ax.set_xscale("log")
+        if cost == "lut":
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1000:g}k"))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"{name} (emulated)")
         ax.grid(alpha=0.3)
