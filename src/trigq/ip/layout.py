@@ -23,10 +23,11 @@ In ``rtl/`` only the Verilog (``*.v``) is hashed: ``rtl_manifest.json`` holds tr
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
+
+from trigq.export.project import sha256_file
 
 HLS = "hls"
 RTL = "rtl"
@@ -47,14 +48,6 @@ RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".sdc", ".h", ".hh
 RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__")
 SOURCE_ROOTS = (HLS, MODEL, BUILD_SCRIPT)
 _LIB_STAMP = re.compile(rb"^LIB_STAMP=\S*$", re.M)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _skipped_hls(rel: Path, hls_project_name: str) -> bool:
