@@ -50,4 +50,25 @@ def export_qonnx(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ZooQONNXManager.export(model, input_t=input_t, export_path=str(path), dynamo=True)
+    strip_export_metadata(path)
     return path
+
+
+def strip_export_metadata(path: Path) -> None:
+    """Drop torch's per-node export metadata (stack traces with absolute source paths, FX node text)
+    and doc strings, so that the same weights give byte-identical QONNX files on any checkout."""
+    import onnx
+
+    proto = onnx.load(str(path))
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+        node.doc_string = ""
+    del proto.graph.metadata_props[:]
+    proto.graph.doc_string = ""
+    data = path.with_name(path.name + ".data")
+    if data.exists():
+        data.unlink()
+        onnx.save(proto, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=data.name, size_threshold=1024)
+    else:
+        onnx.save(proto, str(path))
