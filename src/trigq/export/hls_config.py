@@ -28,6 +28,8 @@ from trigq.export.passes.check_rounding_modes import ROUNDING_TO_AP
 
 HLS_NAME_PREFIXES = ("Conv2D_", "Conv1D_", "Dense_", "bn_")
 HLS_NAME_SUFFIXES = ("_act",)
+# hls4ml layers that only move data (io_stream keeps the channels-last Transpose before Flatten)
+PASSTHROUGH_LAYERS = ("Transpose", "Reshape", "Flatten")
 
 
 def ap_string(fmt: FixedFormat, rounding: str = "AP_TRN", saturation: str = "AP_WRAP") -> str:
@@ -166,6 +168,10 @@ def _expected_result(layer, model, formats: DerivedFormats, producers, config: E
                 return None, False, None
             return result_string(formats.layers[quant.name]), True, quant.name
         return result_string(origin), False, None
+    if layer.class_name in PASSTHROUGH_LAYERS:  # data movement only: keeps its input's type
+        have = layer.get_input_variable().type.precision
+        text = ("ap_fixed" if have.signed else "ap_ufixed") + f"<{have.width},{have.integer}>"
+        return text, False, None
     tensor = layer.outputs[0] if layer.outputs else None
     producer = producers.get(tensor)
     if producer is None or producer.name not in formats.layers:
