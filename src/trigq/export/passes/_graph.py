@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qonnx.core.modelwrapper import ModelWrapper
+from qonnx.transformation.base import Transformation
 
 from trigq.export.errors import ExportError
 
@@ -36,3 +37,28 @@ class Recorder:
         if not self.allow_inexact:
             raise ExportError(message + " (use --allow-inexact to export anyway and measure the mismatch)")
         self.problems.append(message)
+
+
+class QuantNodeCheck(Transformation):
+    """Base of the passes that check every ``Quant`` node: ``check(model, node, where)`` reports
+    problems, which raise at once or, with ``allow_inexact``, are collected in ``problems``."""
+
+    def __init__(self, allow_inexact: bool = False) -> None:
+        super().__init__()
+        self._recorder = Recorder(allow_inexact)
+
+    @property
+    def problems(self) -> list[str]:
+        return self._recorder.problems
+
+    def report(self, message: str) -> None:
+        self._recorder.report(message)
+
+    def apply(self, model: ModelWrapper) -> tuple[ModelWrapper, bool]:
+        for node in model.graph.node:
+            if node.op_type == "Quant":
+                self.check(model, node, describe_quant(model, node))
+        return model, False
+
+    def check(self, model: ModelWrapper, node, where: str) -> None:
+        raise NotImplementedError

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from qonnx.core.modelwrapper import ModelWrapper
-from qonnx.transformation.base import Transformation
 
-from trigq.export.passes._graph import Recorder, describe_quant
+from trigq.export.passes._graph import QuantNodeCheck
 
 
-class CheckPowerOfTwoScales(Transformation):
+class CheckPowerOfTwoScales(QuantNodeCheck):
     """Every ``Quant`` must have a scalar (or all-equal) power-of-two scale and zero point 0.
 
     Float scales (e.g. Brevitas ``*PerTensorFloat``) cannot be represented by ``ap_fixed``
@@ -17,37 +16,24 @@ class CheckPowerOfTwoScales(Transformation):
     ``ApplyAlpha`` layers, so they are refused as well.
     """
 
-    def __init__(self, allow_inexact: bool = False) -> None:
-        super().__init__()
-        self._recorder = Recorder(allow_inexact)
-
-    @property
-    def problems(self) -> list[str]:
-        return self._recorder.problems
-
-    def apply(self, model: ModelWrapper) -> tuple[ModelWrapper, bool]:
-        for node in model.graph.node:
-            if node.op_type != "Quant":
-                continue
-            where = describe_quant(model, node)
-            scale = model.get_initializer(node.input[1])
-            zeropt = model.get_initializer(node.input[2])
-            if scale is None or zeropt is None:
-                self._recorder.report(f"{where}: scale and zero point must be constants")
-                continue
-            scale = np.asarray(scale, dtype=np.float64).ravel()
-            if np.any(np.asarray(zeropt) != 0):
-                self._recorder.report(f"{where}: zero point {np.asarray(zeropt).ravel()[:4]} is not 0")
-            if scale.size == 0 or not np.all(scale == scale[0]):
-                self._recorder.report(
-                    f"{where}: per-channel scales {scale[:4]}... are not supported; use one "
-                    "power-of-two scale per tensor"
-                )
-                continue
-            mantissa, _ = np.frexp(scale[0])
-            if not (scale[0] > 0 and mantissa == 0.5):
-                self._recorder.report(
-                    f"{where}: scale {float(scale[0])} is not a power of two (a float-scaled quantiser "
-                    "cannot be exact in fixed point; use a *FixedPoint quantiser)"
-                )
-        return model, False
+    def check(self, model: ModelWrapper, node, where: str) -> None:
+        scale = model.get_initializer(node.input[1])
+        zeropt = model.get_initializer(node.input[2])
+        if scale is None or zeropt is None:
+            self.report(f"{where}: scale and zero point must be constants")
+            return
+        scale = np.asarray(scale, dtype=np.float64).ravel()
+        if np.any(np.asarray(zeropt) != 0):
+            self.report(f"{where}: zero point {np.asarray(zeropt).ravel()[:4]} is not 0")
+        if scale.size == 0 or not np.all(scale == scale[0]):
+            self.report(
+                f"{where}: per-channel scales {scale[:4]}... are not supported; use one "
+                "power-of-two scale per tensor"
+            )
+            return
+        mantissa, _ = np.frexp(scale[0])
+        if not (scale[0] > 0 and mantissa == 0.5):
+            self.report(
+                f"{where}: scale {float(scale[0])} is not a power of two (a float-scaled quantiser "
+                "cannot be exact in fixed point; use a *FixedPoint quantiser)"
+            )
