@@ -11,6 +11,8 @@ chain; that proves equality on the whole range without enumerating it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from trigq.emulate.errors import InexactGraphError
@@ -112,3 +114,73 @@ def dyadic(values: np.ndarray, max_frac: int = 40) -> int | None:
         if np.all(s == np.round(s)) and np.all(np.abs(s) < EXACT_LIMIT):
             return frac
     return None
+
+
+@dataclass(frozen=True)
+class ExactAffine:
+    """A BatchNormalization as integers: codes ``x`` at ``in_frac`` -> ``x * mult + offset`` at ``frac``.
+
+    ``scale``/``shift`` are the same affine in real units (``y = scale * value + shift``), exact
+    dyadic numbers: what a fixed-point implementation (hls4ml's ``normalize``) multiplies and adds.
+    """
+
+    mult: np.ndarray
+    offset: np.ndarray
+    in_frac: int
+    frac: int
+
+    @property
+    def scale(self) -> np.ndarray:
+        return self.mult.astype(np.float64) * 2.0 ** -(self.frac - self.in_frac)
+
+    @property
+    def shift(self) -> np.ndarray:
+        return self.offset.astype(np.float64) * 2.0**-self.frac
+
+    def range(self, lo: int, hi: int) -> tuple[int, int]:
+        """Integer output range for input codes in ``[lo, hi]``."""
+        ends = [int(lo) * int(m) + int(o) for m, o in zip(self.mult, self.offset)]
+        ends += [int(hi) * int(m) + int(o) for m, o in zip(self.mult, self.offset)]
+        return min(ends), max(ends)
+
+
+def batchnorm_coefficients(
+    gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray, var: np.ndarray, eps: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel float ``(a, b)`` with ``BN(v) = a * v + b`` (float64, eval-mode BatchNorm)."""
+    a = np.asarray(gamma, np.float64).ravel() / np.sqrt(np.asarray(var, np.float64).ravel() + eps)
+    b = np.asarray(beta, np.float64).ravel() - np.asarray(mean, np.float64).ravel() * a
+    return a, b
+
+
+def exact_batchnorm(
+    name: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    in_frac: int,
+    lo: int,
+    hi: int,
+    quant: tuple[FixedFormat, str, bool] | None,
+) -> ExactAffine:
+    """The exact integer form of ``BN(v) = a * v + b`` on codes ``[lo, hi]`` at ``in_frac``.
+
+    Dyadic ``a``/``b`` are taken as they are. Otherwise ``quant = (format, rounding, with_relu)``
+    describes the activation quantiser (and optional ReLU) that follows, and :func:`fold_batchnorm`
+    finds an affine that gives the same quantised codes on the whole range; without one the BN
+    cannot be exact and :class:`InexactGraphError` names ``name``. Used by both the emulator and
+    the hls4ml export, so the two implement the same integers.
+    """
+    fa, fb = dyadic(a, 24), dyadic(b, 24)
+    if fa is not None and fb is not None:
+        frac = max(in_frac + fa, fb)
+        mult = np.round(np.asarray(a, np.float64) * 2.0 ** (frac - in_frac)).astype(np.int64)
+        offset = np.round(np.asarray(b, np.float64) * 2.0**frac).astype(np.int64)
+        return ExactAffine(mult, offset, in_frac, frac)
+    if quant is None:
+        raise InexactGraphError(
+            f"node {name!r}: BatchNormalization with non-dyadic parameters must be followed by "
+            "an (optional Relu and an) activation Quant to be folded exactly"
+        )
+    fmt, rounding, with_relu = quant
+    mult, offset, frac = fold_batchnorm(name, a, b, in_frac, lo, hi, fmt, rounding, with_relu)
+    return ExactAffine(mult, offset, in_frac, frac)

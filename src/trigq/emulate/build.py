@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from onnx import helper
 
-from trigq.emulate.batchnorm import dyadic, fold_batchnorm
+from trigq.emulate.batchnorm import batchnorm_coefficients, dyadic, exact_batchnorm
 from trigq.emulate.errors import InexactGraphError, UnsupportedOpError
 from trigq.emulate.ir import FixedFormat, IntegerGraph, Node
 from trigq.emulate.kernels import EXACT_LIMIT
@@ -570,34 +570,21 @@ class _Builder:
         if any(v is None for v in (gamma, beta, mean, var)):
             raise UnsupportedOpError(f"node {node.name!r}: BatchNormalization parameters must be constants")
         eps = float(_attrs(node).get("epsilon", 1e-5))
-        a = gamma.astype(np.float64) / np.sqrt(var.astype(np.float64) + eps)
-        b = beta.astype(np.float64) - mean.astype(np.float64) * a
-        # exact already? (dyadic scale and shift)
-        fa, fb = dyadic(a, 24), dyadic(b, 24)
-        if fa is not None and fb is not None:
-            frac = max(x.fmt.frac + fa, fb)
-            mult = np.round(a * 2.0 ** (frac - x.fmt.frac)).astype(np.int64)
-            offset = np.round(b * 2.0**frac).astype(np.int64)
-            self._affine(node, node.input[0], x, mult, offset, frac)
-            return
+        a, b = batchnorm_coefficients(gamma, beta, mean, var, eps)
+        quant = None
         chain = self._consumers(node.output[0])
         with_relu = len(chain) == 1 and chain[0].op_type == "Relu"
         if with_relu:
             chain = self._consumers(chain[0].output[0])
-        if len(chain) != 1 or chain[0].op_type != "Quant" or self.const(chain[0].input[0]) is not None:
-            raise InexactGraphError(
-                f"node {node.name!r}: BatchNormalization with non-dyadic parameters must be followed by "
-                "an (optional Relu and an) activation Quant to be folded exactly"
-            )
-        _, qfmt, rounding = self._quant_params(chain[0])
-        if qfmt is None:
-            raise UnsupportedOpError(
-                f"node {chain[0].name!r}: per-channel activation scales are not supported"
-            )
-        mult, offset, frac = fold_batchnorm(
-            node.name, a, b, x.fmt.frac, x.lo, x.hi, qfmt, rounding, with_relu
-        )
-        self._affine(node, node.input[0], x, mult, offset, frac)
+        if len(chain) == 1 and chain[0].op_type == "Quant" and self.const(chain[0].input[0]) is None:
+            _, qfmt, rounding = self._quant_params(chain[0])
+            if qfmt is None:
+                raise UnsupportedOpError(
+                    f"node {chain[0].name!r}: per-channel activation scales are not supported"
+                )
+            quant = (qfmt, rounding, with_relu)
+        fold = exact_batchnorm(node.name, a, b, x.fmt.frac, x.lo, x.hi, quant)
+        self._affine(node, node.input[0], x, fold.mult, fold.offset, fold.frac)
 
 
 def build_integer_graph(model: Any) -> IntegerGraph:

@@ -120,6 +120,7 @@ def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
     from trigq.export.csim import compile_library
     from trigq.export.formats import derive_formats
     from trigq.export.hls_config import build_hls_config, finalise_precisions
+    from trigq.export.passes import WriteExactBatchNorms
     from trigq.export.qonnx_flow import clean_qonnx
 
     config = config or ExportConfig()
@@ -130,6 +131,9 @@ def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
         model = clean_qonnx(prj / QONNX_FILE, prj / CLEAN_FILE)
         problems = _run_checks(model, config)
         formats = derive_formats(model)
+        if formats.batchnorms:  # hls4ml must see the exact dyadic BN the emulator computes
+            model = model.transform(WriteExactBatchNorms(formats.batchnorms))
+            model.save(str(prj / CLEAN_FILE))
         ir_note = _save_integer_graph(prj / QONNX_FILE, prj)
         hls_cfg = build_hls_config(model, formats, config)
         atomic_write_text(prj / HLS_CONFIG_FILE, _yaml(hls_cfg))

@@ -8,12 +8,15 @@ reach; accumulators are the covering formats of those ranges, so nothing can ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from qonnx.core.modelwrapper import ModelWrapper
+from qonnx.util.basic import get_by_name
 
+from trigq.emulate.batchnorm import ExactAffine, batchnorm_coefficients, exact_batchnorm
 from trigq.emulate.ir import FixedFormat
+from trigq.errors import TrigqError
 from trigq.export.errors import ExportError
 from trigq.export.passes.check_rounding_modes import quant_attr
 
@@ -45,11 +48,16 @@ class LayerFormats:
 
 @dataclass(frozen=True)
 class DerivedFormats:
-    """The first quantiser's format (the firmware input) and every node's formats by name."""
+    """The first quantiser's format (the firmware input) and every node's formats by name.
+
+    ``batchnorms``: the exact integer affine of every BatchNormalization node (by name), the same
+    one the emulator uses; the export writes it back into the graph as dyadic BN parameters.
+    """
 
     input_quant: FixedFormat
     layers: dict[str, LayerFormats]
     output: FixedFormat
+    batchnorms: dict[str, ExactAffine] = field(default_factory=dict)
 
 
 def _quant_format(model: ModelWrapper, node) -> FixedFormat:
@@ -112,6 +120,7 @@ class _Deriver:
         self.ranges: dict[str, TensorRange] = {}
         self.consts: dict[str, tuple[np.ndarray, int]] = {}  # tensor -> (raw ints, frac)
         self.layers: dict[str, LayerFormats] = {}
+        self.batchnorms: dict[str, ExactAffine] = {}
         self.input_quant: FixedFormat | None = None
 
     def operand(self, tensor: str, node) -> TensorRange:
@@ -155,12 +164,15 @@ class _Deriver:
                 self.add(node)
             elif op == "Concat":
                 self.concat(node)
+            elif op == "BatchNormalization":
+                self.batchnorm(node)
             else:
                 raise ExportError(f"node {node.name} (op {op}): no fixed-point format rule")
         out = self.model.graph.output[0].name
         if self.input_quant is None:
             raise ExportError("the graph input is not quantised: the model must start with a Quant node")
-        return DerivedFormats(self.input_quant, self.layers, self.operand(out, self.model.graph.node[-1]).fmt)
+        return DerivedFormats(self.input_quant, self.layers, self.operand(out, self.model.graph.node[-1]).fmt,
+                              self.batchnorms)
 
     def quant(self, node, floats: set[str]) -> None:
         fmt = _quant_format(self.model, node)
@@ -227,6 +239,41 @@ class _Deriver:
         fmt = FixedFormat.covering(lo, hi, frac)
         self.ranges[node.output[0]] = TensorRange(fmt, lo, hi)
         self.layers[node.name] = LayerFormats(node.name, "Add", fmt, accum=fmt)
+
+    def _following_quant(self, node) -> tuple[FixedFormat, str, bool] | None:
+        """(format, rounding, with_relu) of the activation Quant fed by ``node`` (through a Relu)."""
+        chain = self.model.find_consumers(node.output[0]) or []
+        with_relu = len(chain) == 1 and chain[0].op_type == "Relu"
+        if with_relu:
+            chain = self.model.find_consumers(chain[0].output[0]) or []
+        quant = chain[0] if len(chain) == 1 else None
+        if quant is None or quant.op_type != "Quant":
+            return None
+        return (_quant_format(self.model, quant), str(quant_attr(quant, "rounding_mode", "ROUND")).upper(),
+                with_relu)
+
+    def batchnorm(self, node) -> None:
+        """An exact integer affine for the BN: dyadic as it is, or folded against its Quant."""
+        x = self.operand(node.input[0], node)
+        params = [self.model.get_initializer(t) for t in node.input[1:5]]
+        if any(p is None for p in params):
+            raise ExportError(f"node {node.name} (BatchNormalization): parameters must be constants")
+        eps_attr = get_by_name(node.attribute, "epsilon")
+        eps = float(eps_attr.f) if eps_attr is not None else 1e-5
+        a, b = batchnorm_coefficients(*params, eps)
+        try:
+            fold = exact_batchnorm(node.name, a, b, x.fmt.frac, x.lo, x.hi, self._following_quant(node))
+        except TrigqError as exc:
+            raise ExportError(f"node {node.name} (BatchNormalization): {exc}") from exc
+        lo, hi = fold.range(x.lo, x.hi)
+        fmt = FixedFormat.covering(lo, hi, fold.frac)
+        m = fold.frac - fold.in_frac
+        self.batchnorms[node.name] = fold
+        self.ranges[node.output[0]] = TensorRange(fmt, lo, hi)
+        self.layers[node.name] = LayerFormats(
+            node.name, "BatchNormalization", fmt,
+            weight=_covering_ints(fold.mult, m), bias=_covering_ints(fold.offset, fold.frac),
+        )
 
     def concat(self, node) -> None:
         xs = [self.operand(t, node) for t in node.input]

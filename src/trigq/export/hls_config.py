@@ -71,8 +71,8 @@ def layer_precisions(model, node, layer: LayerFormats) -> dict[str, str]:
     out = {"result": "auto" if _fused_bias_add(model, node) else result_string(layer)}
     if layer.accum is not None:
         out["accum"] = ap_string(layer.accum)
-    if layer.weight is not None:
-        out["weight"] = ap_string(layer.weight)
+    if layer.weight is not None:  # a BatchNorm's multiplier is hls4ml's ``scale``
+        out["scale" if layer.op == "BatchNormalization" else "weight"] = ap_string(layer.weight)
     if layer.bias is not None:
         out["bias"] = ap_string(layer.bias)
     return out

@@ -10,6 +10,7 @@ from trigq.export.errors import ExportError
 
 SUPPORTED_OPS = frozenset({
     "Quant", "Conv", "MatMul", "Add", "Relu", "MaxPool", "Flatten", "Reshape", "Transpose", "Concat",
+    "BatchNormalization",
 })
 
 # Known-unsupported ops and why: the message the user sees.
@@ -20,7 +21,6 @@ REASONS = {
     "MultiThreshold": "MultiThreshold is a FINN op, not imported by hls4ml",
     "Sigmoid": "Sigmoid/SiLU activations cannot be exact in fixed point",
     "Mul": "element-wise Mul (e.g. SiLU = x * sigmoid(x), or a float rescale) is not exact",
-    "BatchNormalization": "BatchNorm is not folded yet: fold it into the preceding layer before export",
     "AveragePool": "average pooling is not supported yet by the exact export path",
     "GlobalAveragePool": "average pooling is not supported yet by the exact export path",
 }
