@@ -20,6 +20,20 @@ from trigq.rtl.examples import tiny_conv_dense_graph
 INPUT_T = "ap_fixed<12,6,AP_TRN,AP_SAT,0>"
 RESULT_T = "ap_fixed<4,5,AP_RND_CONV,AP_SAT_SYM,0>"
 
+STREAM_INPUT_T = "nnet::array<ap_fixed<12,6,AP_TRN,AP_SAT,0>, 12*1>"
+STREAM_RESULT_T = "nnet::array<ap_fixed<4,5,AP_RND_CONV,AP_SAT_SYM,0>, 3*1>"
+
+STREAM_TOP_H = """#ifndef TRIGQ_MODEL_H_
+#define TRIGQ_MODEL_H_
+#include "hls_stream.h"
+#include "defines.h"
+void trigq_model(
+    hls::stream<input_t> &global_in,
+    hls::stream<result_t> &layer9_out
+);
+#endif
+"""
+
 TOP_H = """#ifndef TRIGQ_MODEL_H_
 #define TRIGQ_MODEL_H_
 #include "defines.h"
@@ -31,24 +45,31 @@ void trigq_model(
 """
 
 
-def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False) -> Path:
-    """Write the fake project into ``root`` and return it."""
+def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io: str = "parallel") -> Path:
+    """Write the fake project into ``root`` and return it.
+
+    ``io="stream"``: an io_stream project as hls4ml 1.3 writes one for a channels-first model
+    (input stream of 4 beats of 12 elements, one image row per beat; output 1 beat of 3), whose
+    ``hls4ml_config.yml`` has no ``IOType`` (like the export's)."""
+    stream = io == "stream"
     graph = tiny_conv_dense_graph(seed=0)
     hls = root / "hls4ml_prj"
     (hls / "firmware" / "weights").mkdir(parents=True)
     graph.save(root / "integer_graph.json")
-    config = dataclasses.asdict(ExportConfig(compile=False))
+    config = dataclasses.asdict(ExportConfig(compile=False, io_type=io))
     manifest = {"trigq_export_version": 1, "source": {"kind": "qonnx-file", "path": str(root / "m.onnx")},
                 "config": config, "exact": exact, "problems": [] if exact else ["Quant_3: float scale"],
                 "integer_graph": "integer_graph.json", "notes": [], "versions": {}}
     (root / "manifest.json").write_text(json.dumps(manifest))
     (root / "model_qonnx.onnx").write_bytes(b"fake qonnx weights")
-    (root / "hls4ml_config.yml").write_text(yaml.safe_dump(
+    hls_model = {"Model": {"Strategy": "Latency", "ReuseFactor": 1, "Precision": "fixed<16,6>"}}
+    (root / "hls4ml_config.yml").write_text(yaml.safe_dump(hls_model if stream else
         {"Backend": "Vitis", "IOType": "io_parallel", "ClockPeriod": 3.125, "Part": config["part"],
-         "HLSConfig": {"Model": {"Strategy": "Latency", "ReuseFactor": 1, "Precision": "fixed<16,6>"}}}))
+         "HLSConfig": hls_model}))
+    in_t, out_t = (STREAM_INPUT_T, STREAM_RESULT_T) if stream else (INPUT_T, RESULT_T)
     (hls / "firmware" / "defines.h").write_text(
-        f"typedef {INPUT_T} input_t;\ntypedef ap_fixed<8,4> layer2_t;\ntypedef {RESULT_T} result_t;\n")
-    (hls / "firmware" / "trigq_model.h").write_text(TOP_H)
+        f"typedef {in_t} input_t;\ntypedef ap_fixed<8,4> layer2_t;\ntypedef {out_t} result_t;\n")
+    (hls / "firmware" / "trigq_model.h").write_text(STREAM_TOP_H if stream else TOP_H)
     (hls / "firmware" / "trigq_model.cpp").write_text("// top function\n")
     (hls / "firmware" / "weights" / "w2.txt").write_text("1,0,-1\n")
     (hls / "firmware" / "trigq_model-1a2b3c4d.so").write_bytes(b"\x7fELF not really")

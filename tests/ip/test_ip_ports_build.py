@@ -41,10 +41,10 @@ def test_read_ports_checks_element_counts(fake_project):
         read_ports(hls, "other", ((48,), (3,)))
 
 
-def test_stream_ports_are_refused_clearly(fake_project):
+def test_ports_that_are_neither_two_arrays_nor_two_streams_are_refused(fake_project):
     (fake_project / "hls4ml_prj/firmware/trigq_model.h").write_text(
-        "void trigq_model(hls::stream<input_t> &in, hls::stream<result_t> &out);\n")
-    with pytest.raises(IPError, match="io_stream cores are not supported"):
+        "void trigq_model(hls::stream<input_t> &in, result_t out[3]);\n")
+    with pytest.raises(IPError, match=r"expected two array ports \(io_parallel\) or two hls::stream ports"):
         read_ports(fake_project / "hls4ml_prj", "trigq_model", ((4, 12, 1), (3,)))
 
 

@@ -4,6 +4,16 @@
 ``firmware/<top>.h`` and the element types in ``firmware/defines.h``; with
 ``ARRAY_RESHAPE complete`` each port is one bus of ``N x width`` bits, element ``j`` of the
 channels-last flattened tensor in bits ``[j*width +: width]``.
+
+``io_stream`` projects declare ``void <top>(hls::stream<input_t> &in, hls::stream<result_t> &out)``
+with ``typedef nnet::array<ap_fixed<W,I,...>, K> input_t``: an AXI4-Stream port whose every beat
+carries ``K`` elements; one inference is ``N / K`` beats. Element ``j`` of the flattened tensor is
+element ``j % K`` of beat ``j // K`` (hls4ml's ``copy_data`` / ``convert_data`` fill the stream
+that way). The tensor on the port is in the hls4ml input layer's order, which for a channels-first
+ONNX model is ``C x H x W`` (a Transpose follows in the firmware): it is only accepted when that
+flattened order equals the channels-last one (``C == 1``, or ``K == C``: hls4ml's
+channels-last stream of ``H*W`` beats), so that the core's
+vectors, flattened channels-last, are what the port carries.
 """
 
 from __future__ import annotations
@@ -12,24 +22,34 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from trigq.emulate.ir import FixedFormat
 from trigq.ip.errors import IPError
 
 _AP_TYPE = re.compile(r"ap_(u?)fixed<\s*(\d+)\s*,\s*(-?\d+)\s*(?:,[^>]*)?>")
 _TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(\w+)\s*;")
+_NNET_ARRAY = re.compile(r"nnet::array<\s*(ap_u?fixed<[^>]*>)\s*,\s*([\d\s*]+)>")
+_STREAM_ARG = re.compile(r"hls::stream<\s*(\w+)\s*>\s*&\s*(\w+)")
+_ARRAY_ARG = re.compile(r"(\w+)\s+(\w+)\s*\[([^\]]*)\]")
+
+Interface = Literal["array", "stream"]
 
 
 @dataclass(frozen=True)
 class Port:
-    """One array port of the top function."""
+    """One port of the top function: an array (io_parallel) or an ``hls::stream`` (io_stream).
+
+    ``n_elements`` and ``shape`` (channels-last, no batch) describe one inference; a stream port
+    carries ``beat_elements`` of them per beat."""
 
     name: str
     type_name: str
     ap_type: str
     n_elements: int
     shape: tuple[int, ...]
+    interface: Interface = "array"
+    beat_elements: int | None = None
 
     @property
     def format(self) -> FixedFormat:
@@ -41,18 +61,38 @@ class Port:
         return self.format.width
 
     @property
+    def beats(self) -> int:
+        """Transfers per inference: 1 for an array port, ``n_elements / K`` for a stream."""
+        return 1 if self.beat_elements is None else self.n_elements // self.beat_elements
+
+    @property
     def bus_width(self) -> int:
-        """Bits of the whole port (all elements side by side)."""
-        return self.n_elements * self.element_width
+        """Bits side by side on the port: the whole array, or the data of one stream beat."""
+        return (self.beat_elements or self.n_elements) * self.element_width
+
+    @property
+    def element_order(self) -> str:
+        """Where element ``j`` of the channels-last flattened tensor travels on the port."""
+        if self.interface == "array":
+            return "element j in bits [j*W +: W]"
+        return (f"element j in beat j // {self.beat_elements}, bits [(j % {self.beat_elements})*W +: W] "
+                f"of that beat")
 
     def to_dict(self) -> dict[str, Any]:
         fmt = self.format
-        return {
+        d: dict[str, Any] = {
             "name": self.name, "c_type": self.type_name, "ap_type": self.ap_type,
+            "interface": self.interface,
             "shape_channels_last": list(self.shape), "elements": self.n_elements,
             "element_width": fmt.width, "bus_width": self.bus_width,
-            "format": fmt.to_dict(),
+            "element_order": self.element_order, "format": fmt.to_dict(),
         }
+        if self.interface == "stream":
+            d.update({"c_declaration": f"hls::stream<{self.type_name}>",
+                      "c_element": f"nnet::array<{self.ap_type}, {self.beat_elements}>",
+                      "beat_elements": self.beat_elements, "beats": self.beats,
+                      "protocol": "AXI4-Stream (#pragma HLS INTERFACE axis)"})
+        return d
 
 
 def parse_ap_type(text: str) -> FixedFormat:
@@ -62,6 +102,14 @@ def parse_ap_type(text: str) -> FixedFormat:
         raise IPError(f"port type {text!r} is not an ap_fixed/ap_ufixed type")
     width, integer = int(m[2]), int(m[3])
     return FixedFormat(signed=not m[1], width=width, frac=width - integer)
+
+
+def parse_stream_element(text: str, where: str) -> tuple[str, int]:
+    """``nnet::array<ap_fixed<...>, K>`` -> (element ap type, K)."""
+    m = _NNET_ARRAY.fullmatch(text.strip())
+    if not m:
+        raise IPError(f"{where}: stream element type {text!r} is not nnet::array<ap_fixed<...>, K>")
+    return m[1], _elements(m[2], where)
 
 
 def _typedefs(defines_h: Path) -> dict[str, str]:
@@ -78,12 +126,26 @@ def _elements(expr: str, where: str) -> int:
     return math.prod(int(t) for t in expr.split("*") if t.strip())
 
 
+def _check_stream_order(pname: str, k: int, shape: tuple[int, ...], where: str) -> None:
+    """IPError unless the stream's flattened order is the channels-last one (module docstring)."""
+    n = math.prod(shape)
+    if n % k:
+        raise IPError(f"{where}: stream port {pname} carries {k} elements per beat, which does not "
+                      f"divide the {n} elements of the model tensor {list(shape)}")
+    channels = shape[-1] if len(shape) > 1 else 1
+    if len(shape) > 1 and channels != 1 and k != channels:
+        raise IPError(f"{where}: stream port {pname} carries {k} elements per beat of a tensor with "
+                      f"{channels} channels (channels-last {list(shape)}): its element order is not "
+                      "channels-last, which trigq cores do not support")
+
+
 def read_ports(hls_dir: Path, project_name: str,
                shapes: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[Port, Port]:
     """(input port, output port) of ``project_name`` in the hls4ml project ``hls_dir``.
 
     ``shapes`` are the channels-last tensor shapes (no batch) of input and output; their element
-    counts must match the C++ array sizes. Only io_parallel array ports are supported.
+    counts must match the C++ array sizes (io_parallel) or be whole numbers of stream beats
+    (io_stream).
     """
     header = Path(hls_dir) / "firmware" / f"{project_name}.h"
     try:
@@ -93,18 +155,26 @@ def read_ports(hls_dir: Path, project_name: str,
     proto = re.search(rf"void\s+{project_name}\s*\((.*?)\)\s*;", text, re.S)
     if not proto:
         raise IPError(f"{header}: no prototype of the top function {project_name}()")
-    args = re.findall(r"(\w+)\s+(\w+)\s*\[([^\]]*)\]", proto[1])
-    if len(args) != 2:
-        raise IPError(f"{header}: expected two array ports (io_parallel) in {project_name}(), "
-                      f"found {proto[1].strip()!r}; io_stream cores are not supported yet")
-    types = _typedefs(Path(hls_dir) / "firmware" / "defines.h")
+    streams, arrays = _STREAM_ARG.findall(proto[1]), _ARRAY_ARG.findall(proto[1])
+    if not ((len(arrays) == 2 and not streams) or (len(streams) == 2 and not arrays)):
+        raise IPError(f"{header}: expected two array ports (io_parallel) or two hls::stream ports "
+                      f"(io_stream) in {project_name}(), found {proto[1].strip()!r}")
+    defines = Path(hls_dir) / "firmware" / "defines.h"
+    types = _typedefs(defines)
     ports = []
-    for (tname, pname, size), shape in zip(args, shapes):
+    for i, shape in enumerate(shapes):
+        shape = tuple(int(s) for s in shape)
+        tname, pname = (arrays[i][0], arrays[i][1]) if arrays else streams[i]
         if tname not in types:
-            raise IPError(f"{hls_dir}/firmware/defines.h: no typedef of port type {tname}")
-        n = _elements(size, str(header))
-        if n != math.prod(shape):
-            raise IPError(f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
-                          f"has {math.prod(shape)}")
-        ports.append(Port(pname, tname, types[tname], n, tuple(int(s) for s in shape)))
+            raise IPError(f"{defines}: no typedef of port type {tname}")
+        if arrays:
+            n = _elements(arrays[i][2], str(header))
+            if n != math.prod(shape):
+                raise IPError(f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
+                              f"has {math.prod(shape)}")
+            ports.append(Port(pname, tname, types[tname], n, shape))
+            continue
+        ap_type, k = parse_stream_element(types[tname], f"{defines}: {tname}")
+        _check_stream_order(pname, k, shape, str(header))
+        ports.append(Port(pname, tname, ap_type, math.prod(shape), shape, "stream", k))
     return ports[0], ports[1]

@@ -23,9 +23,43 @@ def _port_rows(ports: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _stream_port_rows(ports: dict[str, Any]) -> list[str]:
+    rows = ["| port | C name | elements (channels-last shape) | beats x elements per beat | element type "
+            "| data bits per beat |",
+            "|---|---|---|---|---|---|"]
+    for role, p in ports.items():
+        shape = " x ".join(map(str, p["shape_channels_last"]))
+        rows.append(f"| {role} | `{p['name']}` | {p['elements']} ({shape}) | {p['beats']} x "
+                    f"{p['beat_elements']} | `{p['ap_type']}` | {p['bus_width']} |")
+    return rows
+
+
+def _ports_section(m: dict[str, Any]) -> list[str]:
+    ports, top = m["ports"], m["hls"]["top"]
+    if all(p.get("interface", "array") == "array" for p in ports.values()):
+        return [
+            f"Top function `{top}`. Each array port is one bus (`ARRAY_RESHAPE complete`): "
+            "element `j` of the channels-last tensor flattened in C order occupies bits "
+            "`[j*W +: W]` (W = element width, two's complement when signed, value = raw x 2^-frac). "
+            "Handshake: `ap_vld` on both ports, `ap_ctrl_hs` on the block.", "",
+            *_port_rows(ports), ""]
+    decl = ", ".join(f"hls::stream<{p['c_element']}> &{p['name']}" for p in ports.values())
+    return [
+        f"Top function `void {top}({decl})` (io_stream, `DATAFLOW`). Both ports are AXI4-Stream "
+        "(`#pragma HLS INTERFACE axis`: TDATA/TVALID/TREADY); block-level control is the HLS "
+        "tool's default. One inference reads all its input beats and writes all its output beats, "
+        "in order.", "",
+        "Element `j` of the channels-last tensor flattened in C order is element `j % K` of beat "
+        "`j // K` (K = elements per beat); within a beat element `k` occupies bits `[k*W +: W]` "
+        "(W = element width, the `nnet::array` struct aggregated with its first element in the "
+        "least significant bits; two's complement when signed; value = raw x 2^-frac). The vendor "
+        "tool may pad TDATA to whole bytes.", "",
+        *_stream_port_rows(ports), ""]
+
+
 def render_readme(m: dict[str, Any]) -> str:
     """Markdown README of a core from its manifest dict."""
-    model, ports, lat, vec = m["model"], m["ports"], m["latency"], m["vectors"]
+    model, lat, vec = m["model"], m["latency"], m["vectors"]
     lines = [
         f"# IP core `{m['name']}`", "",
         f"Model `{model['name']}` ({model['task']}), exported from {model['source']['kind']} by trigq "
@@ -36,11 +70,7 @@ def render_readme(m: dict[str, Any]) -> str:
         "The core computes the quantised network exactly: every output equals the trigq integer "
         "emulator's, code for code (see *Checking*).", "",
         "## Ports", "",
-        f"Top function `{m['hls']['top']}`. Each array port is one bus (`ARRAY_RESHAPE complete`): "
-        "element `j` of the channels-last tensor flattened in C order occupies bits "
-        "`[j*W +: W]` (W = element width, two's complement when signed, value = raw x 2^-frac). "
-        "Handshake: `ap_vld` on both ports, `ap_ctrl_hs` on the block.", "",
-        *_port_rows(ports), "",
+        *_ports_section(m),
         f"The input type keeps {m['hls']['input_guard_bits']} fractional guard bits below the first "
         f"quantiser's LSB (format `{m['formats']['input_quantiser']}`) and saturates; the output "
         f"format is `{m['formats']['output']}`.", "",
