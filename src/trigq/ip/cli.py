@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "core's sources (compile), or not at all (skip)")
     parser.add_argument("--model-name", default=None, help="model name for the manifest (default: from the "
                         "training run, else the project directory's name)")
+    parser.add_argument("--max-rtl-mb", type=float, default=None,
+                        help="leave the project's RTL variant (rtl/) out of the core when it is bigger than "
+                             "this many MB; the manifest and README then say how to regenerate it")
     add_json_flag(parser)
 
 
@@ -26,10 +29,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.ip import package_ip
 
     result = package_ip(args.project, args.out, n_vectors=args.vectors, seed=args.seed, csim=args.csim,
-                        model_name=args.model_name)
+                        model_name=args.model_name, max_rtl_mb=args.max_rtl_mb)
     m = result.manifest
     print(f"packaged {args.project} -> {result.core_dir}: {m['vectors']['n']} vectors checked with "
           f"{', '.join(m['vectors_checked_with'])}; {len(m['sources'])} source files")
     return {"core_dir": str(result.core_dir), "vectors": m["vectors"]["n"],
             "vectors_checked_with": m["vectors_checked_with"], "n_sources": len(m["sources"]),
-            "latency": m["latency"], "resources": m["resources"]}
+            "latency": m["latency"], "resources": m["resources"],
+            "rtl": None if m["rtl"] is None else {k: m["rtl"].get(k) for k in ("included", "reason")}}

@@ -76,13 +76,21 @@ def copy_hls_sources(src: Path, dst: Path, project_name: str) -> list[str]:
     return copied
 
 
-def copy_rtl_sources(src: Path, dst: Path) -> list[str]:
-    """Copy the RTL variant (Verilog, manifests, scripts), not simulator builds."""
-    copied = []
+def rtl_source_files(src: Path) -> list[Path]:
+    """The files of an RTL variant a core takes (Verilog, manifests, scripts; no simulator builds)."""
+    files = []
     for path in sorted(p for p in Path(src).rglob("*") if p.is_file()):
         rel = path.relative_to(src)
-        if any(part in RTL_SKIPPED_DIRS for part in rel.parts) or rel.suffix not in RTL_SUFFIXES:
-            continue
+        if not any(part in RTL_SKIPPED_DIRS for part in rel.parts) and rel.suffix in RTL_SUFFIXES:
+            files.append(path)
+    return files
+
+
+def copy_rtl_sources(src: Path, dst: Path) -> list[str]:
+    """Copy the RTL variant (:func:`rtl_source_files`); returns their relative paths."""
+    copied = []
+    for path in rtl_source_files(src):
+        rel = path.relative_to(src)
         target = dst / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)

@@ -171,20 +171,35 @@ def _figures(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return latency, {k: total.get(k) for k in RESOURCES if k in total}
 
 
-def _rtl_info(core: Path) -> dict[str, Any] | None:
-    path = core / L.RTL / "rtl_manifest.json"
-    if not path.is_file():
+def _rtl_entry(project: Path, core: Path, max_rtl_mb: float | None, command_source: str,
+               export_config: dict[str, Any]) -> dict[str, Any] | None:
+    """Copy the project's RTL variant into the core unless it exceeds ``max_rtl_mb``; the
+    manifest's ``rtl`` entry (None when the project has no RTL variant)."""
+    from trigq.ip.rtl_variant import export_command, omitted_rtl, rtl_figures, rtl_size
+
+    rtl = project / L.RTL
+    if not (rtl / "rtl_manifest.json").is_file():
         return None
-    r = json.loads(path.read_text())
-    keys = ("top", "clock_mhz", "latency_cutoff", "pipeline_stages", "latency_cycles", "latency_ns",
-            "cost_luts", "reg_bits", "input_port", "output_port", "part", "reuse_kernels")
-    return {k: r.get(k) for k in keys}
+    if max_rtl_mb is not None and rtl_size(rtl)[1] > max_rtl_mb * 1e6:
+        return omitted_rtl(rtl, max_rtl_mb, export_command(command_source, export_config))
+    L.copy_rtl_sources(rtl, core / L.RTL)
+    return {"included": True, **rtl_figures(core / L.RTL)}
+
+
+def _command_source(source_rel: str | None, out: Path) -> str:
+    """What the regeneration commands export from: the committed weights, else the core's QONNX."""
+    if source_rel:
+        return source_rel
+    root = repo_root(out)
+    core = Path(out).resolve()
+    rel = core.relative_to(root).as_posix() if root is not None else core.as_posix()
+    return f"{rel}/{L.MODEL}/model_qonnx.onnx"
 
 
 def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: str, csim: CsimMode,
                   inputs: np.ndarray | None = None, blocks: dict[str, tuple[int, int]] | None = None,
                   source: str | None = None, model_name: str | None = None,
-                  final_dir: Path | None = None) -> dict[str, Any]:
+                  final_dir: Path | None = None, max_rtl_mb: float | None = None) -> dict[str, Any]:
     """Write the core into the (empty, existing) directory ``core``; returns its manifest."""
     from trigq.export.project import read_manifest, toolkit_versions
 
@@ -214,8 +229,8 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     for f in L.MODEL_FILES:
         if (project / f).is_file():
             shutil.copy2(project / f, core / L.MODEL / f)
-    if (project / L.RTL).is_dir():
-        L.copy_rtl_sources(project / L.RTL, core / L.RTL)
+    source_rel = source_in_repo(exp.get("source", {}), final_dir or core)
+    rtl = _rtl_entry(project, core, max_rtl_mb, _command_source(source_rel, final_dir or core), cfg)
     write_tb_data(core / L.TB_DATA, vectors)
     write_vectors_h5(core / L.VECTORS, vectors)
     script = core / L.BUILD_SCRIPT
@@ -228,7 +243,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
         "trigq_core_version": CORE_VERSION,
         "name": name,
         "model": {**_model_info(exp, project, model_name),
-                  "source_in_repo": source_in_repo(exp.get("source", {}), final_dir or core)},
+                  "source_in_repo": source_rel},
         "hls": {"top": prj_name, "backend": cfg["backend"], "part": cfg["part"],
                 "clock_mhz": cfg["clock_mhz"],
                 "io_type": cfg["io_type"], "strategy": cfg["strategy"], "reuse_factor": cfg["reuse_factor"],
@@ -239,7 +254,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
         "latency": latency,
         "resources": resources,
         "report_notes": list(report.get("notes", [])) + notes,
-        "rtl": _rtl_info(core),
+        "rtl": rtl,
         "vectors": {"n": len(vectors.inputs), "n_events": vectors_n if inputs is None else None,
                     "seed": seed if inputs is None else None, "source": vectors.source,
                     "blocks": {k: list(v) for k, v in vectors.blocks.items()}},
@@ -262,13 +277,16 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
 
 
 def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 1000, seed: int = 0, *,
-               csim: CsimMode = "auto", model_name: str | None = None) -> PackageResult:
+               csim: CsimMode = "auto", model_name: str | None = None,
+               max_rtl_mb: float | None = None) -> PackageResult:
     """Package the exported ``project_dir`` as an IP core in ``out_dir`` (replaced atomically).
 
     Test vectors: ``n_vectors`` events plus edge cases, expected outputs from the emulator. With
     ``csim="auto"`` the export's compiled C simulation (if any) must reproduce them bit for bit;
     ``"compile"`` compiles the core's own sources with g++ and checks them; ``"skip"`` does not
-    run C. Raises :class:`IPError` naming the project/file on any problem.
+    run C. The project's RTL variant (``rtl/``) is copied unless it is bigger than ``max_rtl_mb``
+    megabytes; then the manifest records its figures, size and the command that regenerates it.
+    Raises :class:`IPError` naming the project/file on any problem.
     """
     from trigq.export.project import atomic_directory
 
@@ -279,10 +297,12 @@ def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 10
         raise IPError(f"csim: {csim!r} is not auto, compile or skip")
     if n_vectors < 0:
         raise IPError(f"n_vectors: must be >= 0, got {n_vectors}")
+    if max_rtl_mb is not None and not max_rtl_mb >= 0:
+        raise IPError(f"max_rtl_mb: must be >= 0, got {max_rtl_mb}")
     with atomic_directory(out) as tmp:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the core follows the umask
         manifest = assemble_core(project, tmp, n_vectors, seed, out.name, csim, model_name=model_name,
-                                 final_dir=out)
+                                 final_dir=out, max_rtl_mb=max_rtl_mb)
     return PackageResult(out, manifest)

@@ -57,6 +57,34 @@ def _ports_section(m: dict[str, Any]) -> list[str]:
         *_stream_port_rows(ports), ""]
 
 
+def _rtl_section(r: dict[str, Any]) -> list[str]:
+    rtl_ports = (("input", r["input_port"]), ("output", r["output_port"]))
+    return ["## RTL variant (`rtl/`)", "",
+            f"da4ml distributed-arithmetic Verilog, top `{r['top']}` (ports in `{r['top']}_wrapper`), "
+            f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
+            f"at {r['clock_mhz']:g} MHz, "
+            "II = 1. See `rtl/rtl_manifest.json`.", "",
+            "Its ports carry the codes of the first quantiser (the input is already quantised), "
+            "element `j` in bits `[j*W +: W]`:", "",
+            "| port | elements | element width | LSB | signed | bus width |",
+            "|---|---|---|---|---|---|",
+            *[f"| {role} | {p['n']} | {p['element_width']} | 2^-{p['frac']} | {p['signed']} "
+              f"| {p['width']} bits |" for role, p in rtl_ports],
+            ""]
+
+
+def _omitted_rtl_section(r: dict[str, Any]) -> list[str]:
+    return ["## RTL variant (not included)", "",
+            f"da4ml distributed-arithmetic Verilog of this network was generated and measured, but is "
+            f"not part of the core: {r['reason']}. Measured: {r['pipeline_stages']} pipeline stages = "
+            f"{r['latency_ns']:.2f} ns at {r['clock_mhz']:g} MHz, II = 1, da4ml cost estimate "
+            f"{r['cost_luts']:,.0f} LUT, {r['reg_bits']:,} register bits, no DSPs; input port "
+            f"{r['input_port']['width']} bits, output port {r['output_port']['width']} bits.", "",
+            "Generate it (writes `PROJECT/rtl/`, top `{0}`, ports in `{0}_wrapper`; see its "
+            "`rtl_manifest.json`) from the repository root with:".format(r["top"]), "",
+            "```sh", r["generate"], "```", ""]
+
+
 def render_readme(m: dict[str, Any]) -> str:
     """Markdown README of a core from its manifest dict."""
     model, lat, vec = m["model"], m["latency"], m["vectors"]
@@ -83,21 +111,11 @@ def render_readme(m: dict[str, Any]) -> str:
         "variant, `estimate` = trigq's calibrated estimator (see `report/report.md` for its error).",
         "",
     ]
-    if m.get("rtl"):
-        r = m["rtl"]
-        rtl_ports = (("input", r["input_port"]), ("output", r["output_port"]))
-        lines += ["## RTL variant (`rtl/`)", "",
-                  f"da4ml distributed-arithmetic Verilog, top `{r['top']}` (ports in `{r['top']}_wrapper`), "
-                  f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
-                  f"at {r['clock_mhz']:g} MHz, "
-                  "II = 1. See `rtl/rtl_manifest.json`.", "",
-                  "Its ports carry the codes of the first quantiser (the input is already quantised), "
-                  "element `j` in bits `[j*W +: W]`:", "",
-                  "| port | elements | element width | LSB | signed | bus width |",
-                  "|---|---|---|---|---|---|",
-                  *[f"| {role} | {p['n']} | {p['element_width']} | 2^-{p['frac']} | {p['signed']} "
-                    f"| {p['width']} bits |" for role, p in rtl_ports],
-                  ""]
+    rtl = m.get("rtl")
+    if rtl and rtl.get("included", True):
+        lines += _rtl_section(rtl)
+    elif rtl:
+        lines += _omitted_rtl_section(rtl)
     lines += [
         "## Files", "",
         "- `hls/`: the hls4ml project sources (firmware, weights, testbench, `build_prj.tcl`, "

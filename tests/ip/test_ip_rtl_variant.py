@@ -1,0 +1,72 @@
+"""The RTL variant of a core: copied, or left out above a size limit with the regeneration command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trigq.ip import IPError, package_ip
+from trigq.ip.rtl_variant import export_command, rtl_size
+
+from .conftest import write_fake_project
+
+
+@pytest.fixture(scope="module")
+def rtl_project(tmp_path_factory):
+    return write_fake_project(tmp_path_factory.mktemp("rtl") / "project", rtl=True)
+
+
+def test_export_command_names_the_io_type_and_non_default_settings():
+    cfg = {"backend": "Vitis", "part": "xcvu13p-flga2577-2-e", "clock_mhz": 320.0, "io_type": "stream",
+           "strategy": "latency", "reuse_factor": 1, "allow_inexact": False, "compile": True}
+    assert export_command("src/w/run", cfg) == (
+        "trigq export src/w/run --out PROJECT --io stream --rtl --no-compile")
+    cfg.update(clock_mhz=240.0, reuse_factor=4, part="xcku115-flvb2104-2-e", allow_inexact=True)
+    assert export_command("my model.onnx", cfg, out="P") == (
+        "trigq export 'my model.onnx' --out P --part xcku115-flvb2104-2-e --clock-mhz 240 --io stream "
+        "--reuse 4 --allow-inexact --rtl --no-compile")
+
+
+def test_small_rtl_is_included(rtl_project, tmp_path):
+    m = package_ip(rtl_project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=50).manifest
+    assert m["rtl"]["included"] is True and m["rtl"]["top"] == "trigq_nn"
+    assert (tmp_path / "core/rtl/src/trigq_nn.v").is_file()
+    assert "## RTL variant (`rtl/`)" in (tmp_path / "core/README.md").read_text()
+
+
+def test_rtl_over_the_limit_is_left_out_and_described(rtl_project, tmp_path):
+    (tmp_path / ".git").mkdir()  # tmp_path plays the repository: the command names the core's QONNX
+    n_files, size = rtl_size(rtl_project / "rtl")
+    assert n_files > 1 and size > 1000
+    limit = size / 2e6
+    res = package_ip(rtl_project, tmp_path / "hls/core", n_vectors=3, csim="skip", max_rtl_mb=limit)
+    core, r = res.core_dir, res.manifest["rtl"]
+    assert not (core / "rtl").exists() and not any(k.startswith("rtl/") for k in res.manifest["sources"])
+    rm = json.loads((rtl_project / "rtl/rtl_manifest.json").read_text())
+    assert r["included"] is False and (r["files"], r["size_bytes"]) == (n_files, size)
+    assert (r["pipeline_stages"], r["cost_luts"]) == (rm["pipeline_stages"], rm["cost_luts"])
+    assert r["top"] == "trigq_nn"
+    assert r["reason"] == (f"the generated rtl/ is {size / 1e6:.1f} MB in {n_files} files, over the "
+                           f"{limit:g} MB limit for committed cores")
+    assert r["generate"] == ("trigq export hls/core/model/model_qonnx.onnx --out PROJECT --io parallel "
+                             "--rtl --no-compile")
+    text = (core / "README.md").read_text()
+    assert "## RTL variant (not included)" in text and "## RTL variant (`rtl/`)" not in text
+    assert f"```sh\n{r['generate']}\n```" in text and r["reason"] in text
+    assert f"{rm['pipeline_stages']} pipeline stages" in text
+
+
+def test_max_rtl_mb_must_not_be_negative(rtl_project, tmp_path):
+    with pytest.raises(IPError, match="max_rtl_mb: must be >= 0, got -1"):
+        package_ip(rtl_project, tmp_path / "core", csim="skip", max_rtl_mb=-1)
+
+
+def test_cli_max_rtl_mb(rtl_project, tmp_path, capsys):
+    from trigq.cli import main
+
+    rc = main(["package", str(rtl_project), "--out", str(tmp_path / "core"), "--vectors", "2",
+               "--csim", "skip", "--max-rtl-mb", "0", "--json"])
+    assert rc == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["rtl"]["included"] is False and "over the 0 MB limit" in result["rtl"]["reason"]
