@@ -2,7 +2,7 @@
 
 hls4ml C-simulation compiles dominate (10-50 s each), so compiled projects are cached in the
 pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the model's
-weights and structure, the export config and the export package's own source files.
+weights and structure, the export config and the export and emulator source files.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from pathlib import Path
 
 import pytest
 
+import trigq.emulate
 import trigq.export
 
 
 def _source_digest() -> str:
+    """Hash of the export and emulator sources (the export writes the emulator's integer graph)."""
     h = hashlib.sha256()
-    for path in sorted(Path(trigq.export.__file__).parent.rglob("*.py")):
-        h.update(path.read_bytes())
+    for package in (trigq.export, trigq.emulate):
+        for path in sorted(Path(package.__file__).parent.rglob("*.py")):
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from onnx import helper
 
-from trigq.emulate.batchnorm import batchnorm_coefficients, dyadic, exact_batchnorm
+from trigq.emulate.batchnorm import BatchNormParams, dyadic, exact_batchnorm
 from trigq.emulate.errors import InexactGraphError, UnsupportedOpError
 from trigq.emulate.ir import FixedFormat, IntegerGraph, Node
 from trigq.emulate.kernels import EXACT_LIMIT
@@ -570,7 +570,7 @@ class _Builder:
         if any(v is None for v in (gamma, beta, mean, var)):
             raise UnsupportedOpError(f"node {node.name!r}: BatchNormalization parameters must be constants")
         eps = float(_attrs(node).get("epsilon", 1e-5))
-        a, b = batchnorm_coefficients(gamma, beta, mean, var, eps)
+        bn = BatchNormParams(gamma, beta, mean, var, eps)
         quant = None
         chain = self._consumers(node.output[0])
         with_relu = len(chain) == 1 and chain[0].op_type == "Relu"
@@ -583,7 +583,7 @@ class _Builder:
                     f"node {chain[0].name!r}: per-channel activation scales are not supported"
                 )
             quant = (qfmt, rounding, with_relu)
-        fold = exact_batchnorm(node.name, a, b, x.fmt.frac, x.lo, x.hi, quant)
+        fold = exact_batchnorm(node.name, bn, x.fmt.frac, x.lo, x.hi, quant)
         self._affine(node, node.input[0], x, fold.mult, fold.offset, fold.frac)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from qonnx.core.modelwrapper import ModelWrapper
 from qonnx.util.basic import get_by_name
 
-from trigq.emulate.batchnorm import ExactAffine, batchnorm_coefficients, exact_batchnorm
+from trigq.emulate.batchnorm import BatchNormParams, ExactAffine, exact_batchnorm
 from trigq.emulate.ir import FixedFormat
 from trigq.errors import TrigqError
 from trigq.export.errors import ExportError
@@ -260,9 +260,9 @@ class _Deriver:
             raise ExportError(f"node {node.name} (BatchNormalization): parameters must be constants")
         eps_attr = get_by_name(node.attribute, "epsilon")
         eps = float(eps_attr.f) if eps_attr is not None else 1e-5
-        a, b = batchnorm_coefficients(*params, eps)
+        bn = BatchNormParams(*params, eps)
         try:
-            fold = exact_batchnorm(node.name, a, b, x.fmt.frac, x.lo, x.hi, self._following_quant(node))
+            fold = exact_batchnorm(node.name, bn, x.fmt.frac, x.lo, x.hi, self._following_quant(node))
         except TrigqError as exc:
             raise ExportError(f"node {node.name} (BatchNormalization): {exc}") from exc
         lo, hi = fold.range(x.lo, x.hi)
