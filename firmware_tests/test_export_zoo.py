@@ -1,6 +1,18 @@
-"""Zoo models: export, compile the C simulation, bit-exact against Brevitas and the emulator."""
+"""Every zoo model: export, compile the C simulation, bit-exact against Brevitas and the emulator.
+
+One low-bit preset per model, chosen so that together the cases exercise narrow (ternary, intN)
+and full-range (int2) signed weights of 2 to 8 bits, unsigned and signed activations, 1-bit and
+multi-bit inputs, one and two outputs. The firmware architecture of each model is exported with
+the io type that compiles: io_parallel for the trigger family and tiny-cnn, io_stream for the
+vertexing family (hls4ml's io_parallel code for 9x360 convolutions does not compile in reasonable
+time). Inputs: 2,000 simulated ATLAS events, 256 dense random images on the input grid (they drive
+the accumulators to their derived bounds) and the edge cases of ``trigq.export.verify``.
+"""
+
+from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -9,16 +21,59 @@ import torch
 from trigq.emulate.ir import FixedFormat
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs, verify
 
-pytestmark = pytest.mark.slow
 
-ZOO_CASES = [("tiny-cnn", "int4")]
+@dataclass(frozen=True)
+class ZooCase:
+    """One zoo model with a quantisation preset (plus field overrides) and an hls4ml io type."""
+
+    name: str
+    quant: str
+    io_type: str
+    overrides: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def id(self) -> str:
+        extra = "".join(f"-{k}={v}" for k, v in sorted(self.overrides.items()))
+        return f"{self.name}-{self.quant}{extra}-{self.io_type}"
+
+    def preset(self):
+        from trigq.models import get_preset
+
+        return get_preset(self.quant, **self.overrides)
 
 
-def _calibrated(name, quant, seed=0):
+ZOO_CASES = [
+    # narrow 2-bit weights {-1, 0, 1}, unsigned 3-bit activations (the model's default preset)
+    ZooCase("l0-trigger", "ternary-a3", "parallel"),
+    # full-range 2-bit weights {-2, -1, 0, 1}, unsigned 2-bit activations, two outputs
+    ZooCase("l0-trigger-pt", "int2", "parallel"),
+    # narrow 5-bit weights, signed 4-bit activations
+    ZooCase("l0-vertexing", "int5-a4", "stream", {"act_signed": True}),
+    # narrow 8-bit weights, unsigned 8-bit activations, two outputs
+    ZooCase("l0-vertexing-rz", "int8", "stream"),
+    ZooCase("tiny-cnn", "int4", "parallel"),
+    # multi-bit (4-bit unsigned) input, narrow 6-bit weights, unsigned 3-bit activations
+    ZooCase("tiny-cnn", "int6-a3", "parallel", {"input_bits": 4}),
+]
+N_EVENTS = 2000
+N_DENSE = 256
+
+
+def test_every_zoo_model_has_a_case():
+    from trigq.models import MODEL_SPECS
+
+    assert {case.name for case in ZOO_CASES} == set(MODEL_SPECS)
+    assert all(not case.preset().is_float for case in ZOO_CASES)
+    assert {case.preset().weight_bits for case in ZOO_CASES} >= {2, 8}
+    assert {case.preset().weight_narrow for case in ZOO_CASES} == {True, False}
+    assert {case.preset().act_signed for case in ZOO_CASES} == {True, False}
+
+
+def _calibrated(case: ZooCase, seed: int = 0):
     from trigq.models import build_model
 
     torch.manual_seed(seed)
-    model = build_model(name, quant)
+    model = build_model(case.name, case.preset(), arch="firmware")
     model.train()
     with torch.no_grad():  # let the activation quantisers see data so scales are not trivial
         for _ in range(4):
@@ -26,22 +81,49 @@ def _calibrated(name, quant, seed=0):
     return model.eval()
 
 
-@pytest.mark.parametrize(("name", "quant"), ZOO_CASES)
-def test_zoo_model_is_bit_exact_on_2000_events(name, quant, export_cached):
-    model = _calibrated(name, quant)
-    project = export_cached(model, (1, 1, 9, model.spec.input_width))
+def _inputs(shape: tuple[int, ...], fmt: FixedFormat) -> np.ndarray:
+    rng = np.random.default_rng(5)
+    dense = rng.integers(fmt.lo, fmt.hi + 1, size=(N_DENSE, *shape)) * 2.0**-fmt.frac
+    return np.concatenate(
+        [event_inputs(N_EVENTS, shape, fmt, None, seed=3), dense, *edge_case_inputs(shape, fmt).values()]
+    )
+
+
+def _check_formats(manifest: dict, case: ZooCase) -> None:
+    """The exported graph carries the preset's bit widths (so the case tests what it claims)."""
+    preset = case.preset()
+    layers = manifest["formats"]["layers"].values()
+    quants = [v for v in layers if v["op"] == "Quant"]
+    constants = {(q["result"]["width"], q["result"]["narrow"]) for q in quants if q["quantised_constant"]}
+    assert constants == {(preset.weight_bits, preset.weight_narrow), (preset.bias_bits, False)}
+    tensors = {(q["result"]["signed"], q["result"]["width"]) for q in quants if not q["quantised_constant"]}
+    expected = {(False, preset.input_bits), (preset.act_signed, preset.act_bits), (True, preset.output_bits)}
+    assert tensors == expected
+    assert manifest["config"]["io_type"] == case.io_type
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ZOO_CASES, ids=lambda c: c.id)
+def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached):
+    from trigq.export import ExportConfig
+
+    model = _calibrated(case)
+    project = export_cached(model, (1, 1, 9, model.spec.input_width), ExportConfig(io_type=case.io_type))
     manifest = json.loads((project / "manifest.json").read_text())
+    assert manifest["exact"] and manifest["problems"] == []
+    _check_formats(manifest, case)
     shape = tuple(manifest["input_shape"][1:])
-    fmt = FixedFormat.from_dict(manifest["formats"]["input_quant"])
-    x = np.concatenate([event_inputs(2000, shape, fmt, None, seed=3), *edge_case_inputs(shape, fmt).values()])
+    x = _inputs(shape, FixedFormat.from_dict(manifest["formats"]["input_quant"]))
+    assert len(x) >= N_EVENTS + N_DENSE
     ref, codes, off_grid = collect_codes(project, x, module=model)
     assert ref == "brevitas"
     assert set(codes) == {"brevitas", "emulator", "csim"}
     assert off_grid == {"brevitas": 0, "emulator": 0, "csim": 0}
-    assert len(x) >= 2000
+    assert codes["brevitas"].shape == (len(x), model.spec.n_outputs)
     np.testing.assert_array_equal(codes["csim"], codes["brevitas"])
     np.testing.assert_array_equal(codes["emulator"], codes["brevitas"])
-    # and the events were not all trivially equal (a constant output would pass vacuously)
-    assert len(np.unique(codes["brevitas"])) > 1
+    # every output varies over the inputs (a constant output would pass vacuously)
+    for column in codes["brevitas"].T:
+        assert len(np.unique(column)) > 1
     result = verify(project, n_events=200, module=model)
     assert result["exact"] and (project / "verify.json").is_file()
