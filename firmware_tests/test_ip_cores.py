@@ -24,6 +24,24 @@ NO_CORES = pytest.mark.skip(reason=f"no IP cores committed under {HLS_ROOT} yet"
 CORE_PARAMS = [pytest.param(c, id=c.name) for c in COMMITTED] or [pytest.param(None, marks=NO_CORES)]
 
 
+EXPECTED_CORES = {"l0-trigger-ternary": "parallel", "l0-vertexing-ternary": "stream"}
+
+
+def test_the_reference_cores_are_committed():
+    io = {c.name: json.loads((c / "manifest.json").read_text())["hls"]["io_type"] for c in COMMITTED}
+    assert {k: io.get(k) for k in EXPECTED_CORES} == EXPECTED_CORES
+
+
+def test_vertexing_core_leaves_its_large_rtl_out_and_says_how_to_make_it():
+    core = HLS_ROOT / "l0-vertexing-ternary"
+    m = json.loads((core / "manifest.json").read_text())
+    assert m["ports"]["input"]["interface"] == "stream" and m["ports"]["input"]["beats"] == 9
+    assert m["rtl"]["included"] is False and not (core / "rtl").exists()
+    assert m["rtl"]["generate"] == ("trigq export src/trigq/zoo/weights/l0-vertexing-ternary --out PROJECT "
+                                    "--io stream --rtl --no-compile")
+    assert m["rtl"]["generate"] in (core / "README.md").read_text()
+
+
 @pytest.mark.parametrize("core", CORE_PARAMS)
 def test_committed_core_regenerates_identically(core, tmp_path):
     # from the committed weights (training run / QONNX in this repository) when recorded, else
@@ -153,6 +171,46 @@ def test_run_ip_csim_detects_wrong_expected_outputs(tiny_core, tmp_path):
     lines[0] = " ".join(format_value(v) for v in new_first)
     tb.write_text("\n".join(lines) + "\n")
     with pytest.raises(IPError, match=r"1 of \d+ test vectors differ from the emulator \(first: row 0"):
+        run_ip_csim(core)
+
+
+@pytest.fixture(scope="module")
+def tiny_stream_core(export_cached, tmp_path_factory):
+    from trigq.export import ExportConfig
+
+    project = export_cached(_tiny_model(), (1, 1, 9, 384), ExportConfig(io_type="stream"))
+    out = tmp_path_factory.mktemp("cores") / "hls" / "tiny_cnn_stream"
+    return package_ip(project, out, n_vectors=100, seed=0, model_name="tiny-cnn")
+
+
+def test_tiny_stream_core_csim_and_regeneration(tiny_stream_core, tmp_path):
+    m = tiny_stream_core.manifest
+    assert m["vectors_checked_with"] == ["emulator", "csim (the export's compiled library)"]
+    pin, pout = m["ports"]["input"], m["ports"]["output"]
+    assert (pin["interface"], pin["elements"], pin["beats"] * pin["beat_elements"]) == ("stream", 3456, 3456)
+    assert pout["interface"] == "stream" and pout["elements"] == 1
+    assert m["latency"]["ii"]["value"] >= pin["beats"]  # estimated as io_stream
+    vec = read_vectors_h5(tiny_stream_core.core_dir / "test_vectors/vectors.h5")
+    assert len(np.unique(vec.outputs_raw)) > 3
+    csim = run_ip_csim(tiny_stream_core.core_dir)
+    assert csim["mismatches"] == 0 and csim["n_vectors"] == len(vec.inputs)
+    result = check_ip(tiny_stream_core.core_dir, work_dir=tmp_path)
+    assert result["identical"] and result["n_sources"] > 50
+
+
+def test_stream_core_csim_sees_the_element_order(tiny_stream_core, tmp_path):
+    # the same inputs with the 9 detector rows in reverse order (beats reordered): the C simulation
+    # must no longer match the expected outputs, so the order the vectors are streamed in matters
+    import h5py
+
+    core = tmp_path / "tiny_cnn_stream"
+    shutil.copytree(tiny_stream_core.core_dir, core)
+    with h5py.File(core / "test_vectors/vectors.h5", "r+") as f:
+        f["inputs"][...] = f["inputs"][()][:, ::-1]
+        flipped = f["inputs"][()].reshape(len(f["inputs"]), -1)
+    (core / "hls/tb_data/tb_input_features.dat").write_text(
+        "".join(" ".join(format_value(v) for v in row) + "\n" for row in flipped))
+    with pytest.raises(IPError, match=r"test vectors differ from the emulator"):
         run_ip_csim(core)
 
 

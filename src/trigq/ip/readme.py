@@ -81,7 +81,8 @@ def _omitted_rtl_section(r: dict[str, Any]) -> list[str]:
             f"{r['cost_luts']:,.0f} LUT, {r['reg_bits']:,} register bits, no DSPs; input port "
             f"{r['input_port']['width']} bits, output port {r['output_port']['width']} bits.", "",
             "Generate it (writes `PROJECT/rtl/`, top `{0}`, ports in `{0}_wrapper`; see its "
-            "`rtl_manifest.json`) from the repository root with:".format(r["top"]), "",
+            "`rtl_manifest.json`; the da4ml trace took {1} s when this core was packaged) from the "
+            "repository root with:".format(r["top"], r.get("trace_seconds", "?")), "",
             "```sh", r["generate"], "```", ""]
 
 

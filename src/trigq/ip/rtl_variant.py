@@ -51,7 +51,9 @@ def export_command(source: str, export_config: dict[str, Any], out: str = "PROJE
 def omitted_rtl(rtl_dir: Path, max_mb: float, command: str) -> dict[str, Any]:
     """The manifest's ``rtl`` entry for a variant left out of the core (bigger than ``max_mb``)."""
     n, size = rtl_size(rtl_dir)
+    trace = json.loads((Path(rtl_dir) / "rtl_manifest.json").read_text()).get("trace_seconds")
     return {"included": False, **rtl_figures(rtl_dir), "files": n, "size_bytes": size,
+            "trace_seconds": None if trace is None else round(float(trace)),
             "reason": f"the generated rtl/ is {size / 1e6:.1f} MB in {n} files, over the {max_mb:g} MB "
                       "limit for committed cores",
             "generate": command}
