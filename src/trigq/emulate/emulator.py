@@ -6,24 +6,60 @@ import os
 from typing import Any
 
 import numpy as np
+import torch
 
 from trigq.emulate import kernels as K
 from trigq.emulate.ir import IntegerGraph, IRError, Node
 
 AuditCounts = dict[str, dict[str, int]]
+Codes = torch.Tensor | K.SparseInput
 
 FLOAT32_MAX_WIDTH = 23  # codes and every partial sum of a node below 2**24: exact in float32
+SPARSE_MAX_DENSITY = 0.02  # input fraction of non-zeros up to which the first layer runs sparse
+SPARSE_OPS = ("conv2d", "conv1d", "dense")
+_TORCH_DTYPES = {np.float32: torch.float32, np.float64: torch.float64}
+
+
+def _sparse_table(node: Node, in_shape: tuple[int, ...]) -> K.SparseConvTable:
+    """The sparse-input table of a conv2d / conv1d / dense node reading ``in_shape`` (no batch)."""
+    a = node.attrs
+    if node.op == "conv2d":
+        return K.sparse_conv_table(in_shape, node.params["weight"].shape[:2], a["strides"], a["pads"])
+    if node.op == "conv1d":
+        left, right = a["pads"]
+        kernel = (1, node.params["weight"].shape[0])
+        return K.sparse_conv_table((1, *in_shape), kernel, (1, a["strides"][0]), (0, left, 0, right))
+    return K.sparse_conv_table((1, 1, *in_shape), (1, 1), (1, 1), (0, 0, 0, 0))
+
+
+def _run_sparse(
+    node: Node, x: K.SparseInput, p: dict[str, torch.Tensor], table: K.SparseConvTable
+) -> torch.Tensor:
+    """A conv2d / conv1d / dense node on sparse input codes (dense layers as 1x1 convolutions)."""
+    y = K.sparse_conv2d(x, p["weight_hwio"], p.get("bias"), table)
+    if node.op == "conv1d":
+        return y.squeeze(1)
+    if node.op == "dense":
+        return y.reshape(x.shape[0], -1)
+    return y
 
 
 def _run_node(
-    node: Node, ins: list[np.ndarray], fmts: list[Any], p: dict[str, np.ndarray], counts: dict[str, int]
-) -> np.ndarray:
+    node: Node,
+    ins: list[Codes],
+    fmts: list[Any],
+    p: dict[str, torch.Tensor],
+    counts: dict[str, int] | None,
+) -> torch.Tensor:
     a = node.attrs
     op = node.op
     if op == "quant":
-        r = K.requantise(ins[0], fmts[0], node.out_fmt, a["rounding"], a.get("overflow", "SAT"))
-        counts["saturated"] += r.saturated
-        counts["wrapped"] += r.wrapped
+        r = K.requantise(
+            ins[0], fmts[0], node.out_fmt, a["rounding"], a.get("overflow", "SAT"), counts is not None
+        )
+        if counts is not None:
+            counts["saturated"] += r.saturated
+            counts["wrapped"] += r.wrapped
         return r.raw
     if op == "conv2d":
         return K.conv2d(ins[0], p["weight"], p.get("bias"), a["strides"], a["pads"])
@@ -42,15 +78,34 @@ def _run_node(
     if op == "reshape":
         return ins[0].reshape(ins[0].shape[0], *a["shape"])
     if op == "transpose":
-        return np.transpose(ins[0], (0, *(int(q) + 1 for q in a["perm"])))
+        return ins[0].permute(0, *(int(q) + 1 for q in a["perm"])).contiguous()
     if op == "concat":
         parts = [K.align(x, f, node.out_fmt.frac) for x, f in zip(ins, fmts)]
-        return np.concatenate(parts, axis=int(a["axis"]) + 1)
+        return torch.cat(parts, dim=int(a["axis"]) + 1)
     if op == "add":
         return sum(K.align(x, f, node.out_fmt.frac) for x, f in zip(ins, fmts))
     if op == "affine":
         return K.affine(ins[0], p["mult"], p["offset"])
     raise IRError(f"node {node.name!r}: op {op!r} has no kernel")
+
+
+def _cast(x: Codes, dtype: torch.dtype) -> Codes:
+    if isinstance(x, K.SparseInput):
+        return x if x.codes.dtype == dtype else x._replace(codes=x.codes.to(dtype))
+    return x.to(dtype)
+
+
+def _prepare_params(node: Node, dtype: type) -> dict[str, torch.Tensor]:
+    """The node's integer params as torch tensors of ``dtype``, laid out for its kernels."""
+    tdt = _TORCH_DTYPES[dtype]
+    p = {k: torch.tensor(v, dtype=tdt) for k, v in node.params.items()}
+    if node.op == "conv1d":
+        p["weight_hwio"] = p["weight"].unsqueeze(0)
+    elif node.op == "conv2d":
+        p["weight_hwio"] = p["weight"]
+    elif node.op == "dense":
+        p["weight_hwio"] = p["weight"].reshape(1, 1, *p["weight"].shape)
+    return p
 
 
 class Emulator:
@@ -59,21 +114,33 @@ class Emulator:
     Inputs are float arrays in the model's own (torch, channels-first) layout, e.g. ``[N, 1, 9, W]``
     (pass ``channels_last=True`` for ``[N, *graph.input_shape]``); they are quantised like the
     graph's input Quant. Outputs are always ``[N, outputs]``, flattened in the torch order.
-    Codes are held in float32 where every format of a node is at most 23 bits wide (exact, and
-    several times faster than float64 convolutions), else in float64; ``float32=False`` forces
-    float64 everywhere.
+    Codes are torch tensors in the IR's channels-last layout, held in float32 where every format of
+    a node is at most 23 bits wide (exact, and several times faster than float64 convolutions),
+    else in float64; ``float32=False`` forces float64 everywhere. When every reader of the graph
+    input is a convolution or dense layer and at most ``SPARSE_MAX_DENSITY`` of a batch's input
+    values are non-zero (detector images), those layers run on the non-zero codes only
+    (``sparse_input=False`` always runs them dense); both paths give the same codes.
     """
 
-    def __init__(self, graph: IntegerGraph, float32: bool = True) -> None:
+    def __init__(self, graph: IntegerGraph, float32: bool = True, sparse_input: bool = True) -> None:
         self.graph = graph
         fmts = {graph.input_name: graph.input_fmt}
         for n in graph.nodes:
             fmts[n.output] = n.out_fmt
         self._fmts = fmts
         self._dtypes = {n.name: self._node_dtype(n, float32) for n in graph.nodes}
-        self._params = {
-            n.name: {k: v.astype(self._dtypes[n.name]) for k, v in n.params.items()} for n in graph.nodes
-        }
+        self._params = {n.name: _prepare_params(n, self._dtypes[n.name]) for n in graph.nodes}
+        readers = [n for n in graph.nodes if graph.input_name in n.inputs]
+        self._sparse_input = (
+            sparse_input
+            and graph.input_rounding != "BIPOLAR"
+            and bool(readers)
+            and all(n.op in SPARSE_OPS and n.inputs == (graph.input_name,) for n in readers)
+        )
+        self._sparse_tables = (
+            {n.name: _sparse_table(n, graph.input_shape) for n in readers} if self._sparse_input else {}
+        )
+        self._last_use = self._last_uses()
 
     def _node_dtype(self, node: Node, float32: bool) -> type:
         """float32 when every format the node touches is narrow enough to stay exact, else float64."""
@@ -99,7 +166,8 @@ class Emulator:
         return cls(IntegerGraph.load(path))
 
     # ---- running ----
-    def _input_codes(self, x: np.ndarray, channels_last: bool, counts: AuditCounts | None) -> np.ndarray:
+    def _input_codes(self, x: np.ndarray, channels_last: bool, counts: AuditCounts | None) -> Codes:
+        """The input's codes: a dense tensor, or its non-zero codes when the sparse path applies."""
         g = self.graph
         x = np.asarray(x)
         if x.dtype != np.float32:
@@ -110,29 +178,41 @@ class Emulator:
             raise IRError(
                 f"input shape {tuple(x.shape[1:])} (channels-last) does not match the graph's {g.input_shape}"
             )
-        r = K.quantise_float(x, g.input_fmt, g.input_rounding)
+        count = counts is not None
+        codes: Codes
+        mask = x != 0 if self._sparse_input and x.size else None
+        if mask is not None and np.count_nonzero(mask) <= SPARSE_MAX_DENSITY * x.size:
+            codes, saturated = K.sparse_quantise_float(x, mask, g.input_fmt, g.input_rounding, count)
+        else:
+            xt = torch.from_numpy(np.ascontiguousarray(x))
+            r = K.quantise_float(xt, g.input_fmt, g.input_rounding, count)
+            codes, saturated = r.raw, r.saturated
         if counts is not None and g.input_node:
-            counts[g.input_node] = {"saturated": r.saturated, "wrapped": 0, "total": int(r.raw.size)}
-        return r.raw
+            counts[g.input_node] = {"saturated": saturated, "wrapped": 0, "total": int(x.size)}
+        return codes
 
     def _forward(self, x: np.ndarray, channels_last: bool, counts: AuditCounts | None) -> np.ndarray:
         g = self.graph
-        env = {g.input_name: self._input_codes(x, channels_last, counts)}
-        remaining = self._last_uses()
-        for i, n in enumerate(g.nodes):
-            c = {"saturated": 0, "wrapped": 0}
-            dt = self._dtypes[n.name]
-            ins = [env[t].astype(dt, copy=False) for t in n.inputs]
-            out = _run_node(n, ins, [self._fmts[t] for t in n.inputs], self._params[n.name], c)
-            env[n.output] = out
-            if counts is not None and n.op == "quant":
-                counts[n.name] = {**c, "total": int(out.size)}
-            for t in remaining.get(i, ()):
-                env.pop(t, None)
-        y = env[g.output_name]
-        if y.ndim > 2:  # torch flattens channels-first
-            y = np.moveaxis(y, -1, 1)
-        return y.reshape(y.shape[0], -1).astype(np.float64)
+        with torch.inference_mode():
+            env: dict[str, Codes] = {g.input_name: self._input_codes(x, channels_last, counts)}
+            for i, n in enumerate(g.nodes):
+                dt = _TORCH_DTYPES[self._dtypes[n.name]]
+                ins = [_cast(env[t], dt) for t in n.inputs]
+                c = {"saturated": 0, "wrapped": 0} if counts is not None else None
+                if isinstance(ins[0], K.SparseInput):
+                    out = _run_sparse(n, ins[0], self._params[n.name], self._sparse_tables[n.name])
+                else:
+                    out = _run_node(n, ins, [self._fmts[t] for t in n.inputs], self._params[n.name], c)
+                env[n.output] = out
+                if c is not None and n.op == "quant":
+                    counts[n.name] = {**c, "total": int(out.numel())}
+                for t in self._last_use.get(i, ()):
+                    env.pop(t, None)
+            y = env[g.output_name]
+            assert isinstance(y, torch.Tensor)
+            if y.ndim > 2:  # torch flattens channels-first
+                y = y.movedim(-1, 1)
+            return y.reshape(y.shape[0], -1).to(torch.float64).numpy()
 
     def _last_uses(self) -> dict[int, list[str]]:
         last: dict[str, int] = {}
