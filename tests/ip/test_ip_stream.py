@@ -90,10 +90,10 @@ def test_stream_core_manifest_readme_and_tb_data(stream_project, tmp_path):
 
 def test_stream_core_is_estimated_as_io_stream(stream_project, tmp_path):
     from trigq.report import report_project
+    from trigq.report.project import read_project
 
     m = package_ip(stream_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
-    assert "estimated for io_stream (the export's io type)" in m["report_notes"]
-    assert not any("trigq-ip-report-" in n for n in m["report_notes"])  # no temporary paths
+    assert read_project(stream_project).settings.io_type == "io_stream"  # from the export manifest
     # the same figures as report_project on the project with IOType named in its config
     named = tmp_path / "named"
     shutil.copytree(stream_project, named)

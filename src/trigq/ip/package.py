@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
@@ -85,50 +84,21 @@ def source_in_repo(source: dict[str, Any], out_dir: Path) -> str | None:
         return None
 
 
-def _report(project: Path, core: Path, io_type: str) -> tuple[dict[str, Any], list[str]]:
+def _report(project: Path, core: Path) -> tuple[dict[str, Any], list[str]]:
     """The project's report (or a new one from ``report_project``), copied into ``core/report``."""
     existing = project / L.REPORT / "report.json"
     if existing.is_file():
         shutil.copytree(project / L.REPORT, core / L.REPORT)
         return json.loads(existing.read_text()), []
-    from trigq.report import write_report
+    from trigq.report import report_project, write_report
     from trigq.report.build import estimator_error_table
 
     try:
-        rep = _report_with_io_type(project, f"io_{io_type}")
+        rep = report_project(project)
     except TrigqError as exc:
         return {}, [f"no latency/resource report: {exc}"]
     write_report(rep, core / L.REPORT, estimator_error_table())
     return rep.to_dict(), []
-
-
-def _report_with_io_type(project: Path, io_type: str):
-    """``report_project(project)`` estimated for the export's io type.
-
-    The export's ``hls4ml_config.yml`` holds the HLS config without ``IOType``, from which
-    ``trigq.report`` assumes io_parallel; for an io_stream export the report is built from a
-    view of the project (symlinks) whose config names ``IOType: io_stream``.
-    """
-    import tempfile
-
-    import yaml
-
-    from trigq.report import report_project
-    from trigq.report.project import HLS_CONFIG, read_project
-
-    if read_project(project).settings.io_type == io_type:
-        return report_project(project)
-    with tempfile.TemporaryDirectory(prefix="trigq-ip-report-") as tmp:
-        view = Path(tmp) / project.name
-        view.mkdir()
-        for entry in project.iterdir():
-            if entry.name != HLS_CONFIG:
-                (view / entry.name).symlink_to(entry.resolve())
-        cfg = yaml.safe_load((project / HLS_CONFIG).read_text()) or {}
-        (view / HLS_CONFIG).write_text(yaml.safe_dump({**cfg, "IOType": io_type}, sort_keys=False))
-        rep = report_project(view)
-    notes = [n.replace(str(view), str(project)) for n in rep.notes]
-    return dataclasses.replace(rep, notes=(*notes, f"estimated for {io_type} (the export's io type)"))
 
 
 def _csim_codes(project: Path, project_name: str, vectors: Vectors, n_out: int) -> np.ndarray | None:
@@ -236,7 +206,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     script = core / L.BUILD_SCRIPT
     atomic_write_text(script, build_script(cfg["backend"], prj_name))
     script.chmod(0o755)
-    report, notes = _report(project, core, cfg["io_type"])
+    report, notes = _report(project, core)
     latency, resources = _figures(report)
 
     manifest: dict[str, Any] = {

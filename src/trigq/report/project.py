@@ -78,6 +78,20 @@ def settings_from_hls4ml_config(cfg: dict[str, Any], where: str = HLS_CONFIG
     return settings, clock, part
 
 
+def _with_export_config(cfg: dict[str, Any], export: dict[str, Any]) -> dict[str, Any]:
+    """The hls4ml HLS config completed with the project keys the export records in its manifest
+    (``io_type``, ``clock_mhz``, ``part``, ``backend``): the written YAML holds the HLS config only."""
+    cfg = dict(cfg)
+    if "io_type" in export and _get(cfg, "IOType", "io_type") is None:
+        cfg["IOType"] = f"io_{export['io_type']}"
+    if export.get("clock_mhz") and _get(cfg, "ClockPeriod", "clock_period") is None:
+        cfg["ClockPeriod"] = 1000.0 / float(export["clock_mhz"])
+    for key, name in (("part", "Part"), ("backend", "Backend")):
+        if export.get(key) and _get(cfg, name, key) is None:
+            cfg[name] = export[key]
+    return cfg
+
+
 def find_hls_project(directory: Path) -> Path | None:
     """The hls4ml project directory (with ``project.tcl``): ``directory`` or a direct child."""
     if (directory / "project.tcl").is_file():
@@ -103,6 +117,8 @@ def read_project(directory: str | Path) -> ProjectInfo:
         cfg = yaml.safe_load((d / HLS_CONFIG).read_text()) or {}
     except yaml.YAMLError as exc:
         raise ProjectError(f"{d / HLS_CONFIG}: not valid YAML: {exc}") from exc
+    if isinstance(manifest, dict) and isinstance(manifest.get("config"), dict) and isinstance(cfg, dict):
+        cfg = _with_export_config(cfg, manifest["config"])
     settings, clock, part = settings_from_hls4ml_config(cfg, str(d / HLS_CONFIG))
     if isinstance(manifest, dict):
         clock = manifest.get("clock_mhz", clock)
