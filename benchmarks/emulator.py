@@ -1,15 +1,18 @@
 """Throughput of the integer emulator next to the other engines on the ternary L0 trigger model.
 
     .venv/bin/python benchmarks/emulator.py [--events 4000] [--csim-events 300] [--qonnx-events 40]
-                                            [--no-csim] [--threads N]
+                                            [--no-csim] [--threads N] [--untrained]
 
 Engines, on the same simulated ATLAS RPC events (``trigq.sim.simulate("mixed")``):
 ``emulator`` (trigq.emulate, batched), ``csim`` (hls4ml C simulation of the exported project, one
 event per call as ``hls4ml``'s ``predict`` does), ``qonnx`` (``qonnx.core.onnx_exec.execute_onnx``
 on the cleaned graph, one event per call), ``brevitas`` (the QAT module's forward, batched) and
-``float_torch`` (the float zoo model's forward, batched). The model is
-``trigq.models.build_model("l0-trigger", "ternary")`` with seeded random (untrained) weights.
-Also checks that emulator, Brevitas and C-sim output codes agree on the events each ran.
+``float_torch`` (the float zoo model's forward, batched); ``emulator_dense`` is the emulator with
+its sparse first layer switched off (``Emulator(graph, sparse_input=False)``). The model is the
+committed trained reference ``src/trigq/zoo/weights/<model>-<quant>`` loaded with
+``trigq.train.load_trained`` (``--untrained``: ``trigq.models.build_model(model, quant)`` with
+seeded random weights). Also checks that emulator, Brevitas and C-sim output codes agree on the
+events each ran.
 The last line printed is one JSON object: ``events_per_s`` per engine, ``ratio_vs_csim``, ...
 """
 
@@ -47,6 +50,8 @@ def main() -> dict:
     ap.add_argument("--no-csim", action="store_true", help="skip the hls4ml export + C simulation")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--untrained", action="store_true",
+                    help="seeded random weights instead of the committed trained reference")
     args = ap.parse_args()
 
     import torch
@@ -60,7 +65,17 @@ def main() -> dict:
     torch.manual_seed(args.seed)
     spec = MODEL_SPECS[args.model]
     width = int(spec.input_width)
-    model = build_model(args.model, args.quant).eval()
+    if args.untrained:
+        model = build_model(args.model, args.quant).eval()
+        weights = "seeded untrained"
+    else:
+        from trigq.demo import reference_run
+        from trigq.train import load_trained
+
+        run_dir = reference_run(f"{args.model}-{args.quant}")
+        trained = load_trained(run_dir)
+        model, width = trained.model.eval(), int(trained.spec.input_width)
+        weights = f"trained reference {run_dir.name} (epoch {trained.epoch})"
     float_model = build_model(args.model, "float", arch="firmware").eval()  # same layers, float
     hits = simulate("mixed", args.events, seed=args.seed).hits
     start = (hits.shape[-1] - width) // 2
@@ -69,6 +84,7 @@ def main() -> dict:
     result: dict = {
         "model": args.model,
         "quant": args.quant,
+        "weights": weights,
         "input_shape": [1, 9, width],
         "events": {},
         "events_per_s": {},
@@ -116,8 +132,13 @@ def main() -> dict:
 
         # ---- batched engines ----
         n = len(x)
-        rate, y_emu = _rate(batched(emulator.predict), x, repeat=2)
+        rate, y_emu = _rate(batched(emulator.predict), x, repeat=3)
         result["events_per_s"]["emulator"], result["events"]["emulator"] = rate, n
+        dense_emulator = Emulator(emulator.graph, sparse_input=False)
+        rate, y_dense = _rate(batched(dense_emulator.predict), x, repeat=3)
+        result["events_per_s"]["emulator_dense"], result["events"]["emulator_dense"] = rate, n
+        result["emulator_sparse_vs_dense_mismatches"] = int(np.count_nonzero(y_emu != y_dense))
+        result["input_nonzero_fraction"] = round(float(np.count_nonzero(x)) / x.size, 5)
         rate, y_brev = _rate(batched(brevitas_fwd), x, repeat=2)
         result["events_per_s"]["brevitas"], result["events"]["brevitas"] = rate, n
         rate, _ = _rate(batched(float_fwd), x, repeat=2)

@@ -14,7 +14,6 @@ from numpy.testing import assert_array_equal
 
 from trigq.emulate import Emulator, FixedFormat, IntegerGraph, Node
 from trigq.emulate import kernels as K
-from trigq.emulate.emulator import SPARSE_MAX_DENSITY
 
 
 def _direct_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, strides, pads) -> np.ndarray:
@@ -168,8 +167,8 @@ def test_sparse_first_layer_codes_and_audit_match_dense_and_reference(op, monkey
     codes = np.clip(np.round(x * 2.0), -8, 7)
     want_in_sat = int(np.count_nonzero((np.round(x * 2.0) < -8) | (np.round(x * 2.0) > 7)))
     want, want_sat = _reference(op, g, w.astype(np.float64), b.astype(np.float64), codes.astype(np.float64))
-    xs = np.concatenate([x, np.zeros((20 * n, *g.input_shape), np.float32)])  # below the density cut
-    assert want_in_sat >= 2 and want_sat > 0 and np.count_nonzero(xs) <= SPARSE_MAX_DENSITY * xs.size
+    xs = np.concatenate([x, np.zeros((20 * n, *g.input_shape), np.float32)])  # sparse enough
+    assert want_in_sat >= 2 and want_sat > 0
 
     calls = []
     original = K.sparse_conv2d

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -15,7 +16,9 @@ AuditCounts = dict[str, dict[str, int]]
 Codes = torch.Tensor | K.SparseInput
 
 FLOAT32_MAX_WIDTH = 23  # codes and every partial sum of a node below 2**24: exact in float32
-SPARSE_MAX_DENSITY = 0.02  # input fraction of non-zeros up to which the first layer runs sparse
+# Cost of one sparse tap (gather, scale, scatter-add of a weight row) in dense multiply-adds:
+# measured ~120 on the L0 trigger's first layer (crossover at 0.8% non-zero inputs, 1 thread).
+SPARSE_TAP_COST = 128
 SPARSE_OPS = ("conv2d", "conv1d", "dense")
 _TORCH_DTYPES = {np.float32: torch.float32, np.float64: torch.float64}
 
@@ -117,9 +120,10 @@ class Emulator:
     Codes are torch tensors in the IR's channels-last layout, held in float32 where every format of
     a node is at most 23 bits wide (exact, and several times faster than float64 convolutions),
     else in float64; ``float32=False`` forces float64 everywhere. When every reader of the graph
-    input is a convolution or dense layer and at most ``SPARSE_MAX_DENSITY`` of a batch's input
-    values are non-zero (detector images), those layers run on the non-zero codes only
-    (``sparse_input=False`` always runs them dense); both paths give the same codes.
+    input is a convolution or dense layer and a batch's input is sparse enough (detector images:
+    non-zeros x taps x ``SPARSE_TAP_COST`` below the dense multiply-adds), those layers run on
+    the non-zero codes only (``sparse_input=False`` always runs them dense); both paths give the
+    same codes and audit counts.
     """
 
     def __init__(self, graph: IntegerGraph, float32: bool = True, sparse_input: bool = True) -> None:
@@ -140,6 +144,12 @@ class Emulator:
         self._sparse_tables = (
             {n.name: _sparse_table(n, graph.input_shape) for n in readers} if self._sparse_input else {}
         )
+        # per event: dense multiply-adds per output channel, and sparse taps per non-zero input
+        self._dense_macs = sum(
+            math.prod(t.out_hw) * math.prod(self.graph.node(name).params["weight"].shape[:-1])
+            for name, t in self._sparse_tables.items()
+        )
+        self._sparse_taps = sum(t.dest.shape[1] for t in self._sparse_tables.values())
         self._last_use = self._last_uses()
 
     def _node_dtype(self, node: Node, float32: bool) -> type:
@@ -181,7 +191,7 @@ class Emulator:
         count = counts is not None
         codes: Codes
         mask = x != 0 if self._sparse_input and x.size else None
-        if mask is not None and np.count_nonzero(mask) <= SPARSE_MAX_DENSITY * x.size:
+        if mask is not None and self._sparse_pays(int(np.count_nonzero(mask)), len(x)):
             codes, saturated = K.sparse_quantise_float(x, mask, g.input_fmt, g.input_rounding, count)
         else:
             xt = torch.from_numpy(np.ascontiguousarray(x))
@@ -190,6 +200,10 @@ class Emulator:
         if counts is not None and g.input_node:
             counts[g.input_node] = {"saturated": saturated, "wrapped": 0, "total": int(x.size)}
         return codes
+
+    def _sparse_pays(self, nonzeros: int, events: int) -> bool:
+        """Whether the first layers run faster on ``nonzeros`` input codes than dense."""
+        return nonzeros * self._sparse_taps * SPARSE_TAP_COST <= events * self._dense_macs
 
     def _forward(self, x: np.ndarray, channels_last: bool, counts: AuditCounts | None) -> np.ndarray:
         g = self.graph

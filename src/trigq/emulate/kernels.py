@@ -54,8 +54,10 @@ class SparseInput(NamedTuple):
 
 class SparseConvTable(NamedTuple):
     """Where each input position of a convolution goes: for input position ``p`` (row-major in
-    ``[H, W, C]``) and tap ``t``, the output position ``dest[p, t]`` (row-major in ``[OH, OW]``, -1
-    when the tap falls outside) and the row ``rows[p, t]`` of the ``[kh * kw * C, O]`` weight."""
+    ``[H, W, C]``) and tap ``t``, the output position ``dest[p, t]`` (row-major in ``[OH, OW]``;
+    ``OH * OW``, one past the end, when the tap falls outside the output) and the row
+    ``rows[p, t]`` of the ``[kh * kw * C, O]`` weight. Each position's real taps come first; the
+    table is as wide as the most taps any position has."""
 
     dest: np.ndarray
     rows: np.ndarray
@@ -275,9 +277,15 @@ def sparse_conv_table(
             ow = w // sw - dj
             j = w - ow * sw
             ok = ok_h & (ow >= 0) & (ow < ow_n) & (j < kw)
-            dests.append(np.where(ok, oh * ow_n + ow, -1))
+            dests.append(np.where(ok, oh * ow_n + ow, oh_n * ow_n))
             rows.append(np.where(ok, (i * kw + j) * c_in + c, 0))
-    return SparseConvTable(np.stack(dests, axis=1), np.stack(rows, axis=1), (oh_n, ow_n))
+    dest, row = np.stack(dests, axis=1), np.stack(rows, axis=1)
+    outside = dest == oh_n * ow_n
+    order = np.argsort(outside, axis=1, kind="stable")  # each position's real taps first
+    taps = max(1, int((~outside).sum(axis=1).max()))
+    dest = np.take_along_axis(dest, order, axis=1)[:, :taps]
+    row = np.take_along_axis(row, order, axis=1)[:, :taps]
+    return SparseConvTable(np.ascontiguousarray(dest), np.ascontiguousarray(row), (oh_n, ow_n))
 
 
 def sparse_conv2d(
@@ -292,16 +300,16 @@ def sparse_conv2d(
     """
     kh, kw, c_in, c_out = weight.shape
     oh_n, ow_n = table.out_hw
-    dest = table.dest[x.position]
-    k, t = np.nonzero(dest >= 0)
-    out_pos = x.event[k] * (oh_n * ow_n) + dest[k, t]
-    rows = torch.from_numpy(table.rows[x.position[k], t])
-    src = weight.reshape(kh * kw * c_in, c_out).index_select(0, rows)
-    src *= x.codes[torch.from_numpy(k)].unsqueeze(1)
-    y = torch.zeros(x.shape[0] * oh_n * ow_n, c_out, dtype=x.codes.dtype)
-    if bias is not None:
-        y += bias
-    y.index_add_(0, torch.from_numpy(out_pos), src)
+    slots = oh_n * ow_n + 1  # per event: the outputs, then one slot for taps that fall outside
+    taps = table.dest.shape[1]
+    out_pos = np.take(table.dest, x.position, axis=0)
+    out_pos += (x.event * slots)[:, None]
+    rows = torch.from_numpy(np.take(table.rows, x.position, axis=0).reshape(-1))
+    src = weight.reshape(kh * kw * c_in, c_out).index_select(0, rows).reshape(-1, taps, c_out)
+    src *= x.codes[:, None, None]
+    y = torch.zeros(x.shape[0], slots, c_out, dtype=x.codes.dtype)
+    y.view(-1, c_out).index_add_(0, torch.from_numpy(out_pos.reshape(-1)), src.reshape(-1, c_out))
+    y = y[:, :-1] + bias if bias is not None else y[:, :-1].contiguous()
     return y.reshape(x.shape[0], oh_n, ow_n, c_out)
 
 
