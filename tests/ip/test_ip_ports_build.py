@@ -34,6 +34,8 @@ def test_read_ports_checks_element_counts(fake_project):
     assert (pout.name, pout.type_name, pout.n_elements) == ("layer9_out", "result_t", 3)
     with pytest.raises(IPError, match=r"port layer9_out has 3 elements, the model tensor \[4\] has 4"):
         read_ports(hls, "trigq_model", ((4, 12, 1), (4,)))
+    with pytest.raises(IPError, match=r"input port global_in carries a 2-channel tensor .* single-channel"):
+        read_ports(hls, "trigq_model", ((4, 6, 2), (3,)))
     with pytest.raises(IPError, match=r"other.h: not found; is .* an hls4ml project of 'other'"):
         read_ports(hls, "other", ((48,), (3,)))
     (hls / "firmware/other.h").write_text("void something_else(input_t x[4]);\n")

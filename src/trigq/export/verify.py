@@ -158,8 +158,8 @@ def collect_codes(
     name = manifest["config"]["project_name"]
     lib = find_library(project / "hls4ml_prj", name)
     csim = CSimulation(lib, name, manifest["hls_input_size"], manifest["hls_output_size"])
-    x_cl = np.moveaxis(x, 1, -1) if x.ndim >= 3 else x
-    codes["csim"], off_grid["csim"] = _codes(csim.predict(x_cl.reshape(len(x), -1)), out_fmt.frac)
+    # hls4ml keeps the graph input's own (channels-first) order on the port and transposes inside
+    codes["csim"], off_grid["csim"] = _codes(csim.predict(x.reshape(len(x), -1)), out_fmt.frac)
     return ref_name, codes, off_grid
 
 

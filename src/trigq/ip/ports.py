@@ -168,6 +168,10 @@ def read_ports(hls_dir: Path, project_name: str,
         if tname not in types:
             raise IPError(f"{defines}: no typedef of port type {tname}")
         if arrays:
+            if i == 0 and len(shape) > 1 and shape[-1] != 1:
+                raise IPError(f"{header}: input port {pname} carries a {shape[-1]}-channel tensor in the "
+                              "model's channels-first order (hls4ml transposes inside the firmware); "
+                              "trigq cores describe channels-last ports: single-channel inputs only")
             n = _elements(arrays[i][2], str(header))
             if n != math.prod(shape):
                 raise IPError(f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
