@@ -30,6 +30,7 @@ class ZooCase:
     quant: str
     io_type: str
     overrides: dict = field(default_factory=dict, hash=False)
+    reaches_output_limit: bool = False  # some inputs drive the output quantiser to its top code
 
     @property
     def id(self) -> str:
@@ -54,6 +55,8 @@ ZOO_CASES = [
     ZooCase("tiny-cnn", "int4", "parallel"),
     # multi-bit (4-bit unsigned) input, narrow 6-bit weights, unsigned 3-bit activations
     ZooCase("tiny-cnn", "int6-a3", "parallel", {"input_bits": 4}),
+    # full-range 2-bit weights, signed 2-bit activations {-2, -1, 0, 1}, a 3-bit output at its limit
+    ZooCase("tiny-cnn", "int2-a2", "parallel", {"act_signed": True, "output_bits": 3}, True),
 ]
 N_EVENTS = 2000
 N_DENSE = 256
@@ -125,5 +128,9 @@ def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached):
     # every output varies over the inputs (a constant output would pass vacuously)
     for column in codes["brevitas"].T:
         assert len(np.unique(column)) > 1
+    out_fmt = FixedFormat.from_dict(manifest["formats"]["output"])
+    assert out_fmt.lo <= codes["brevitas"].min() and codes["brevitas"].max() <= out_fmt.hi
+    if case.reaches_output_limit:
+        assert codes["brevitas"].max() == out_fmt.hi
     result = verify(project, n_events=200, module=model)
     assert result["exact"] and (project / "verify.json").is_file()
