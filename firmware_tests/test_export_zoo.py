@@ -31,11 +31,12 @@ class ZooCase:
     io_type: str
     overrides: dict = field(default_factory=dict, hash=False)
     reaches_output_limit: bool = False  # some inputs drive the output quantiser to its top code
+    batch_norm: bool = False  # a float BatchNorm2d after every convolution (folded exactly at export)
 
     @property
     def id(self) -> str:
         extra = "".join(f"-{k}={v}" for k, v in sorted(self.overrides.items()))
-        return f"{self.name}-{self.quant}{extra}-{self.io_type}"
+        return f"{self.name}-{self.quant}{extra}{'-bn' if self.batch_norm else ''}-{self.io_type}"
 
     def preset(self):
         from trigq.models import get_preset
@@ -57,6 +58,8 @@ ZOO_CASES = [
     ZooCase("tiny-cnn", "int6-a3", "parallel", {"input_bits": 4}),
     # full-range 2-bit weights, signed 2-bit activations {-2, -1, 0, 1}, a 3-bit output at its limit
     ZooCase("tiny-cnn", "int2-a2", "parallel", {"act_signed": True, "output_bits": 3}, True),
+    # the ternary T-CNN with BatchNorm between each convolution and its activation quantiser
+    ZooCase("l0-trigger", "ternary-a3", "parallel", batch_norm=True),
 ]
 N_EVENTS = 2000
 N_DENSE = 256
@@ -76,8 +79,8 @@ def _calibrated(case: ZooCase, seed: int = 0):
     from trigq.models import build_model
 
     torch.manual_seed(seed)
-    model = build_model(case.name, case.preset(), arch="firmware")
-    model.train()
+    model = build_model(case.name, case.preset(), arch="firmware", batch_norm=case.batch_norm)
+    model.train()  # BatchNorm running statistics come from these batches too: not dyadic
     with torch.no_grad():  # let the activation quantisers see data so scales are not trivial
         for _ in range(4):
             model((torch.rand(64, 1, 9, model.spec.input_width) < 0.05).float())
@@ -115,6 +118,8 @@ def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached):
     manifest = json.loads((project / "manifest.json").read_text())
     assert manifest["exact"] and manifest["problems"] == []
     _check_formats(manifest, case)
+    n_bn = sum(v["op"] == "BatchNormalization" for v in manifest["formats"]["layers"].values())
+    assert (n_bn > 0) == case.batch_norm
     shape = tuple(manifest["input_shape"][1:])
     x = _inputs(shape, FixedFormat.from_dict(manifest["formats"]["input_quant"]))
     assert len(x) >= N_EVENTS + N_DENSE
