@@ -61,6 +61,21 @@ def _resolve_source(
     raise ExportError(f"{source}: not a training run directory, a .onnx QONNX file, or a torch module")
 
 
+def _check_layers_quantised(module: Any) -> None:
+    """ExportError naming the first torch layer with float weights (a plain nn.Conv2d/Linear)."""
+    from brevitas.nn.quant_layer import QuantWeightBiasInputOutputLayer as QuantLayer
+    from torch import nn
+
+    weighted = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
+    for name, layer in module.named_modules():
+        if isinstance(layer, weighted) and not isinstance(layer, QuantLayer):
+            raise ExportError(
+                f"layer {name!r} ({type(layer).__name__}) of {type(module).__name__} has float weights: "
+                "an exact export needs quantised layers (brevitas QuantConv2d/QuantLinear; in the zoo, "
+                "a quantised preset such as 'ternary' instead of 'float')"
+            )
+
+
 def _write_qonnx(kind: str, payload: Any, input_shape, prj: Path) -> None:
     from trigq.export.qonnx_flow import brevitas_to_qonnx
 
@@ -70,6 +85,7 @@ def _write_qonnx(kind: str, payload: Any, input_shape, prj: Path) -> None:
         if data.exists():
             shutil.copy2(data, prj / (QONNX_FILE + ".data"))
         return
+    _check_layers_quantised(payload)
     brevitas_to_qonnx(payload, input_shape, prj / QONNX_FILE)
 
 
