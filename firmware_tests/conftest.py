@@ -46,7 +46,8 @@ def export_cached(request):
     """``export_cached(module, input_shape, config=None) -> project dir`` (compiled, cached)."""
     from trigq.export import ExportConfig, export
 
-    root = Path(request.config.cache.mkdir("trigq-export"))
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    root = Path(cache.mkdir("trigq-export")) if cache else request.config._tmp_path_factory.mktemp("export")
 
     def run(module, input_shape, config=None):
         config = config or ExportConfig()

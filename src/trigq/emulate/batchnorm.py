@@ -58,9 +58,9 @@ def reference_codes(
     import torch
 
     def t32(v: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(np.asarray(v, dtype=np.float32).ravel())
+        return torch.tensor(np.asarray(v, dtype=np.float32).ravel())
 
-    values = torch.as_tensor((np.asarray(x, dtype=np.float64) * 2.0**-in_frac).astype(np.float32))
+    values = torch.tensor((np.asarray(x, dtype=np.float64) * 2.0**-in_frac).astype(np.float32))
     with torch.inference_mode():
         y = torch.nn.functional.batch_norm(values, t32(bn.mean), t32(bn.var), t32(bn.gamma), t32(bn.beta),
                                            training=False, eps=bn.eps)
