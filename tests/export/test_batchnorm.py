@@ -76,5 +76,5 @@ def test_dyadic_rewrite_gives_the_same_outputs_as_the_float_batchnorm(graph_buil
 
 def test_non_dyadic_batchnorm_without_a_following_quantiser_is_refused(graph_builder):
     model = bn_mlp(graph_builder, with_quant=False)
-    with pytest.raises(ExportError, match="BatchNormalization_0.*followed by"):
+    with pytest.raises(ExportError, match=r"BatchNormalization_0.*followed by"):
         derive_formats(model)

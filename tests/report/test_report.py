@@ -133,7 +133,7 @@ def test_missing_project_files_are_named(tmp_path: Path) -> None:
 def test_project_settings_come_from_the_export_manifest_when_the_yaml_lacks_them(tmp_path: Path) -> None:
     """The export writes the bare HLS config; io type, clock and part live in its manifest."""
     d = _project(tmp_path)
-    (d / "hls4ml_config.yml").write_text("Model: {Strategy: Latency, ReuseFactor: 1, Precision: fixed<16,6>}\n")
+    (d / "hls4ml_config.yml").write_text("Model: {Strategy: Latency, ReuseFactor: 1}\n")
     (d / "manifest.json").write_text(json.dumps(
         {"config": {"io_type": "stream", "clock_mhz": 250.0, "part": "xcvu9p-flga2104-2-e"}}))
     info = read_project(d)
