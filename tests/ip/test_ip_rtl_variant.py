@@ -70,3 +70,25 @@ def test_cli_max_rtl_mb(rtl_project, tmp_path, capsys):
     assert rc == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["rtl"]["included"] is False and "over the 0 MB limit" in result["rtl"]["reason"]
+
+
+def test_yosys_counts_of_a_left_out_variant_are_in_manifest_and_readme(tmp_path):
+    project = write_fake_project(tmp_path / "project", rtl=True)
+    counts = {"lut": 812345, "ff": 353766, "dsp": 0, "carry": 99001, "bram": 0, "cells": {},
+              "seconds": 4000.0, "yosys_version": "Yosys 0.23", "hierarchy": "per-stage", "stages": {}}
+    (project / "rtl/yosys.json").write_text(json.dumps(counts))
+    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=0).manifest["rtl"]
+    assert r["included"] is False
+    assert r["yosys"] == {k: counts[k] for k in ("lut", "ff", "dsp", "carry", "bram", "seconds",
+                                                 "yosys_version", "hierarchy")}
+    text = (tmp_path / "core/README.md").read_text()
+    assert "812,345 LUT, 353,766 FF, 99,001 CARRY, 0 DSP" in text and "synthesised on its own" in text
+
+
+def test_flat_yosys_counts_without_hierarchy_key_read_as_flat(rtl_project, tmp_path):
+    project = write_fake_project(tmp_path / "project", rtl=True)
+    (project / "rtl/yosys.json").write_text(json.dumps(
+        {"lut": 10, "ff": 5, "dsp": 0, "carry": 1, "bram": 0, "seconds": 1.0, "yosys_version": "Y"}))
+    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=50).manifest["rtl"]
+    assert r["included"] is True and r["yosys"]["hierarchy"] == "flat" and r["yosys"]["lut"] == 10
+    assert "(flattened; Y): 10 LUT" in (tmp_path / "core/README.md").read_text()

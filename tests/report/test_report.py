@@ -15,6 +15,7 @@ from trigq.report.estimate import estimate_layers
 from trigq.report.ir_adapter import HlsSettings, layers_from_integer_graph
 from trigq.report.parts import UnknownPartError, part_resources
 from trigq.report.project import ProjectError, read_project
+from trigq.report.project_report import report_project
 from trigq.report.vendor import parse_csynth_rpt
 
 DATA = Path(__file__).parent / "data"
@@ -111,6 +112,17 @@ def test_cli_writes_json_markdown_png(tmp_path: Path, capsys: pytest.CaptureFixt
     assert Path(result["files"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = Path(result["files"]["markdown"]).read_text()
     assert "leave-one-out" in md and "[estimate]" in md
+
+
+def test_yosys_counts_of_the_parallel_rtl_are_not_used_for_a_stream_design(tmp_path: Path) -> None:
+    d = _project(tmp_path)
+    cfg = d / "hls4ml_config.yml"
+    cfg.write_text(cfg.read_text().replace("io_parallel", "io_stream"))
+    (d / "rtl").mkdir()
+    (d / "rtl" / "yosys.json").write_text(json.dumps({"LUT": 777, "FF": 55, "DSP": 0, "CARRY": 12}))
+    rep = report_project(d)
+    assert rep.total["LUT"].source == "estimate" and "yosys" not in rep.sources
+    assert any("not used for this io_stream design" in n for n in rep.notes)
 
 
 def test_cli_synth_without_tools_names_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

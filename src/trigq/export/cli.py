@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rtl-synth", action="store_true",
                         help="with --rtl: synthesise the Verilog with yosys (synth_xilinx -family xcup); "
                         "slow for large nets")
+    parser.add_argument("--rtl-synth-per-stage", action="store_true",
+                        help="with --rtl-synth: synthesise each pipeline stage on its own and sum the "
+                        "cells (far less memory and time on large nets; no cross-stage optimisation)")
+    parser.add_argument("--rtl-synth-jobs", type=int, default=1,
+                        help="with --rtl-synth-per-stage: yosys runs in parallel")
     add_json_flag(parser)
 
 
@@ -44,11 +49,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"project_dir": str(result.project_dir), "exact": result.exact,
                            "problems": result.problems, "compile_seconds": result.manifest["compile_seconds"]}
     if args.rtl or args.rtl_synth:
-        out["rtl"] = _export_rtl(result.project_dir, args.clock_mhz, synth=args.rtl_synth)
+        out["rtl"] = _export_rtl(result.project_dir, args.clock_mhz, synth=args.rtl_synth,
+                                 per_stage=args.rtl_synth_per_stage, jobs=args.rtl_synth_jobs)
     return out
 
 
-def _export_rtl(project_dir: Any, clock_mhz: float, synth: bool) -> dict[str, Any]:
+def _export_rtl(project_dir: Any, clock_mhz: float, synth: bool, per_stage: bool = False,
+                jobs: int = 1) -> dict[str, Any]:
     """da4ml Verilog of the project's integer graph into ``project_dir/rtl`` (and yosys counts)."""
     from pathlib import Path
 
@@ -62,7 +69,9 @@ def _export_rtl(project_dir: Any, clock_mhz: float, synth: bool) -> dict[str, An
           f"da4ml cost {rtl.cost_luts:,.0f} LUT -> {rtl_dir}")
     result = rtl.to_dict()
     if synth:
-        counts = synthesize(rtl_dir)
-        print(f"yosys: {counts.lut:,} LUT, {counts.ff:,} FF, {counts.dsp} DSP ({counts.seconds:.0f} s)")
-        result["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry}
+        counts = synthesize(rtl_dir, per_stage=per_stage, jobs=jobs)
+        print(f"yosys ({counts.hierarchy}): {counts.lut:,} LUT, {counts.ff:,} FF, {counts.dsp} DSP "
+              f"({counts.seconds:.0f} s)")
+        result["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry,
+                           "hierarchy": counts.hierarchy}
     return result

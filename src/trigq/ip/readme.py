@@ -64,6 +64,7 @@ def _rtl_section(r: dict[str, Any]) -> list[str]:
             f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
             f"at {r['clock_mhz']:g} MHz, "
             "II = 1. See `rtl/rtl_manifest.json`.", "",
+            *_yosys_lines(r),
             "Its ports carry the codes of the first quantiser (the input is already quantised), "
             "element `j` in bits `[j*W +: W]`:", "",
             "| port | elements | element width | LSB | signed | bus width |",
@@ -73,6 +74,16 @@ def _rtl_section(r: dict[str, Any]) -> list[str]:
             ""]
 
 
+def _yosys_lines(r: dict[str, Any]) -> list[str]:
+    y = r.get("yosys")
+    if not y:
+        return []
+    how = ("each pipeline stage synthesised on its own, cells summed (no cross-stage optimisation)"
+           if y.get("hierarchy") == "per-stage" else "flattened")
+    return [f"yosys `synth_xilinx -family xcup` ({how}; {y.get('yosys_version', '')}): "
+            f"{y['lut']:,} LUT, {y['ff']:,} FF, {y['carry']:,} CARRY, {y['dsp']} DSP, {y['bram']} BRAM.", ""]
+
+
 def _omitted_rtl_section(r: dict[str, Any]) -> list[str]:
     return ["## RTL variant (not included)", "",
             f"da4ml distributed-arithmetic Verilog of this network was generated and measured, but is "
@@ -80,6 +91,7 @@ def _omitted_rtl_section(r: dict[str, Any]) -> list[str]:
             f"{r['latency_ns']:.2f} ns at {r['clock_mhz']:g} MHz, II = 1, da4ml cost estimate "
             f"{r['cost_luts']:,.0f} LUT, {r['reg_bits']:,} register bits, no DSPs; input port "
             f"{r['input_port']['width']} bits, output port {r['output_port']['width']} bits.", "",
+            *_yosys_lines(r),
             "Generate it (writes `PROJECT/rtl/`, top `{0}`, ports in `{0}_wrapper`; see its "
             "`rtl_manifest.json`; the da4ml trace took {1} s when this core was packaged) from the "
             "repository root with:".format(r["top"], r.get("trace_seconds", "?")), "",

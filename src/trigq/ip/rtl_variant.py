@@ -15,6 +15,7 @@ from trigq.ip import layout as L
 
 RTL_KEYS = ("top", "clock_mhz", "latency_cutoff", "pipeline_stages", "latency_cycles", "latency_ns",
             "cost_luts", "reg_bits", "input_port", "output_port", "part", "reuse_kernels")
+YOSYS_KEYS = ("lut", "ff", "dsp", "carry", "bram", "seconds", "yosys_version")
 # ExportConfig field -> `trigq export` flag; fields without a flag must keep their default
 _EXPORT_FLAGS = {"backend": "--backend", "part": "--part", "clock_mhz": "--clock-mhz", "io_type": "--io",
                  "strategy": "--strategy", "reuse_factor": "--reuse"}
@@ -27,9 +28,15 @@ def rtl_size(rtl_dir: Path) -> tuple[int, int]:
 
 
 def rtl_figures(rtl_dir: Path) -> dict[str, Any]:
-    """The variant's figures recorded in ``rtl_dir/rtl_manifest.json``."""
+    """The variant's figures recorded in ``rtl_dir/rtl_manifest.json``, with the yosys cell counts
+    of ``rtl_dir/yosys.json`` when the RTL was synthesised."""
     r = json.loads((Path(rtl_dir) / "rtl_manifest.json").read_text())
-    return {k: r.get(k) for k in RTL_KEYS}
+    figures = {k: r.get(k) for k in RTL_KEYS}
+    ys = Path(rtl_dir) / "yosys.json"
+    if ys.is_file():
+        y = json.loads(ys.read_text())
+        figures["yosys"] = {**{k: y.get(k) for k in YOSYS_KEYS}, "hierarchy": y.get("hierarchy", "flat")}
+    return figures
 
 
 def export_command(source: str, export_config: dict[str, Any], out: str = "PROJECT") -> str:

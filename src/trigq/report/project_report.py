@@ -42,7 +42,11 @@ def report_project(directory: str | Path, part: str | None = None, clock_mhz: fl
         notes += [f"{layer.name}: {n}" for n in layer.notes]
     yosys_path = info.directory / YOSYS
     yosys = read_yosys_counts(yosys_path) if yosys_path.is_file() else None
-    if yosys is not None:
+    if yosys is not None and info.settings.io_type == "io_stream":
+        notes.append(f"yosys figures in {YOSYS} are of the fully parallel da4ml RTL variant, not used "
+                     "for this io_stream design")
+        yosys = None
+    elif yosys is not None:
         notes.append("yosys figures: synth_xilinx -family xcup of the da4ml RTL, not of the HLS design")
     return build_report(
         est, part=part or info.part or DEFAULT_PART,

@@ -1,7 +1,8 @@
 """``synthesize``: yosys ``synth_xilinx -family xcup`` on generated RTL; cell counts to ``yosys.json``.
 
-yosys 0.23's ``stat -json`` interleaves text when the design keeps a hierarchy, so the design is
-flattened (``-flatten``) and one JSON document comes back. Its timing is not usable (DESIGN.md);
+yosys 0.23's ``stat -json`` interleaves text when the design keeps a hierarchy, so every run
+flattens (``-flatten``) and one JSON document comes back. Large nets are synthesised stage by stage
+(``per_stage=True``) and the counts summed. Its timing is not usable (DESIGN.md);
 we report cell counts only.
 """
 
@@ -12,7 +13,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,8 @@ class YosysCounts:
     cells: dict[str, int]
     seconds: float
     yosys_version: str
+    hierarchy: str = "flat"
+    stages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,9 +62,17 @@ def counts_from_stat(cells: dict[str, int], seconds: float = 0.0, version: str =
 
 
 def synthesize(
-    rtl_dir: str | Path, *, top: str | None = None, timeout: float = 3600.0, write: bool = True
+    rtl_dir: str | Path, *, top: str | None = None, timeout: float = 3600.0, write: bool = True,
+    per_stage: bool = False, jobs: int = 1,
 ) -> YosysCounts:
-    """Run yosys on ``rtl_dir`` (written by ``generate_rtl``); writes ``yosys.json`` there."""
+    """Run yosys on ``rtl_dir`` (written by ``generate_rtl``); writes ``yosys.json`` there.
+
+    ``per_stage=True`` synthesises every pipeline stage on its own (out of context, no I/O buffers,
+    ``jobs`` at a time) and the top with the stages as black boxes (its pipeline registers and I/O
+    buffers), then sums the cells: much less memory and time on nets too large to flatten, at the
+    price of no optimisation across stage boundaries (an upper bound on the flat count).
+    ``timeout`` applies to each yosys run.
+    """
     exe = shutil.which("yosys")
     if exe is None:
         raise RtlError("yosys is not on PATH (Debian: apt-get install yosys)")
@@ -71,27 +83,56 @@ def synthesize(
         top = str(read_manifest(rtl_dir)["top"])
     src = rtl_dir / "src"
     use_tables = any((src / "memfiles").glob("*"))
-    files = [p for p in sorted((src / "static").glob("*.v")) if use_tables or p.name != "lookup_table.v"]
-    files += [*sorted(src.glob(f"{top}_stage*.v")), src / f"{top}.v"]
-    missing = [str(p) for p in files if not p.exists()]
+    static = [p for p in sorted((src / "static").glob("*.v")) if use_tables or p.name != "lookup_table.v"]
+    stages = sorted(src.glob(f"{top}_stage*.v"), key=lambda p: int(p.stem.rsplit("stage", 1)[1]))
+    missing = [str(p) for p in [*static, *stages, src / f"{top}.v"] if not p.exists()]
     if missing:
         raise RtlError(f"{rtl_dir}: missing Verilog sources {missing}")
     version = subprocess.run([exe, "-V"], capture_output=True, text=True, timeout=60).stdout.strip()
+    cwd = src / "memfiles" if use_tables else None
+    t0 = time.perf_counter()
+    if not per_stage:
+        cells = _run(exe, f"read_verilog {_quoted([*static, *stages, src / f'{top}.v'])}\n"
+                     f"synth_xilinx -family xcup -top {top} -flatten\n", rtl_dir, cwd, timeout)
+        counts = counts_from_stat(cells, time.perf_counter() - t0, version)
+    else:
+        jobs_list = [(f"read_verilog {_quoted([*static, p])}\n"
+                      f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n") for p in stages]
+        jobs_list.append(f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
+                         f"synth_xilinx -family xcup -top {top} -flatten\n")
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            results = list(pool.map(lambda sc: _run(exe, sc, rtl_dir, cwd, timeout), jobs_list))
+        total: dict[str, int] = {}
+        for cells in results:
+            for name, n in cells.items():
+                if not name.startswith(f"{top}_stage"):  # the black-box stage instances
+                    total[name] = total.get(name, 0) + n
+        counts = counts_from_stat(total, time.perf_counter() - t0, version)
+        per = {p.stem.rsplit("_", 1)[1]: counts_from_stat(c) for p, c in zip(stages, results, strict=False)}
+        per["registers"] = counts_from_stat({k: v for k, v in results[-1].items()
+                                             if not k.startswith(f"{top}_stage")})
+        counts = replace(counts, hierarchy="per-stage", stages={
+            k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp} for k, v in per.items()})
+    if write:
+        atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
+    return counts
+
+
+def _quoted(paths: list[Path]) -> str:
+    return " ".join(f'"{p}"' for p in paths)
+
+
+def _run(exe: str, script_text: str, rtl_dir: Path, cwd: Path | None, timeout: float) -> dict[str, int]:
+    """One yosys run of ``script_text`` followed by ``stat -json``; the cell counts by type."""
     with tempfile.TemporaryDirectory(prefix="trigq-yosys-") as tmp:
         stat_path = Path(tmp) / "stat.json"
         script = Path(tmp) / "synth.ys"
-        script.write_text(
-            "read_verilog " + " ".join(f'"{p}"' for p in files) + "\n"
-            f"synth_xilinx -family xcup -top {top} -flatten\n"
-            f"tee -q -o {stat_path} stat -json\n"
-        )
-        t0 = time.perf_counter()
+        script.write_text(script_text + f"tee -q -o {stat_path} stat -json\n")
         try:
-            r = subprocess.run([exe, "-q", "-s", str(script)], cwd=src / "memfiles" if use_tables else tmp,
+            r = subprocess.run([exe, "-q", "-s", str(script)], cwd=cwd or tmp,
                                capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             raise RtlError(f"yosys timed out after {timeout:.0f} s on {rtl_dir}") from exc
-        seconds = time.perf_counter() - t0
         if r.returncode != 0 or not stat_path.exists():
             tail = (r.stdout + r.stderr)[-3000:]
             raise RtlError(f"yosys failed on {rtl_dir} (exit {r.returncode}):\n{tail}")
@@ -99,7 +140,4 @@ def synthesize(
             stat = json.loads(stat_path.read_text())
         except json.JSONDecodeError as exc:
             raise RtlError(f"yosys stat output is not JSON ({rtl_dir}): {exc}") from exc
-    counts = counts_from_stat(stat["design"]["num_cells_by_type"], seconds, version)
-    if write:
-        atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
-    return counts
+    return {str(k): int(v) for k, v in stat["design"]["num_cells_by_type"].items()}
