@@ -173,6 +173,8 @@ def test_source_committed_in_the_same_repository_is_recorded(fake_project, tmp_p
     (tmp_path / ".git").mkdir()  # tmp_path plays the repository holding weights and cores
     m = package_ip(fake_project, tmp_path / "hls" / "core", n_vectors=3, csim="skip").manifest
     assert m["model"]["source_in_repo"] == "project/m.onnx"
+    assert m["model"]["source"]["path"] == "project/m.onnx"  # no path of the packager's machine
+    assert "<export>/hls4ml_prj" in m["report_notes"][0] and str(fake_project) not in json.dumps(m)
     with pytest.raises(IPError, match=r"not in this repository \(model.source_in_repo = 'project/m.onnx'\)"):
         check_ip(tmp_path / "hls" / "core", regenerate_from="source")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -97,6 +98,9 @@ def _report(project: Path, core: Path) -> tuple[dict[str, Any], list[str]]:
         rep = report_project(project)
     except TrigqError as exc:
         return {}, [f"no latency/resource report: {exc}"]
+    # the export directory is a scratch path on the packager's machine: name it, don't record it
+    rep = dataclasses.replace(rep, notes=tuple(n.replace(str(project.resolve()), "<export>")
+                                               .replace(str(project), "<export>") for n in rep.notes))
     write_report(rep, core / L.REPORT, estimator_error_table())
     return rep.to_dict(), []
 
@@ -200,6 +204,11 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
         if (project / f).is_file():
             shutil.copy2(project / f, core / L.MODEL / f)
     source_rel = source_in_repo(exp.get("source", {}), final_dir or core)
+    model = _model_info(exp, project, model_name)
+    if source_rel:  # committed weights: paths relative to the repository, not the packager's machine
+        model["source"] = {**model["source"], "path": source_rel}
+        if model["weights"]["checkpoint"]:
+            model["weights"]["checkpoint"]["path"] = f"{source_rel}/best.pt"
     rtl = _rtl_entry(project, core, max_rtl_mb, _command_source(source_rel, final_dir or core), cfg)
     write_tb_data(core / L.TB_DATA, vectors)
     write_vectors_h5(core / L.VECTORS, vectors)
@@ -212,8 +221,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     manifest: dict[str, Any] = {
         "trigq_core_version": CORE_VERSION,
         "name": name,
-        "model": {**_model_info(exp, project, model_name),
-                  "source_in_repo": source_rel},
+        "model": {**model, "source_in_repo": source_rel},
         "hls": {"top": prj_name, "backend": cfg["backend"], "part": cfg["part"],
                 "clock_mhz": cfg["clock_mhz"],
                 "io_type": cfg["io_type"], "strategy": cfg["strategy"], "reuse_factor": cfg["reuse_factor"],
