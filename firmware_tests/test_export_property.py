@@ -2,8 +2,11 @@
 
 Weight bits 2-8 (narrow or not), signed (2-8 bit) or unsigned (1-8 bit) activations, power-of-two
 scales, conv and dense, with and without bias. Each example costs one g++ compile (10-60 s), so
-only a few seeded examples run.
+only a few seeded examples run in CI. Signed 1-bit activations are not drawn: the export refuses
+them (a known gap, see the README).
 """
+
+import os
 
 import numpy as np
 import pytest
@@ -64,7 +67,11 @@ params = st.fixed_dictionaries({
 }).filter(lambda p: not (p["a_signed"] and p["a_bits"] < 2))
 
 
-@settings(max_examples=3, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
+# CI runs 3 seeded examples; TRIGQ_PROPERTY_EXAMPLES=N runs N (benchmarks/RESULTS.md records a long run)
+EXAMPLES = int(os.environ.get("TRIGQ_PROPERTY_EXAMPLES", "3"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(p=params)
 def test_random_quantised_nets_are_bit_exact(p, export_cached):
@@ -80,5 +87,5 @@ def test_random_quantised_nets_are_bit_exact(p, export_cached):
     _, codes, off_grid = collect_codes(project, x, module=net)
     assert off_grid["brevitas"] == 0 and off_grid["csim"] == 0
     np.testing.assert_array_equal(codes["csim"], codes["brevitas"])
-    if "emulator" in codes:
-        np.testing.assert_array_equal(codes["emulator"], codes["brevitas"])
+    assert "emulator" in codes, "the export has no integer graph for the emulator"
+    np.testing.assert_array_equal(codes["emulator"], codes["brevitas"])
