@@ -1,8 +1,8 @@
 """Fixtures of the export firmware tests: exports with a compile cache.
 
 hls4ml C-simulation compiles dominate (10-50 s each), so compiled projects are cached in the
-pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the model's
-weights and structure, the export config and the export and emulator source files.
+pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the model's QONNX
+export, weights and structure, the export config and the export and emulator source files.
 """
 
 from __future__ import annotations
@@ -29,9 +29,20 @@ def _source_digest() -> str:
 
 
 def model_key(module, input_shape, config) -> str:
+    """Hash of the model's QONNX export (weights, bit widths, signedness, narrow range, scales: the
+    module's repr and state_dict miss quantiser settings such as narrow range), the export config
+    and the export/emulator sources."""
+    import tempfile
+
     import torch
 
+    from trigq.models.qonnx_export import export_qonnx
+
     h = hashlib.sha256()
+    with tempfile.TemporaryDirectory(prefix="trigq-key-") as tmp:
+        export_qonnx(module, Path(tmp) / "m.onnx", input_t=torch.zeros(tuple(input_shape)))
+        for f in sorted(Path(tmp).iterdir()):
+            h.update(f.name.encode() + f.read_bytes())
     buf = io.BytesIO()
     torch.save({k: v.detach().cpu() for k, v in module.state_dict().items()}, buf)
     h.update(buf.getvalue())

@@ -45,7 +45,7 @@ HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
 HLS_SKIPPED_SUFFIXES = (".so", ".o", ".log", ".a", ".pyc")
 HLS_SKIPPED_DIRS = ("tb_data",)  # written from the core's own vectors
 RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".sdc", ".h", ".hh", ".cc", ".cpp", ".mk")
-RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__")
+RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__", "yosys_stages")
 SOURCE_ROOTS = (HLS, MODEL, BUILD_SCRIPT)
 _LIB_STAMP = re.compile(rb"^LIB_STAMP=\S*$", re.M)
 

@@ -8,7 +8,9 @@ we report cell counts only.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,6 +24,7 @@ from trigq.rtl.errors import RtlError
 from trigq.utils import atomic_write_text
 
 YOSYS_JSON = "yosys.json"
+STAGE_CACHE = "yosys_stages"  # per-stage results of ``per_stage=True`` runs, reused when unchanged
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ def synthesize(
     ``jobs`` at a time) and the top with the stages as black boxes (its pipeline registers and I/O
     buffers), then sums the cells: much less memory and time on nets too large to flatten, at the
     price of no optimisation across stage boundaries (an upper bound on the flat count).
-    ``timeout`` applies to each yosys run.
+    Per-stage results are cached in ``rtl_dir/yosys_stages`` (a stopped run resumes). ``timeout``
+    applies to each yosys run.
     """
     exe = shutil.which("yosys")
     if exe is None:
@@ -100,8 +104,14 @@ def synthesize(
                       f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n") for p in stages]
         jobs_list.append(f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
                          f"synth_xilinx -family xcup -top {top} -flatten\n")
-        with ThreadPoolExecutor(max(1, jobs)) as pool:
-            results = list(pool.map(lambda sc: _run(exe, sc, rtl_dir, cwd, timeout), jobs_list))
+        names = [p.stem for p in stages] + [top]
+        cache = rtl_dir / STAGE_CACHE
+        sizes = [p.stat().st_size for p in stages] + [0]
+        with ThreadPoolExecutor(max(1, jobs)) as pool:  # largest stages first: the slowest finish first
+            futures = {i: pool.submit(_run_cached, exe, jobs_list[i], rtl_dir, cwd, timeout,
+                                      cache / f"{names[i]}.json", version)
+                       for i in sorted(range(len(names)), key=lambda i: -sizes[i])}
+            results = [futures[i].result() for i in range(len(names))]
         total: dict[str, int] = {}
         for cells in results:
             for name, n in cells.items():
@@ -116,6 +126,27 @@ def synthesize(
     if write:
         atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
     return counts
+
+
+def _run_cached(exe: str, script_text: str, rtl_dir: Path, cwd: Path | None, timeout: float, cache: Path,
+                version: str) -> dict[str, int]:
+    """``_run`` of one stage, kept in ``cache`` (keyed by yosys version, script and the bytes of every
+    Verilog file it reads) so that a long per-stage synthesis resumes where it was stopped."""
+    digest = hashlib.sha256(f"{version}\n{script_text}".encode())
+    for path in re.findall(r'"([^"]+\.v)"', script_text):
+        digest.update(Path(path).read_bytes())
+    key = digest.hexdigest()
+    if cache.is_file():
+        try:
+            doc = json.loads(cache.read_text())
+            if doc.get("key") == key:
+                return {str(k): int(v) for k, v in doc["cells"].items()}
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            pass  # a damaged entry is recomputed
+    cells = _run(exe, script_text, rtl_dir, cwd, timeout)
+    cache.parent.mkdir(exist_ok=True)
+    atomic_write_text(cache, json.dumps({"key": key, "cells": cells}, indent=1) + "\n")
+    return cells
 
 
 def _quoted(paths: list[Path]) -> str:
