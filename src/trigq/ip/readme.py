@@ -78,8 +78,8 @@ def _yosys_lines(r: dict[str, Any]) -> list[str]:
     y = r.get("yosys")
     if not y:
         return []
-    how = ("each pipeline stage synthesised on its own, cells summed (no cross-stage optimisation)"
-           if y.get("hierarchy") == "per-stage" else "flattened")
+    how = ("every pipeline stage synthesised on its own and the cells summed, so no optimisation "
+           "across stages" if y.get("hierarchy") == "per-stage" else "flattened")
     return [f"yosys `synth_xilinx -family xcup` ({how}; {y.get('yosys_version', '')}): "
             f"{y['lut']:,} LUT, {y['ff']:,} FF, {y['carry']:,} CARRY, {y['dsp']} DSP, {y['bram']} BRAM.", ""]
 
