@@ -1,15 +1,14 @@
 """Fixtures of the export firmware tests: exports with a compile cache.
 
 hls4ml C-simulation compiles dominate (10-50 s each), so compiled projects are cached in the
-pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the model's QONNX
-export, weights and structure, the export config and the export and emulator source files.
+pytest cache directory (``.pytest_cache/d/trigq-export``), keyed by a hash of the QONNX file the
+export starts from, the export config and the export and emulator source files.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 from pathlib import Path
 
@@ -28,25 +27,19 @@ def _source_digest() -> str:
     return h.hexdigest()
 
 
-def model_key(module, input_shape, config) -> str:
-    """Hash of the model's QONNX export (weights, bit widths, signedness, narrow range, scales: the
-    module's repr and state_dict miss quantiser settings such as narrow range), the export config
-    and the export/emulator sources."""
+def model_key(module, input_shape, config, scratch: Path) -> str:
+    """Hash of the QONNX file the export starts from (weights, bit widths, signedness, narrow range,
+    scales: a module's repr and state_dict miss quantiser settings such as narrow range), the export
+    config and the export/emulator sources. The QONNX is written under ``scratch`` and removed."""
     import tempfile
 
-    import torch
-
-    from trigq.models.qonnx_export import export_qonnx
+    from trigq.export.qonnx_flow import brevitas_to_qonnx
 
     h = hashlib.sha256()
-    with tempfile.TemporaryDirectory(prefix="trigq-key-") as tmp:
-        export_qonnx(module, Path(tmp) / "m.onnx", input_t=torch.zeros(tuple(input_shape)))
+    with tempfile.TemporaryDirectory(prefix="key-", dir=scratch) as tmp:
+        brevitas_to_qonnx(module, tuple(input_shape), Path(tmp) / "m.onnx")
         for f in sorted(Path(tmp).iterdir()):
             h.update(f.name.encode() + f.read_bytes())
-    buf = io.BytesIO()
-    torch.save({k: v.detach().cpu() for k, v in module.state_dict().items()}, buf)
-    h.update(buf.getvalue())
-    h.update(repr(module).encode())
     h.update(json.dumps([list(input_shape), dataclasses.asdict(config)], sort_keys=True).encode())
     h.update(_source_digest().encode())
     return h.hexdigest()[:24]
@@ -62,7 +55,7 @@ def export_cached(request):
 
     def run(module, input_shape, config=None):
         config = config or ExportConfig()
-        target = root / model_key(module, input_shape, config)
+        target = root / model_key(module, input_shape, config, root)
         if not (target / "manifest.json").is_file():
             export(module, target, config, input_shape=tuple(input_shape))
         return target

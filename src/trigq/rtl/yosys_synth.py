@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -100,41 +99,40 @@ def synthesize(
                      f"synth_xilinx -family xcup -top {top} -flatten\n", rtl_dir, cwd, timeout)
         counts = counts_from_stat(cells, time.perf_counter() - t0, version)
     else:
-        jobs_list = [(f"read_verilog {_quoted([*static, p])}\n"
-                      f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n") for p in stages]
-        jobs_list.append(f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
-                         f"synth_xilinx -family xcup -top {top} -flatten\n")
-        names = [p.stem for p in stages] + [top]
-        cache = rtl_dir / STAGE_CACHE
-        sizes = [p.stat().st_size for p in stages] + [0]
+        # (name, Verilog files, script): every stage out of context, then the top with the stages
+        # as black boxes (``-lib``), which keeps only its pipeline registers and I/O buffers
+        runs = [(p.stem, [*static, p], f"read_verilog {_quoted([*static, p])}\n"
+                 f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n") for p in stages]
+        runs.append((top, [*stages, src / f"{top}.v"],
+                     f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
+                     f"synth_xilinx -family xcup -top {top} -flatten\n"))
+        order = sorted(range(len(runs)), key=lambda i: -runs[i][1][-1].stat().st_size)
         with ThreadPoolExecutor(max(1, jobs)) as pool:  # largest stages first: the slowest finish first
-            futures = {i: pool.submit(_run_cached, exe, jobs_list[i], rtl_dir, cwd, timeout,
-                                      cache / f"{names[i]}.json", version)
-                       for i in sorted(range(len(names)), key=lambda i: -sizes[i])}
-            results = [futures[i].result() for i in range(len(names))]
+            futures = {i: pool.submit(_run_cached, exe, runs[i][2], runs[i][1], rtl_dir, cwd, timeout,
+                                      rtl_dir / STAGE_CACHE / f"{runs[i][0]}.json", version) for i in order}
+            results = [futures[i].result() for i in range(len(runs))]
+        results[-1] = {k: v for k, v in results[-1].items() if not k.startswith(f"{top}_stage")}
         total: dict[str, int] = {}
         for cells in results:
             for name, n in cells.items():
-                if not name.startswith(f"{top}_stage"):  # the black-box stage instances
-                    total[name] = total.get(name, 0) + n
-        counts = counts_from_stat(total, time.perf_counter() - t0, version)
+                total[name] = total.get(name, 0) + n
         per = {p.stem.rsplit("_", 1)[1]: counts_from_stat(c) for p, c in zip(stages, results, strict=False)}
-        per["registers"] = counts_from_stat({k: v for k, v in results[-1].items()
-                                             if not k.startswith(f"{top}_stage")})
-        counts = replace(counts, hierarchy="per-stage", stages={
-            k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp} for k, v in per.items()})
+        per["registers"] = counts_from_stat(results[-1])
+        counts = replace(counts_from_stat(total, time.perf_counter() - t0, version), hierarchy="per-stage",
+                         stages={k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp}
+                                 for k, v in per.items()})
     if write:
         atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
     return counts
 
 
-def _run_cached(exe: str, script_text: str, rtl_dir: Path, cwd: Path | None, timeout: float, cache: Path,
-                version: str) -> dict[str, int]:
-    """``_run`` of one stage, kept in ``cache`` (keyed by yosys version, script and the bytes of every
-    Verilog file it reads) so that a long per-stage synthesis resumes where it was stopped."""
+def _run_cached(exe: str, script_text: str, files: list[Path], rtl_dir: Path, cwd: Path | None,
+                timeout: float, cache: Path, version: str) -> dict[str, int]:
+    """``_run`` of one stage, kept in ``cache`` (keyed by yosys version, script and the bytes of the
+    Verilog ``files`` it reads) so that a long per-stage synthesis resumes where it was stopped."""
     digest = hashlib.sha256(f"{version}\n{script_text}".encode())
-    for path in re.findall(r'"([^"]+\.v)"', script_text):
-        digest.update(Path(path).read_bytes())
+    for path in files:
+        digest.update(path.read_bytes())
     key = digest.hexdigest()
     if cache.is_file():
         try:
