@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for tool in yosys verilator iverilog; do
+for tool in yosys verilator iverilog g++ make; do  # g++: C simulation; make: Verilator builds
     command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 if ((${#need_apt[@]})); then
