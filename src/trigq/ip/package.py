@@ -39,7 +39,10 @@ class PackageResult:
         return list(self.manifest["vectors_checked_with"])
 
 
-def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None) -> dict[str, Any]:
+def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None,
+                source_rel: str | None) -> dict[str, Any]:
+    """The manifest's ``model`` entry; paths relative to the repository when the export source is
+    committed there (``source_rel``), not paths of the packager's machine."""
     source = export_manifest.get("source", {})
     model_name, checkpoint = name, None
     if source.get("kind") == "run-dir" and source.get("path"):
@@ -51,7 +54,8 @@ def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None
             model_name = model_name or (yaml.safe_load(cfg_path.read_text()) or {}).get("model")
         best = run / "best.pt"
         if best.is_file():
-            checkpoint = {"path": str(best), "sha256": L.sha256_file(best)}
+            checkpoint = {"path": f"{source_rel}/best.pt" if source_rel else str(best),
+                          "sha256": L.sha256_file(best)}
     model_name = model_name or project.name
     from trigq.models import MODEL_SPECS
 
@@ -61,7 +65,8 @@ def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None
         if (project / f).is_file():
             weights[f] = L.sha256_file(project / f)
     return {"name": model_name, "task": spec.task if spec else "unknown",
-            "targets": list(spec.targets) if spec else None, "source": source,
+            "targets": list(spec.targets) if spec else None,
+            "source": {**source, "path": source_rel} if source_rel else source,
             "export_config": export_manifest.get("config", {}), "weights": weights}
 
 
@@ -204,11 +209,6 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
         if (project / f).is_file():
             shutil.copy2(project / f, core / L.MODEL / f)
     source_rel = source_in_repo(exp.get("source", {}), final_dir or core)
-    model = _model_info(exp, project, model_name)
-    if source_rel:  # committed weights: paths relative to the repository, not the packager's machine
-        model["source"] = {**model["source"], "path": source_rel}
-        if model["weights"]["checkpoint"]:
-            model["weights"]["checkpoint"]["path"] = f"{source_rel}/best.pt"
     rtl = _rtl_entry(project, core, max_rtl_mb, _command_source(source_rel, final_dir or core), cfg)
     write_tb_data(core / L.TB_DATA, vectors)
     write_vectors_h5(core / L.VECTORS, vectors)
@@ -221,7 +221,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     manifest: dict[str, Any] = {
         "trigq_core_version": CORE_VERSION,
         "name": name,
-        "model": {**model, "source_in_repo": source_rel},
+        "model": {**_model_info(exp, project, model_name, source_rel), "source_in_repo": source_rel},
         "hls": {"top": prj_name, "backend": cfg["backend"], "part": cfg["part"],
                 "clock_mhz": cfg["clock_mhz"],
                 "io_type": cfg["io_type"], "strategy": cfg["strategy"], "reuse_factor": cfg["reuse_factor"],
