@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from trigq import __version__
@@ -36,6 +39,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+VERBOSE_FLAGS = ("-v", "--verbose")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; only ``command``'s stage module is imported (fast ``--help``)."""
     parser = argparse.ArgumentParser(
@@ -43,6 +49,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Quantised CNNs from training to FPGA firmware for particle-physics triggers.",
     )
     parser.add_argument("--version", action="version", version=f"trigq {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show third-party output and full tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -81,19 +89,69 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: temporaries are removed, previous outputs stay, exit 130."""
+
+
+def _raise_interrupted(signum: int, frame: Any) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def install_signal_handlers() -> None:
+    """Ctrl-C and SIGTERM raise in the main thread, even when the shell started us with SIGINT
+    ignored (a background job of a non-interactive shell), so every command aborts cleanly."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+
+
+def _log_internal_error(command: str, exc: BaseException) -> Path | None:
+    """Write the traceback of an unexpected error to a log file; its path, or None if unwritable."""
+    import datetime
+    import os
+    import tempfile
+    import traceback
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trigq" / "logs"
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = "".join(traceback.format_exception(exc))
+    for folder in (base, Path(tempfile.gettempdir()) / f"trigq-logs-{os.getuid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"trigq-{command}-{stamp}-{os.getpid()}.log"
+            path.write_text(f"trigq {__version__} {command}: {' '.join(sys.argv)}\n{text}")
+            return path
+        except OSError:
+            continue
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    end = argv.index("--") if "--" in argv else len(argv)
+    verbose = any(a in VERBOSE_FLAGS for a in argv[:end])  # accepted anywhere on the line
+    argv = [a for i, a in enumerate(argv) if i >= end or a not in VERBOSE_FLAGS]
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
+    args.verbose = verbose
+    if threading.current_thread() is threading.main_thread():
+        install_signal_handlers()
     try:
         result = args._run(args)
     except TrigqError as exc:
         print(f"trigq {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"trigq {args.command}: interrupted", file=sys.stderr)
+        print(f"trigq {args.command}: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.verbose:
+            raise
+        log = _log_internal_error(args.command, exc)
+        where = f"traceback in {log}" if log else "run with -v for the traceback"
+        print(f"trigq {args.command}: internal error: {type(exc).__name__}: {exc} ({where}; "
+              "please report it)", file=sys.stderr)
+        return 1
     if result is not None and getattr(args, "json", False):
         print(json.dumps(_jsonable(result), sort_keys=True))
     return 0

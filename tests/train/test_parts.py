@@ -12,6 +12,7 @@ from trigq.train import checkpoint as ckpt
 from trigq.train.config import TrainConfig
 from trigq.train.losses import TaskLoss, distillation_term
 from trigq.train.schedules import l2_coefficient, l2_penalty, lr_factor
+from trigq.utils.outputs import OutputError
 
 
 def test_l2_halving_schedule_values():
@@ -85,7 +86,7 @@ def test_failed_save_keeps_previous_checkpoint(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(torch, "save", broken_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"last\.pt: cannot write: disk full"):
         ckpt.save_checkpoint(path, {"epoch": 2, "w": torch.zeros(3)})
     monkeypatch.undo()
     state = ckpt.load_checkpoint(path)
