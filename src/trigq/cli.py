@@ -68,6 +68,70 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_force_flag(parser: argparse.ArgumentParser) -> None:
+    """Add ``--force``: replace a previous trigq output of another kind (never a user's file)."""
+    parser.add_argument(
+        "--force", action="store_true",
+        help="replace a previous trigq output of another kind at --out (never a file trigq did not "
+        "write, never an input)",
+    )
+
+
+SEED_MAX = 2**63 - 1
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """argparse type: a random seed in [0, 2**63 - 1] (stored as an int64 attribute)."""
+    value = _integer(text)
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"must be in [0, 2**63 - 1], got {value}")
+    return value
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a finite number (no nan/inf)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
 def _jsonable(obj: Any) -> Any:
     import numbers
     from pathlib import Path

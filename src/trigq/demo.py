@@ -15,6 +15,17 @@ from pathlib import Path
 from typing import Any
 
 REFERENCE = "l0-trigger-ternary"
+MIN_EVENTS = 100  # the test split (10%) must hold events for evaluate and emulate
+VERIFY_EVENTS = 2000
+
+
+def _demo_events(text: str) -> int:
+    from trigq.cli import positive_int
+
+    value = positive_int(text)
+    if value < MIN_EVENTS:
+        raise argparse.ArgumentTypeError(f"must be >= {MIN_EVENTS}, got {value}")
+    return value
 
 
 def reference_run(name: str = REFERENCE) -> Path:
@@ -23,12 +34,13 @@ def reference_run(name: str = REFERENCE) -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_json_flag, non_negative_int, seed_int
 
     parser.add_argument("--out", default="demo", help="output directory (default: ./demo)")
-    parser.add_argument("--events", type=int, default=20000, help="simulated mixed events")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--train-epochs", type=int, default=0,
+    parser.add_argument("--events", type=_demo_events, default=20000,
+                        help=f"simulated mixed events (at least {MIN_EVENTS})")
+    parser.add_argument("--seed", type=seed_int, default=1)
+    parser.add_argument("--train-epochs", type=non_negative_int, default=0,
                         help="train a fresh ternary T-CNN for this many epochs instead of using the "
                         "committed reference weights (0: use the reference)")
     add_json_flag(parser)
@@ -47,11 +59,11 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
     ]
     if args.train_epochs > 0:
         cmds.append(["train", "l0-trigger", "--quant", "ternary-a3", "--data", data, "--out", run,
-                     "--epochs", str(args.train_epochs), "--no-progress"])
+                     "--epochs", str(args.train_epochs), "--no-progress", "--force"])
     cmds += [
         ["evaluate", run, "--data", data, "--split", "test", "--out", str(out / "evaluate")],
         ["export", run, "--out", prj, "--rtl"],
-        ["verify", prj, "--events", "2000", "--data", data],
+        ["verify", prj, "--events", str(min(VERIFY_EVENTS, args.events)), "--data", data],
         ["emulate", prj, "--data", data, "--split", "test", "--out", str(out / "emulated.h5"), "--audit"],
         ["report", prj],
         ["package", prj, "--out", str(out / "ip" / REFERENCE), "--vectors", "200"],
@@ -62,7 +74,9 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
     from trigq.errors import TrigqError
+    from trigq.utils.outputs import open_directory
 
+    open_directory(args.out, "demo")
     timings = {}
     for argv in steps(args):
         print(f"\n$ trigq {' '.join(argv)}", flush=True)

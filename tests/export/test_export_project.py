@@ -3,7 +3,7 @@ import json
 import pytest
 
 from trigq.export import ExportConfig, ExportError, export
-from trigq.export.project import atomic_directory
+from trigq.utils.outputs import OutputError
 
 
 def _export(make_mlp, tmp_path, **kw):
@@ -33,30 +33,26 @@ def test_export_writes_project_with_manifest_and_every_layer_assigned(make_mlp, 
 
 
 def test_failed_export_leaves_existing_project_untouched(make_mlp, tmp_path):
+    _export(make_mlp, tmp_path)
     prj = tmp_path / "prj"
-    prj.mkdir()
-    (prj / "keep.txt").write_text("good project")
+    before = {p.relative_to(prj): p.read_bytes() for p in prj.rglob("*") if p.is_file()}
     src = tmp_path / "bad.onnx"
     make_mlp(extra="Sigmoid").save(str(src))
     with pytest.raises(ExportError, match=r"Sigmoid_0 \(op Sigmoid\)"):
         export(src, prj, ExportConfig(compile=False))
-    assert (prj / "keep.txt").read_text() == "good project"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.onnx", "prj"]
+    assert {p.relative_to(prj): p.read_bytes() for p in prj.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.onnx", "mlp.onnx", "prj"]
 
 
-def test_atomic_directory_replaces_only_on_success(tmp_path):
-    target = tmp_path / "out"
-    with atomic_directory(target) as tmp:
-        (tmp / "a").write_text("1")
-    assert (target / "a").read_text() == "1"
-    with pytest.raises(RuntimeError), atomic_directory(target) as tmp:
-        (tmp / "b").write_text("2")
-        raise RuntimeError("boom")
-    assert sorted(p.name for p in target.iterdir()) == ["a"]
-    with atomic_directory(target) as tmp:
-        (tmp / "c").write_text("3")
-    assert sorted(p.name for p in target.iterdir()) == ["c"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+def test_export_never_replaces_a_users_directory(make_mlp, tmp_path):
+    prj = tmp_path / "prj"
+    prj.mkdir()
+    (prj / "keep.txt").write_text("mine")
+    src = tmp_path / "mlp.onnx"
+    make_mlp().save(str(src))
+    with pytest.raises(OutputError, match=r"trigq did not write.*keep\.txt"):
+        export(src, prj, ExportConfig(compile=False))
+    assert [p.name for p in prj.iterdir()] == ["keep.txt"]
 
 
 def test_config_refuses_non_ultrascale_part():

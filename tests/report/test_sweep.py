@@ -140,7 +140,7 @@ def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     cfg.write_text("epochs: 7\nacts: [3]\nprocesses: 1\n")
     seen = {}
 
-    def fake_run(config, progress=True):
+    def fake_run(config, progress=True, force=False):
         seen["config"] = config
         return {"config": {}, "files": {"markdown": "x"}, "n_failed": 0, "seconds": 0.0}
 
@@ -168,7 +168,7 @@ def test_sweep_refuses_bad_inputs(tmp_path: Path, tiny_h5: Path) -> None:
     with pytest.raises(TrigqError, match="unknown model"):
         run_sweep(SweepConfig(**{**base, "model": "nope"}))
     (tmp_path / "o" / "points" / "int4-a2").mkdir(parents=True)
-    with pytest.raises(SweepError, match="already holds"):
+    with pytest.raises(TrigqError, match="a directory trigq did not write"):
         run_sweep(SweepConfig(**base))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, finite_float
 
     sub = parser.add_subparsers(dest="algorithm", metavar="ALGORITHM", required=True)
     p = sub.add_parser(
@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, help="dataset file (muons or mixed)")
     p.add_argument("--background", help="background-only dataset file (optional)")
     p.add_argument("--config", help="CoincidenceConfig YAML")
-    p.add_argument("--threshold", type=float, help="pT threshold in GeV (default: config, 20)")
+    p.add_argument("--threshold", type=finite_float, help="pT threshold in GeV (default: config, 20)")
     p.add_argument("--out", required=True, help="output directory")
+    add_force_flag(p)
     add_json_flag(p)
 
 
@@ -28,10 +29,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.baselines.config import CoincidenceConfig
     from trigq.baselines.evaluate import evaluate_coincidence, write_outputs
     from trigq.utils import load_config
+    from trigq.utils.outputs import final_paths, output_directory
 
     config = load_config(CoincidenceConfig, args.config, threshold_gev=args.threshold)
-    result = evaluate_coincidence(args.data, args.background, config)
-    paths = write_outputs(result, args.out)
+    inputs = [args.data, args.background, args.config]
+    with output_directory(args.out, "baseline", inputs=inputs, force=args.force) as tmp:
+        result = evaluate_coincidence(args.data, args.background, config)
+        paths = final_paths(write_outputs(result, tmp), tmp, args.out)
     bkg = result["background_fire_fraction"]
     print(
         f"rpc-coincidence @ {config.threshold_gev:g} GeV: plateau efficiency "

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from trigq.baselines.coincidence import Roads, coincidence_trigger, roads_for
 from trigq.baselines.config import CoincidenceConfig
 from trigq.baselines.turn_on import Efficiency, TurnOnCurve, turn_on_curve
 from trigq.data.reader import DatasetInfo, open_dataset, validate_dataset
-from trigq.utils import atomic_path, atomic_write_text, config_from_dict, config_to_dict
+from trigq.utils import atomic_path, atomic_write_text, config_to_dict
 
 PLATEAU_FACTOR = 1.5
 """Plateau efficiency: muons with pT >= PLATEAU_FACTOR x threshold."""
@@ -30,12 +29,12 @@ THRESHOLD_WINDOW = 0.05
 
 def sim_config_of(info: DatasetInfo) -> Any:
     """The ``RPCSimConfig`` stored in a simulated file, or the default one for files without it."""
-    from trigq.sim import RPCSimConfig
+    from trigq.sim import RPCSimConfig, config_from_yaml_text
 
     text = info.config_yaml
     if not text:
         return RPCSimConfig()
-    return config_from_dict(RPCSimConfig, yaml.safe_load(text) or {}, where=f"{info.path}: config_yaml")
+    return config_from_yaml_text(text, where=f"{info.path}: config_yaml")
 
 
 def trigger_file(path: Path, config: CoincidenceConfig, roads: Roads) -> dict[str, np.ndarray]:

@@ -7,8 +7,9 @@ fields (small: N numbers each) are read whole to check for NaN/inf.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,21 +58,43 @@ def _attr(value: Any) -> Any:
     return value
 
 
-def check_hit_values(block: np.ndarray, path: Path, start: int) -> None:
-    """Raise ``DatasetError`` if a block of hits (rows from ``start``) has values other than 0/1."""
+def check_hit_values(block: np.ndarray, path: Path, start: int | None) -> None:
+    """Raise ``DatasetError`` if a block of hits (rows from ``start``; None: rows as requested)
+    has values other than 0/1."""
     if block.size and block.max() > 1:
-        bad = start + int(np.flatnonzero(block.reshape(block.shape[0], -1).max(axis=1) > 1)[0])
-        raise DatasetError(f"{path}: hits: values must be 0 or 1, found {block.max()} (event {bad})")
+        row = int(np.flatnonzero(block.reshape(block.shape[0], -1).max(axis=1) > 1)[0])
+        where = f"event {start + row}" if start is not None else f"requested row {row}"
+        raise DatasetError(f"{path}: hits: values must be 0 or 1, found {block.max()} ({where})")
+
+
+@contextlib.contextmanager
+def reading(path: str | os.PathLike[str], what: str = "") -> Iterator[None]:
+    """Turn h5py's low-level read errors (a truncated file, a corrupted compressed chunk) into a
+    ``DatasetError`` naming the file and what was being read."""
+    try:
+        yield
+    except OSError as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        where = f" ({what})" if what else ""
+        raise DatasetError(
+            f"{path}: cannot read{where}: the file is truncated or corrupted ({detail})") from exc
 
 
 def open_dataset(path: str | os.PathLike[str]) -> h5py.File:
-    """Open an HDF5 file read-only; a missing or non-HDF5 file raises ``DatasetError``."""
+    """Open an HDF5 file read-only; a missing, non-HDF5 or unreadable file raises ``DatasetError``."""
     p = Path(path)
+    if p.is_dir():
+        raise DatasetError(f"{p}: is a directory, expected an HDF5 dataset file")
     if not p.is_file():
         raise DatasetError(f"{p}: no such dataset file")
-    if not h5py.is_hdf5(p):
+    try:
+        is_hdf5 = h5py.is_hdf5(p)
+    except OSError as exc:
+        raise DatasetError(f"{p}: cannot read: {exc.strerror or exc}") from exc
+    if not is_hdf5:
         raise DatasetError(f"{p}: not an HDF5 file (expected the trigq dataset format, docs/DATASET.md)")
-    return h5py.File(p, "r")
+    with reading(p):
+        return h5py.File(p, "r")
 
 
 def validate_dataset(path: str | os.PathLike[str], require: Iterable[str] = ("label",)) -> DatasetInfo:
@@ -84,7 +107,7 @@ def validate_dataset(path: str | os.PathLike[str], require: Iterable[str] = ("la
     """
     p = Path(path)
     required = [field_path(name).removeprefix(f"{TRUTH_GROUP}/") for name in require]
-    with open_dataset(p) as f:
+    with open_dataset(p) as f, reading(p):
         attrs = {k: _attr(v) for k, v in f.attrs.items()}
         version = attrs.get("schema_version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
@@ -129,6 +152,13 @@ def _check_truth(p: Path, name: str, ds: Any, n: int) -> None:
         raise DatasetError(f"{where}: expected dtype {spec.dtype}, found {ds.dtype}")
     if ds.dtype.kind not in "uibf":
         raise DatasetError(f"{where}: expected a numeric array, found dtype {ds.dtype}")
+    if name == "label":
+        values = ds[()]
+        bad = (values != 0) & (values != 1)
+        if bad.any():
+            first = int(np.flatnonzero(bad.reshape(n, -1).any(axis=1))[0])
+            found = values.reshape(n, -1)[first].tolist()
+            raise DatasetError(f"{where}: labels must be 0 or 1, found {found} (event {first})")
     if ds.dtype.kind == "f":
         values = ds[()]
         finite = np.isfinite(values).reshape(n, -1).all(axis=1)
@@ -155,7 +185,10 @@ def read_arrays(
             key = field_path(name)
             if key not in f or not isinstance(f[key], h5py.Dataset):
                 raise DatasetError(f"{p}: {key}: field missing")
-            out[name] = _read(f[key], indices, p, key)
+            with reading(p, key):
+                out[name] = _read(f[key], indices, p, key)
+            if key == HITS:
+                check_hit_values(out[name], p, 0 if indices is None else None)
     return out
 
 

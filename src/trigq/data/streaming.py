@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
-from trigq.data.reader import check_hit_values, open_dataset, validate_dataset
+from trigq.data.reader import check_hit_values, open_dataset, reading, validate_dataset
 from trigq.data.schema import HITS, N_STRIPS, TRUTH_GROUP, DatasetError, field_path
 from trigq.data.splits import SPLITS, split_indices
 
@@ -154,10 +154,11 @@ class HitsDataset(IterableDataset):
             hits = f[HITS]
             truths = [f[t] for t in self.targets]
             for start, stop, pick in self._read_blocks(rows):
-                block = hits[start:stop, :, self.window]
+                with reading(self.path, f"events {start}-{stop - 1}"):
+                    block = hits[start:stop, :, self.window]
+                    ys = [t[start:stop].reshape(stop - start, -1)[pick] for t in truths]
                 check_hit_values(block, self.path, start)
                 pending_x.append(block[pick])
-                ys = [t[start:stop].reshape(stop - start, -1)[pick] for t in truths]
                 pending_y.append(np.concatenate(ys, axis=1) if ys else np.empty((pick.size, 0)))
                 n_pending += pick.size
                 while n_pending >= self.batch_size:

@@ -34,6 +34,7 @@ from trigq.data.schema import (
     kind_matches,
 )
 from trigq.utils import atomic_path
+from trigq.utils.outputs import MARKER_ATTR
 
 TRUTH_CHUNK_EVENTS = 16384
 _ATTR_TYPES = (str, bool, int, float, np.integer, np.floating, np.bool_)
@@ -89,7 +90,8 @@ def check_truth_field(name: str, values: Any, n_events: int) -> np.ndarray:
 
 def check_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """Root attributes with the schema defaults filled in; a simulated file must carry SIM_ATTRS."""
-    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "trigq_version": __version__}
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "trigq_version": __version__,
+                           MARKER_ATTR: "dataset"}
     for key, value in attrs.items():
         if not isinstance(value, _ATTR_TYPES):
             found = type(value).__name__

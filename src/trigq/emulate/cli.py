@@ -14,7 +14,7 @@ MANIFEST = "manifest.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
 
     parser.add_argument("project", type=Path, help=f"exported project ({IR_FILE} or {QONNX_FILE} inside)")
     parser.add_argument("--data", type=Path, required=True, help="HDF5 dataset (schema 1)")
@@ -25,9 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="only the events of this split (default: all events)",
     )
-    parser.add_argument("--split-seed", type=int, default=0, help="seed of the split (as in training)")
+    parser.add_argument("--split-seed", type=seed_int, default=0, help="seed of the split (as in training)")
     parser.add_argument("--audit", action="store_true", help="print the per-layer overflow audit table")
-    parser.add_argument("--chunk", type=int, default=65536, help="events per chunk read and emulated")
+    parser.add_argument("--chunk", type=positive_int, default=65536,
+                        help="events per chunk read and emulated")
+    add_force_flag(parser)
     add_json_flag(parser)
 
 
@@ -45,7 +47,9 @@ def load_project_emulator(project: Path) -> tuple[Any, int]:
         raise IRError(f"{project}: neither {IR_FILE} nor {QONNX_FILE} found")
     width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
     if (project / MANIFEST).exists():
-        shape = json.loads((project / MANIFEST).read_text()).get("input_shape")
+        from trigq.export.project import read_manifest
+
+        shape = read_manifest(project).get("input_shape")
         if shape and len(shape) == 4:
             width = int(shape[3])
     g = emulator.graph
@@ -72,9 +76,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.data import crop_window, read_arrays, split_indices, validate_dataset
     from trigq.emulate import IRError, merge_audits
     from trigq.utils import atomic_path
+    from trigq.utils.outputs import MARKER_ATTR, check_output_file
 
     if args.chunk < 1:
         raise IRError(f"--chunk must be positive, got {args.chunk}")
+    read = [args.project / name for name in (IR_FILE, IR_FILE.replace(".json", ".npz"), QONNX_FILE, MANIFEST)]
+    check_output_file(args.out, "predictions", inputs=[args.data, *read], force=args.force)
     emulator, width = load_project_emulator(args.project)
     info = validate_dataset(args.data, require=())
     indices = (
@@ -101,6 +108,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             d_pred[start : start + len(rows)] = raw * fmt.scale
         out.attrs.update(
             {
+                MARKER_ATTR: "predictions",
                 "output_fmt": json.dumps(fmt.to_dict()),
                 "project": str(args.project),
                 "data": str(args.data),

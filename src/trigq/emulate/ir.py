@@ -236,14 +236,26 @@ class IntegerGraph:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> IntegerGraph:
-        """Read a graph written by :meth:`save`."""
-        path = Path(path)
+        """Read a graph written by :meth:`save`; ``IRError`` naming the file if it is not one."""
+        try:
+            return cls._load(Path(path))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, IRError):
+                raise
+            raise IRError(f"{path}: not a valid integer graph ({type(exc).__name__}: {exc})") from exc
+
+    @classmethod
+    def _load(cls, path: Path) -> IntegerGraph:
         try:
             doc = json.loads(path.read_text())
         except FileNotFoundError as exc:
             raise IRError(f"integer graph not found: {path}") from exc
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise IRError(f"{path}: not valid JSON: {exc}") from exc
+        except OSError as exc:
+            raise IRError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        if not isinstance(doc, dict):
+            raise IRError(f"{path}: expected a JSON object")
         if doc.get("ir_version") != IR_VERSION:
             raise IRError(f"{path}: ir_version {doc.get('ir_version')!r}, expected {IR_VERSION}")
         npz_path = path.parent / doc["params_file"]
@@ -252,6 +264,13 @@ class IntegerGraph:
                 arrays = {k: npz[k] for k in npz.files}
         except FileNotFoundError as exc:
             raise IRError(f"{path}: params file {npz_path} not found") from exc
+        except ValueError as exc:  # object arrays need pickle, which is never allowed
+            raise IRError(f"{npz_path}: refused: {exc} (integer params must be plain arrays)") from exc
+        except (OSError, EOFError) as exc:
+            raise IRError(f"{npz_path}: not a readable .npz file: {exc}") from exc
+        bad = [k for k, v in arrays.items() if v.dtype.kind not in "iub"]
+        if bad:
+            raise IRError(f"{npz_path}: param {bad[0]!r} has dtype {arrays[bad[0]].dtype}, expected integers")
 
         def fmt(d: dict[str, Any] | None) -> FixedFormat | None:
             return None if d is None else FixedFormat.from_dict(d)

@@ -7,16 +7,16 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, positive_float, positive_int
 
     parser.add_argument("source", help="training run directory or QONNX .onnx file")
     parser.add_argument("--out", required=True, help="project directory to create (replaced atomically)")
     parser.add_argument("--backend", choices=("Vitis", "Vivado"), default="Vitis")
     parser.add_argument("--part", default="xcvu13p-flga2577-2-e", help="UltraScale+ part")
-    parser.add_argument("--clock-mhz", type=float, default=320.0)
+    parser.add_argument("--clock-mhz", type=positive_float, default=320.0)
     parser.add_argument("--io", choices=("parallel", "stream"), default="parallel")
     parser.add_argument("--strategy", choices=("latency", "resource"), default="latency")
-    parser.add_argument("--reuse", type=int, default=1, help="hls4ml reuse factor")
+    parser.add_argument("--reuse", type=positive_int, default=1, help="hls4ml reuse factor")
     parser.add_argument("--allow-inexact", action="store_true",
                         help="export quantisers that cannot be exact; verify then reports the mismatch")
     parser.add_argument("--no-compile", action="store_true", help="skip the C-simulation compile")
@@ -28,8 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rtl-synth-per-stage", action="store_true",
                         help="with --rtl-synth: synthesise each pipeline stage on its own and sum the "
                         "cells (far less memory and time on large nets; no cross-stage optimisation)")
-    parser.add_argument("--rtl-synth-jobs", type=int, default=1,
+    parser.add_argument("--rtl-synth-jobs", type=positive_int, default=1,
                         help="with --rtl-synth-per-stage: yosys runs in parallel")
+    add_force_flag(parser)
     add_json_flag(parser)
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         strategy=args.strategy, reuse_factor=args.reuse, allow_inexact=args.allow_inexact,
         compile=not args.no_compile,
     )
-    result = export(args.source, args.out, config)
+    result = export(args.source, args.out, config, force=args.force)
     print(f"exported {args.source} -> {result.project_dir} (exact: {result.exact}, "
           f"compile {result.manifest['compile_seconds']} s)")
     for problem in result.problems:

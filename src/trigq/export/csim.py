@@ -70,7 +70,8 @@ def compile_library(hls_dir: Path, project_name: str, stamp: str, weights_dir: P
         raise VerifyError("g++ is not on PATH: cannot compile the C simulation")
     flags = _gxx_flags()
     inc = ["-Ifirmware/ap_types/"]
-    define = [f'-DWEIGHTS_DIR="{weights_dir}"']
+    literal = str(weights_dir).replace("\\", "\\\\").replace('"', '\\"')  # a C string literal
+    define = [f'-DWEIGHTS_DIR="{literal}"']
     steps = [
         ["g++", *flags, *inc, *define, "-c", f"firmware/{project_name}.cpp", "-o", f"{project_name}.o"],
         ["g++", *flags, *inc, *define, "-c", f"{project_name}_bridge.cpp", "-o", f"{project_name}_bridge.o"],

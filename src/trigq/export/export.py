@@ -14,8 +14,9 @@ import numpy as np
 
 from trigq.export.config import ExportConfig
 from trigq.export.errors import ExportError
-from trigq.export.project import MANIFEST, atomic_directory, file_hashes, toolkit_versions
+from trigq.export.project import MANIFEST, file_hashes, toolkit_versions
 from trigq.utils import atomic_write_text
+from trigq.utils.outputs import check_output_dir, output_directory
 
 QONNX_FILE = "model_qonnx.onnx"
 CLEAN_FILE = "model_clean.onnx"
@@ -38,11 +39,15 @@ class ExportResult:
         return not self.problems
 
 
+def _is_module(source: Any) -> bool:
+    return hasattr(source, "forward") and hasattr(source, "eval")
+
+
 def _resolve_source(
     source: Any, input_shape: tuple[int, ...] | None
 ) -> tuple[str, Any, tuple[int, ...] | None]:
     """(kind, payload, input shape): kind is 'module', 'run-dir' or 'qonnx-file'."""
-    if hasattr(source, "forward") and hasattr(source, "eval"):
+    if _is_module(source):
         if input_shape is None:
             raise ExportError("export of a torch module needs input_shape, e.g. (1, 1, 9, 384)")
         return "module", source, tuple(input_shape)
@@ -124,11 +129,13 @@ def _formats_manifest(formats) -> dict[str, Any]:
 
 
 def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
-           input_shape: tuple[int, ...] | None = None) -> ExportResult:
+           input_shape: tuple[int, ...] | None = None, *, force: bool = False) -> ExportResult:
     """Export ``source`` (torch/Brevitas module, training run dir or ``.onnx`` QONNX file).
 
-    Writes the project into a temporary sibling of ``out_dir`` and renames it at the end.
-    Raises :class:`ExportError` naming the node/layer when the model cannot be exact (unless
+    Writes the project into a temporary sibling of ``out_dir`` and swaps it in at the end; an
+    existing ``out_dir`` must be a previous export project (``force``: any trigq output), never a
+    directory holding other files or the source (:mod:`trigq.utils.outputs`). Raises
+    :class:`ExportError` naming the node/layer when the model cannot be exact (unless
     ``config.allow_inexact``, then the problems are listed in the result and the manifest).
     """
     import hls4ml
@@ -141,10 +148,13 @@ def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
 
     config = config or ExportConfig()
     out_dir = Path(out_dir)
+    inputs = [] if _is_module(source) else [Path(source), Path(str(source) + ".data")]
+    check_output_dir(out_dir, "export-project", inputs=inputs, force=force)
     kind, payload, input_shape = _resolve_source(source, input_shape)
-    with atomic_directory(out_dir) as prj:
+    shown = str(source) if kind == "qonnx-file" else None
+    with output_directory(out_dir, "export-project", inputs=inputs, force=force) as prj:
         _write_qonnx(kind, payload, input_shape, prj)
-        model = clean_qonnx(prj / QONNX_FILE, prj / CLEAN_FILE)
+        model = clean_qonnx(prj / QONNX_FILE, prj / CLEAN_FILE, shown=shown)
         problems = _run_checks(model, config)
         formats = derive_formats(model)
         if formats.batchnorms:  # hls4ml must see the exact dyadic BN the emulator computes

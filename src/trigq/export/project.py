@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from trigq.export.errors import ExportError
 
 MANIFEST = "manifest.json"
-
-
-@contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield an empty temporary directory beside ``target``; on success it replaces ``target``.
-
-    If the body raises, the temporary directory is removed and an existing ``target`` is left
-    untouched. An existing ``target`` is only removed after the new one is in place.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not target.is_dir():
-        raise ExportError(f"{target}: exists and is not a directory")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        yield tmp
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / target.name)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def sha256_file(path: Path) -> str:
@@ -68,12 +37,25 @@ def toolkit_versions() -> dict[str, str]:
     return out
 
 
+REQUIRED_KEYS = ("trigq_export_version", "source", "config")
+
+
 def read_manifest(project: Path) -> dict[str, Any]:
     """The manifest of an exported project; raises ExportError naming the file."""
     path = Path(project) / MANIFEST
+    if not Path(project).is_dir():
+        raise ExportError(f"{project}: not a directory; expected a trigq export project (trigq export)")
     try:
-        return json.loads(path.read_text())
+        doc = json.loads(path.read_text())
     except FileNotFoundError as exc:
         raise ExportError(f"{path}: not found; is {project} a trigq export project?") from exc
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ExportError(f"{path}: not valid JSON: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise ExportError(f"{path}: expected a JSON object")
+    if "trigq_core_version" in doc and "trigq_export_version" not in doc:
+        raise ExportError(f"{project}: is a packaged IP core, not an export project")
+    missing = [k for k in REQUIRED_KEYS if k not in doc]
+    if missing:
+        raise ExportError(f"{path}: not a trigq export manifest (missing {missing})")
+    return doc

@@ -27,8 +27,11 @@ def brevitas_to_qonnx(module, input_shape: tuple[int, ...], path: Path) -> Path:
     return path
 
 
-def clean_qonnx(source: Path, target: Path):
-    """Clean ``source``, convert to channels-last, Gemm -> MatMul, clean again; save to ``target``."""
+def clean_qonnx(source: Path, target: Path, shown: str | None = None):
+    """Clean ``source``, convert to channels-last, Gemm -> MatMul, clean again; save to ``target``.
+
+    Errors name ``shown`` (the user's file) instead of ``source`` when given (a working copy)."""
+    name = shown or source
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.transformation.channels_last import ConvertToChannelsLastAndClean
     from qonnx.transformation.gemm_to_matmul import GemmToMatMul
@@ -39,7 +42,7 @@ def clean_qonnx(source: Path, target: Path):
     try:
         model = ModelWrapper(str(source))
     except Exception as exc:
-        raise ExportError(f"{source}: not a readable ONNX/QONNX model: {exc}") from exc
+        raise ExportError(f"{name}: not a readable ONNX/QONNX model: {_first_line(exc)}") from exc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -49,8 +52,14 @@ def clean_qonnx(source: Path, target: Path):
             model = model.transform(GemmToMatMul())
             model = cleanup_model(model)
         except Exception as exc:  # qonnx raises plain exceptions on graphs it cannot convert
-            raise ExportError(f"{source}: qonnx cleanup / channels-last conversion failed: {exc}") from exc
+            raise ExportError(
+                f"{name}: qonnx cleanup / channels-last conversion failed: {_first_line(exc)}") from exc
     if len(model.graph.input) != 1 or len(model.graph.output) != 1:
-        raise ExportError(f"{source}: the model must have exactly one input and one output")
+        raise ExportError(f"{name}: the model must have exactly one input and one output")
     model.save(str(target))
     return model
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

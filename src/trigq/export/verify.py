@@ -66,10 +66,16 @@ def event_inputs(
         return np.zeros((0, *shape))
     if len(shape) == 3 and shape[:2] == (1, 9) and shape[2] in (384, 360):
         if data is not None:
-            from trigq.data import read_arrays
+            from trigq.data import read_arrays, validate_dataset
 
+            info = validate_dataset(data, require=())
+            if info.n_events < n:
+                raise VerifyError(f"{data}: holds {info.n_events} events, fewer than --events {n}")
             arrays = read_arrays(data, ["hits"], indices=np.arange(n))
-            hits = arrays["hits"] if isinstance(arrays, dict) else arrays[0]
+            hits = arrays["hits"]
+            if hits.shape[-1] < shape[2]:
+                raise VerifyError(
+                    f"{data}: hits are {list(hits.shape[1:])}, the model reads {list(shape[1:])}")
         else:
             from trigq.sim import simulate
 
@@ -171,6 +177,8 @@ def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = 
     :class:`VerifyError` on any mismatch unless the project was exported with ``allow_inexact``.
     """
     project = Path(project)
+    if isinstance(n_events, bool) or not isinstance(n_events, int) or n_events < 1:
+        raise VerifyError(f"n_events: must be an integer >= 1, got {n_events!r} (edge cases are added to it)")
     manifest = read_manifest(project)
     shape = tuple(manifest["input_shape"][1:])
     in_fmt = FixedFormat.from_dict(manifest["formats"]["input_quant"])

@@ -7,12 +7,12 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_json_flag, positive_int, seed_int
 
     parser.add_argument("project", help="project directory written by 'trigq export'")
-    parser.add_argument("--events", type=int, default=2000, help="simulated (or dataset) events")
+    parser.add_argument("--events", type=positive_int, default=2000, help="simulated (or dataset) events")
     parser.add_argument("--data", default=None, help="HDF5 dataset to take events from")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed_int, default=0)
     add_json_flag(parser)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,7 +255,7 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
 
 def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 1000, seed: int = 0, *,
                csim: CsimMode = "auto", model_name: str | None = None,
-               max_rtl_mb: float | None = None) -> PackageResult:
+               max_rtl_mb: float | None = None, force: bool = False) -> PackageResult:
     """Package the exported ``project_dir`` as an IP core in ``out_dir`` (replaced atomically).
 
     Test vectors: ``n_vectors`` events plus edge cases, expected outputs from the emulator. With
@@ -264,9 +263,11 @@ def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 10
     ``"compile"`` compiles the core's own sources with g++ and checks them; ``"skip"`` does not
     run C. The project's RTL variant (``rtl/``) is copied unless it is bigger than ``max_rtl_mb``
     megabytes; then the manifest records its figures, size and the command that regenerates it.
-    Raises :class:`IPError` naming the project/file on any problem.
+    ``out_dir`` may only replace a previous IP core (``force``: any trigq output), never a
+    directory with other files or the project (:mod:`trigq.utils.outputs`). Raises
+    :class:`IPError` naming the project/file on any problem.
     """
-    from trigq.export.project import atomic_directory
+    from trigq.utils.outputs import output_directory
 
     project, out = Path(project_dir), Path(out_dir)
     if not project.is_dir():
@@ -277,10 +278,7 @@ def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 10
         raise IPError(f"n_vectors: must be >= 0, got {n_vectors}")
     if max_rtl_mb is not None and not max_rtl_mb >= 0:
         raise IPError(f"max_rtl_mb: must be >= 0, got {max_rtl_mb}")
-    with atomic_directory(out) as tmp:
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the core follows the umask
+    with output_directory(out, "ip-core", inputs=[project], force=force) as tmp:
         manifest = assemble_core(project, tmp, n_vectors, seed, out.name, csim, model_name=model_name,
                                  final_dir=out, max_rtl_mb=max_rtl_mb)
     return PackageResult(out, manifest)

@@ -422,13 +422,15 @@ def make_table(out: str | Path, runs_dir: str | Path | None = None, thresholds_p
                work_dir: str | Path | None = None) -> dict[str, Any]:
     """Evaluate ``tasks``, write the Markdown table to ``out`` and return the result dict."""
     from trigq.utils import atomic_write_text
+    from trigq.utils.outputs import check_output_file, marker_text
 
+    check_output_file(out, "accuracy-table", inputs=[runs_dir, thresholds_path])
     thresholds = load_thresholds(thresholds_path)
     runs = Path(runs_dir) if runs_dir is not None else DEFAULT_RUNS
     with tempfile.TemporaryDirectory(prefix="trigq-acc-", dir=work_dir) as tmp:
         results = [evaluate_task(t, runs, Path(tmp), thresholds) for t in tasks]
     text = format_table(results, thresholds)
-    atomic_write_text(out, text)
+    atomic_write_text(out, marker_text("accuracy-table") + text)
     failures = [f for r in results for f in r.failures]
     return {"out": str(out), "passed": not failures, "failures": failures, "text": text,
             "tasks": [r.to_dict() for r in results]}

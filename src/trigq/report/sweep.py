@@ -263,9 +263,6 @@ def _check_inputs(config: SweepConfig) -> Any:
             raise SweepError(f"weights: {w!r} is not a quantised weight preset without an activation "
                              "suffix (activation bits come from 'acts')")
     validate_dataset(config.data, require=tuple(spec.targets))
-    points = Path(config.out) / POINTS_DIR
-    if points.exists() and any(points.iterdir()):
-        raise SweepError(f"{points}: already holds a sweep's points; remove it or choose another --out")
     return spec
 
 
@@ -289,12 +286,23 @@ def expand_rows(points: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def run_sweep(config: SweepConfig, progress: bool = True) -> dict[str, Any]:
-    """Run every point (in ``config.processes`` spawn workers) and write the outputs."""
-    import multiprocessing
+def run_sweep(config: SweepConfig, progress: bool = True, force: bool = False) -> dict[str, Any]:
+    """Run every point (in ``config.processes`` spawn workers) and write the outputs.
+
+    The sweep is built in a temporary directory that replaces ``config.out`` at the end: an
+    existing ``out`` must be a previous sweep (``force``: any trigq output, never a user's files)."""
+    from trigq.utils.outputs import output_directory
 
     spec = _check_inputs(config)
-    out = Path(config.out)
+    with output_directory(config.out, "sweep", inputs=[config.data], force=force) as tmp:
+        summary = _run_points(config, spec, tmp, progress)
+        summary["files"] = write_outputs(summary, tmp, shown=Path(config.out))
+    return summary
+
+
+def _run_points(config: SweepConfig, spec: Any, out: Path, progress: bool) -> dict[str, Any]:
+    import multiprocessing
+
     grid = [SweepPoint(w, a) for w in config.weights for a in config.acts]
     t0 = time.perf_counter()
     dirs = [str(out / POINTS_DIR / p.preset) for p in grid]
@@ -322,7 +330,6 @@ def run_sweep(config: SweepConfig, progress: bool = True) -> dict[str, Any]:
         "n_points": len(grid), "n_failed": sum(r["status"] != "ok" for r in results),
         "seconds": round(time.perf_counter() - t0, 1), "rows": rows,
     }
-    summary["files"] = write_outputs(summary, out)
     return summary
 
 
@@ -439,18 +446,20 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write_outputs(summary: dict[str, Any], out: Path) -> dict[str, str]:
-    """``sweep.csv``, ``sweep.json``, ``sweep.md`` and ``pareto.png`` in ``out`` (atomic)."""
+def write_outputs(summary: dict[str, Any], out: Path, shown: Path | None = None) -> dict[str, str]:
+    """``sweep.csv``, ``sweep.json``, ``sweep.md`` and ``pareto.png`` in ``out`` (atomic); the
+    returned paths are under ``shown`` (default ``out``), where a temporary ``out`` ends up."""
     from trigq.cli import _jsonable
     from trigq.utils import atomic_write_text
 
     paths = {k: out / v for k, v in FILES.items()}
+    final = {k: str((shown or out) / v) for k, v in FILES.items()}
     atomic_write_text(paths["csv"], _csv_text(summary["rows"]))
-    doc = _jsonable({**summary, "files": {k: str(v) for k, v in paths.items()}})
+    doc = _jsonable({**summary, "files": final})
     atomic_write_text(paths["json"], json.dumps(_strict(doc), indent=1, sort_keys=True) + "\n")
     atomic_write_text(paths["markdown"], markdown(summary))
     plot(summary, paths["plot"])
-    return {k: str(v) for k, v in paths.items()}
+    return final
 
 
 def _strict(obj: Any) -> Any:

@@ -24,7 +24,7 @@ def _csv(kind: type) -> Any:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, positive_int
 
     parser.add_argument("model", metavar="MODEL", help="zoo model name (see 'trigq models')")
     parser.add_argument("--data", required=True, help="HDF5 dataset (train/val/test splits are made from it)")
@@ -34,11 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="weight presets, e.g. ternary,int2,int4")
     parser.add_argument("--acts", type=_csv(int), default=None, help="activation bit widths, e.g. 2,3,4")
     parser.add_argument("--reuse", type=_csv(int), default=None, help="reuse factors, e.g. 1,2,4")
-    parser.add_argument("--processes", type=int, default=None, help="parallel worker processes (default 2)")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs of each training")
-    parser.add_argument("--max-train-events", type=int, default=None, help="training events per point")
-    parser.add_argument("--max-test-events", type=int, default=None, help="test events scored per point")
+    parser.add_argument("--processes", type=positive_int, default=None,
+                        help="parallel worker processes (default 2)")
+    parser.add_argument("--epochs", type=positive_int, default=None, help="epochs of each training")
+    parser.add_argument("--max-train-events", type=positive_int, default=None,
+                        help="training events per point")
+    parser.add_argument("--max-test-events", type=positive_int, default=None,
+                        help="test events scored per point")
     parser.add_argument("--quiet", action="store_true", help="no per-point progress lines")
+    add_force_flag(parser)
     add_json_flag(parser)
 
 
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     n = len(config.weights) * len(config.acts)
     print(f"sweep of {config.model}: {n} trainings x {len(config.reuse)} reuse factors "
           f"in {config.processes} processes", flush=True)
-    summary = run_sweep(config, progress=not args.quiet)
+    summary = run_sweep(config, progress=not args.quiet, force=args.force)
     print(f"sweep written to {summary['files']['markdown']} ({summary['n_failed']} of {n} points failed, "
           f"{summary['seconds']:.0f} s)")
     return {k: v for k, v in summary.items() if k != "config"}

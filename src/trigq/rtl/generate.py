@@ -20,8 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from trigq.emulate.ir import FixedFormat, IntegerGraph
 from trigq.rtl.errors import RtlError
 from trigq.rtl.trace import TracedGraph, trace_graph
 from trigq.utils import atomic_write_text
+from trigq.utils.outputs import output_directory
 
 MANIFEST_NAME = "rtl_manifest.json"
 DEFAULT_PART = "xcvu13p-flga2577-2-e"
@@ -137,19 +136,11 @@ def write_pipeline_rtl(
         "files": {},
         **(metadata or {}),
     }
-    result_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{result_dir.name}.", dir=result_dir.parent))
-    try:
+    with output_directory(result_dir, "rtl") as tmp:
         model = VerilogModel(pipe, top, tmp, part_name=part, clock_period=period, print_latency=False)
         model.write(metadata={"trigq_top": top})
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in (tmp / "src").rglob("*.v"))
         atomic_write_text(tmp / MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-        if result_dir.exists():
-            shutil.rmtree(result_dir)
-        os.replace(tmp, result_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return result
 
 

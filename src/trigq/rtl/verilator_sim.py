@@ -23,6 +23,7 @@ import numpy as np
 from trigq.emulate.ir import FixedFormat
 from trigq.rtl.errors import RtlError
 from trigq.rtl.generate import MANIFEST_NAME
+from trigq.utils.outputs import register
 
 
 def verilator_root() -> Path:
@@ -98,6 +99,7 @@ def build_simulator(rtl_dir: str | Path, *, jobs: int = 1, timeout: float = 1800
         sim, timeout, "g++ (Verilator binder)",
     )
     shutil.rmtree(sim / "obj_dir", ignore_errors=True)
+    register([vsrc, lib])  # trigq's own build products: the RTL output stays replaceable
     return lib
 
 

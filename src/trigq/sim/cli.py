@@ -13,7 +13,7 @@ SAMPLES = ("muons", "background", "dark-photon", "mixed")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
 
     detectors = parser.add_subparsers(dest="detector", metavar="DETECTOR", required=True)
     rpc = detectors.add_parser(
@@ -22,11 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     rpc.add_argument("--sample", choices=SAMPLES, required=True,
                      help="prompt muons, noise-only background, A' -> mu mu, or a labelled mix")
-    rpc.add_argument("--events", type=int, required=True, metavar="N", help="number of events")
-    rpc.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file contents)")
+    rpc.add_argument("--events", type=positive_int, required=True, metavar="N", help="number of events")
+    rpc.add_argument("--seed", type=seed_int, default=0, help="random seed (same seed, same file contents)")
     rpc.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
     rpc.add_argument("--config", metavar="YAML",
                      help="RPCSimConfig overrides (partial YAML; unknown keys are errors)")
+    add_force_flag(rpc)
     add_json_flag(rpc)
 
 
@@ -44,9 +45,11 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.data import DatasetWriter
     from trigq.sim.atlas_rpc import RPCSimConfig, SimulationError, file_attrs, iter_blocks
     from trigq.utils import load_config
+    from trigq.utils.outputs import check_output_file
 
     if args.events <= 0:
         raise SimulationError(f"--events: must be > 0, got {args.events}")
+    check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
     config = load_config(RPCSimConfig, args.config)
     start = time.perf_counter()
     n_label = n_hits = 0

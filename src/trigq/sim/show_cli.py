@@ -8,11 +8,13 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, non_negative_int
 
     parser.add_argument("file", metavar="FILE.h5", help="a trigq dataset")
-    parser.add_argument("--event", type=int, default=0, metavar="K", help="event index (default 0)")
+    parser.add_argument("--event", type=non_negative_int, default=0, metavar="K",
+                        help="event index (default 0)")
     parser.add_argument("--out", metavar="PNG", help="output image (default FILE_event<K>.png beside FILE)")
+    add_force_flag(parser)
     add_json_flag(parser)
 
 
@@ -20,6 +22,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.data import DatasetError, read_arrays, validate_dataset
     from trigq.sim.atlas_rpc.config import RPCSimConfig, config_from_yaml_text
     from trigq.sim.atlas_rpc.display import plot_event
+    from trigq.utils.outputs import check_output_file
 
     info = validate_dataset(args.file, require=())
     if not 0 <= args.event < info.n_events:
@@ -31,6 +34,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     config = config_from_yaml_text(text, f"{args.file}: config_yaml") if text else RPCSimConfig()
     source = Path(args.file)
     out = Path(args.out) if args.out else source.with_name(f"{source.stem}_event{args.event}.png")
+    check_output_file(out, "event-display", inputs=[args.file], force=args.force)
     plot_event(arrays["hits"][0], truth, out, config=config, sample=info.sample, event=args.event)
     print(f"saved {out}")
     return {"out": str(out), "event": args.event, "sample": info.sample,

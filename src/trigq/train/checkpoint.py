@@ -32,10 +32,20 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     p = Path(path)
     if not p.is_file():
         raise CheckpointError(f"checkpoint not found: {p}")
+    import pickle
+    import zipfile
+
     try:
         state = torch.load(p, map_location="cpu", weights_only=True)
-    except Exception as exc:  # unpickling errors come in many types
-        raise CheckpointError(f"{p}: cannot load checkpoint: {exc}") from exc
+    except pickle.UnpicklingError as exc:
+        raise CheckpointError(
+            f"{p}: refused: the checkpoint holds Python objects, not only tensors and plain data; trigq "
+            "never unpickles those (arbitrary code could run). Re-save it with state_dict() tensors."
+        ) from exc
+    except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(
+            f"{p}: not a readable torch checkpoint (truncated or corrupted?): {first}") from exc
     if not isinstance(state, dict):
         raise CheckpointError(f"{p}: expected a mapping, found {type(state).__name__}")
     return state

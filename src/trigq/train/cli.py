@@ -19,7 +19,7 @@ _OVERRIDES = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_json_flag, finite_float, non_negative_int, positive_int, seed_int
 
     parser.add_argument("model", help="zoo model name (see `trigq models`)")
     parser.add_argument("--data", required=True, help="HDF5 dataset file")
@@ -28,21 +28,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="TrainConfig YAML (command-line options override it)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the run in --out from its last.pt (config from --out/config.yaml)")
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float)
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--patience", type=int, help="early-stopping patience in epochs (0: off)")
+    parser.add_argument("--epochs", type=positive_int)
+    parser.add_argument("--batch-size", type=positive_int)
+    parser.add_argument("--lr", type=finite_float)
+    parser.add_argument("--seed", type=seed_int)
+    parser.add_argument("--patience", type=non_negative_int,
+                        help="early-stopping patience in epochs (0: off)")
     parser.add_argument("--loss", choices=("mse", "huber"), help="loss of regression outputs")
     parser.add_argument("--l2", choices=("off", "constant", "halving"),
                         help="L2 penalty: off, constant l2_value, or halving (0.01 halved every 10 epochs)")
     parser.add_argument("--arch", choices=("auto", "reference", "firmware"))
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"))
-    parser.add_argument("--num-workers", type=int)
-    parser.add_argument("--max-train-events", type=int)
-    parser.add_argument("--max-val-events", type=int)
+    parser.add_argument("--num-workers", type=non_negative_int)
+    parser.add_argument("--max-train-events", type=positive_int)
+    parser.add_argument("--max-val-events", type=positive_int)
     parser.add_argument("--teacher", help="distil from this trained (float) run directory")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the training run in --out when the new run finishes (an interrupted "
+                        "run leaves the previous one as it was)")
     add_json_flag(parser)
 
 
@@ -70,5 +74,5 @@ def build_config(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.train.trainer import train
 
-    result = train(build_config(args), resume=args.resume)
+    result = train(build_config(args), resume=args.resume, force=args.force)
     return result.to_dict()

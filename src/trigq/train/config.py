@@ -83,6 +83,9 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ValueError(f"{name} must be > 0 or null, got {value}")
+        for name in ("seed", "split_seed"):
+            if not 0 <= getattr(self, name) <= 2**63 - 1:
+                raise ValueError(f"{name} must be in [0, 2**63 - 1], got {getattr(self, name)}")
         fractions = self.split_fractions
         if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-6:
             raise ValueError(f"split_fractions must be 3 numbers >= 0 summing to 1, got {fractions}")

@@ -78,12 +78,18 @@ def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
 
 def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], split: str = "test",
              out: str | os.PathLike[str] | None = None, baseline: bool = True,
-             which: str = "best") -> dict[str, Any]:
+             which: str = "best", force: bool = False) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
-    "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``)."""
+    "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``),
+    an output directory of kind ``evaluation`` (:mod:`trigq.utils.outputs`)."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
+    from trigq.train.run_files import BEST, CONFIG, LAST
+    from trigq.utils.outputs import check_output_dir, output_directory
 
+    out_dir = Path(out) if out is not None else Path(run_dir) / f"eval-{split}"
+    inputs = [Path(run_dir) / (BEST if which == "best" else LAST), Path(run_dir) / CONFIG, data]
+    check_output_dir(out_dir, "evaluation", inputs=inputs, force=force)
     trained = load_trained(run_dir, which=which)  # type: ignore[arg-type]
     spec, cfg = trained.spec, trained.config
     kinds = spec.output_kinds
@@ -119,8 +125,8 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
             result["outputs"][target] = {"kind": "regression", **vertexing_report(
                 phys[:, i], true, truth["truth/vertex_r"].astype(np.float64)),
                 "_residuals": phys[:, i] - true}  # for the plot only; not written
-    out_dir = Path(out) if out is not None else Path(run_dir) / f"eval-{split}"
-    result["files"] = write_report(result, out_dir)
+    with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
+        result["files"] = write_report(result, tmp, shown_dir=out_dir)
     return result
 
 
@@ -234,17 +240,20 @@ def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Pat
     return _save(fig, path)
 
 
-def write_report(result: dict[str, Any], out_dir: Path) -> dict[str, str]:
-    """``metrics.json``, ``metrics.md`` and ``<target>.png`` per output, written atomically."""
+def write_report(result: dict[str, Any], out_dir: Path, shown_dir: Path | None = None) -> dict[str, str]:
+    """``metrics.json``, ``metrics.md`` and ``<target>.png`` per output, written atomically into
+    ``out_dir``; the returned (and recorded) paths are under ``shown_dir`` (default ``out_dir``),
+    where the files end up when ``out_dir`` is a temporary directory."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {"json": str(out_dir / "metrics.json"), "markdown": str(out_dir / "metrics.md")}
+    shown = Path(shown_dir) if shown_dir is not None else out_dir
+    files = {"json": str(shown / "metrics.json"), "markdown": str(shown / "metrics.md")}
     for target, rep in result["outputs"].items():
         png = out_dir / f"{target}.png"
         if rep["kind"] == "trigger":
             plot_trigger(rep, png)
         else:
             plot_regression(rep, rep.pop("_residuals", None), png, target)
-        files[f"plot_{target}"] = str(png)
+        files[f"plot_{target}"] = str(shown / png.name)
     atomic_write_text(out_dir / "metrics.md", markdown_table(result))
     atomic_write_text(out_dir / "metrics.json", to_json_text({**result, "files": files}))
     return files

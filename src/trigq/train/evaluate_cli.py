@@ -7,7 +7,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag
 
     parser.add_argument("run_dir", help="training run directory (with best.pt)")
     parser.add_argument("--data", required=True, help="HDF5 dataset file")
@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output directory (default RUN_DIR/eval-SPLIT)")
     parser.add_argument("--checkpoint", default="best", choices=("best", "last"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the coincidence baseline")
+    add_force_flag(parser)
     add_json_flag(parser)
 
 
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.train.evaluate import evaluate
 
     result = evaluate(args.run_dir, args.data, split=args.split, out=args.out,
-                      baseline=not args.no_baseline, which=args.checkpoint)
+                      baseline=not args.no_baseline, which=args.checkpoint, force=args.force)
     summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
                                "split": result["split"], "n_events": result["n_events"],
                                "files": result["files"]}

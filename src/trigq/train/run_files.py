@@ -18,6 +18,7 @@ METRICS_CSV = "metrics.csv"
 METRICS_JSON = "metrics.json"
 LOSS_PNG = "loss.png"
 SUMMARY = "summary.json"
+RUN_FILES = (CONFIG, LAST, BEST, METRICS_CSV, METRICS_JSON, LOSS_PNG, SUMMARY)
 
 
 def _json_number(v: Any) -> Any:

@@ -49,6 +49,10 @@ def load_trained(run_dir: str | os.PathLike[str], which: Literal["best", "last"]
         raise CheckpointError(f"{run}: not a training run directory")
     path = run / (BEST if which == "best" else LAST)
     state = load_checkpoint(path)
+    required = ("model_state", "spec", "preset", "config") if which == "best" else ("model", "config")
+    missing = [k for k in (*required, "normalisation", "epoch") if k not in state]
+    if missing:
+        raise CheckpointError(f"{path}: checkpoint lacks {missing}: not a trigq {which} checkpoint")
     if which == "best":
         weights, spec_name, preset_name = state["model_state"], state["spec"], state["preset"]
         config = config_from_dict(TrainConfig, state["config"], where=str(path))
@@ -61,15 +65,27 @@ def load_trained(run_dir: str | os.PathLike[str], which: Literal["best", "last"]
         raise CheckpointError(f"{path}: model {spec_name!r} is not in the model zoo")
     preset = get_preset(preset_name or config.quant or spec.default_quant)
     model = build_model(spec.name, preset, arch=config.arch, batch_norm=config.batch_norm)
+    if not isinstance(weights, dict):
+        raise CheckpointError(f"{path}: weights are not a state dict")
     try:
         model.load_state_dict(weights)
     except RuntimeError as exc:
         raise CheckpointError(
             f"{path}: weights do not fit model {spec.name!r} ({preset.name}): {exc}") from exc
-    set_stats_state(model, state.get("stats_state", {}))
+    bad = [k for k, v in weights.items()
+           if isinstance(v, torch.Tensor) and v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:
+        raise CheckpointError(f"{path}: NaN or infinite values in {bad[0]!r}: the weights are unusable")
+    try:
+        set_stats_state(model, state.get("stats_state", {}))
+    except (KeyError, AttributeError, RuntimeError) as exc:
+        raise CheckpointError(f"{path}: statistics state does not fit the model: {exc}") from exc
     model.eval()
     if not (run / CONFIG).is_file():
         raise CheckpointError(f"{run / CONFIG}: missing")
+    try:
+        norm = Normalisation.from_dict(state["normalisation"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: invalid normalisation entry: {exc}") from exc
     return TrainedModel(model=model, spec=spec, preset=preset, config=config,
-                        normalisation=Normalisation.from_dict(state["normalisation"]),
-                        epoch=int(state["epoch"]), run_dir=run)
+                        normalisation=norm, epoch=int(state["epoch"]), run_dir=run)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +44,24 @@ from trigq.train.run_files import (
     BEST,
     CONFIG,
     LAST,
+    RUN_FILES,
     SUMMARY,
     write_metrics,
     write_summary,
 )
 from trigq.train.schedules import l2_coefficient, l2_penalty, set_learning_rate
 from trigq.utils import config_to_dict, dump_config, load_config
+from trigq.utils.outputs import (
+    check_not_input,
+    check_output_dir,
+    make_temp_dir,
+    open_directory,
+    read_ledger,
+    register,
+    remove_own_directory,
+    replace_directory,
+    start_ledger,
+)
 
 CHECKPOINT_FORMAT = "trigq-train-checkpoint"
 MODEL_FORMAT = "trigq-trained-model"
@@ -151,8 +164,12 @@ class _Teacher:
         return self.student_norm.normalise(self.teacher_norm.denormalise(self.model(x).float()))
 
 
-def train(config: TrainConfig, resume: bool = False) -> TrainResult:
-    """Train ``config.model`` on ``config.data`` into ``config.out``; see the module docstring."""
+def train(config: TrainConfig, resume: bool = False, force: bool = False) -> TrainResult:
+    """Train ``config.model`` on ``config.data`` into ``config.out``; see the module docstring.
+
+    ``config.out`` must be new or empty; ``resume`` continues the run there from ``last.pt``;
+    ``force`` trains a new run in a temporary sibling that replaces the previous run only when it
+    finishes (interrupted, the previous run stays as it was)."""
     from trigq.data import validate_dataset
     from trigq.models import build_model
 
@@ -161,12 +178,16 @@ def train(config: TrainConfig, resume: bool = False) -> TrainResult:
     if not config.out:
         raise TrainError("out: no run directory given")
     run_dir = Path(config.out)
-    ctx = init_distributed(config.device)
+    try:
+        ctx = init_distributed(config.device)
+    except ValueError as exc:
+        raise TrainError(f"device: {exc}") from exc
+    created, work = False, None
     try:
         spec, preset = resolve_model(config)
         info = validate_dataset(config.data, require=tuple(spec.targets))
 
-        state = _prepare_run_dir(run_dir, config, resume, ctx)
+        state, created, work = _prepare_run_dir(run_dir, config, resume, force, ctx)
         seed_everything(config.seed, config.deterministic)
         model = build_model(spec.name, preset, arch=config.arch, batch_norm=config.batch_norm).to(ctx.device)
 
@@ -177,11 +198,14 @@ def train(config: TrainConfig, resume: bool = False) -> TrainResult:
         targets = tuple(spec.targets)
         norm = spec_normalisation(spec)
 
-        optimizer = _make_optimizer(model, config)
         start_epoch, best_val, best_epoch, bad_epochs, history = 0, math.inf, -1, 0, []
         if state is not None:
+            # Brevitas replaces its learned scale parameters inside load_state_dict, so the optimizer
+            # is built afterwards: built before, it would update the discarded tensors.
             model.load_state_dict(state["model"])
             set_stats_state(model, state["stats_state"])
+        optimizer = _make_optimizer(model, config)
+        if state is not None:
             optimizer.load_state_dict(state["optimizer"])
             start_epoch = int(state["epoch"]) + 1
             best_val, best_epoch = float(state["best_val_loss"]), int(state["best_epoch"])
@@ -217,9 +241,9 @@ def train(config: TrainConfig, resume: bool = False) -> TrainResult:
             if ctx.is_main:
                 unwrapped = _unwrap(model)
                 if improved:
-                    save_trained_model(run_dir / BEST, unwrapped, spec.name, preset.name, norm, config,
+                    save_trained_model(work / BEST, unwrapped, spec.name, preset.name, norm, config,
                                        epoch, row["val_loss"])
-                ckpt.save_checkpoint(run_dir / LAST, {
+                ckpt.save_checkpoint(work / LAST, {
                     "format": CHECKPOINT_FORMAT, "epoch": epoch, "model": unwrapped.state_dict(),
                     "stats_state": get_stats_state(unwrapped), "optimizer": optimizer.state_dict(),
                     "scheduler": {"epoch": epoch, "lr": row["lr"]},
@@ -228,7 +252,7 @@ def train(config: TrainConfig, resume: bool = False) -> TrainResult:
                     "normalisation": norm.to_dict(), "rng": ckpt.get_rng_state(),
                     "data_epoch": epoch + 1, "config": config_to_dict(config),
                 })
-                write_metrics(run_dir, history, spec.task)
+                write_metrics(work, history, spec.task)
             barrier(ctx)
 
         epochs_time = sum(r["train_seconds"] for r in history)
@@ -241,33 +265,72 @@ def train(config: TrainConfig, resume: bool = False) -> TrainResult:
             history=history,
         )
         if ctx.is_main:
-            write_summary(run_dir / SUMMARY, result.to_dict())
+            write_summary(work / SUMMARY, result.to_dict())
+            if work != run_dir:
+                replace_directory(work, run_dir)
         barrier(ctx)
         return result
+    except BaseException:
+        if ctx.is_main and work is not None and work != run_dir:
+            shutil.rmtree(work, ignore_errors=True)  # --force: the previous run stays
+        elif created and ctx.is_main and not (run_dir / LAST).exists():
+            remove_own_directory(run_dir)  # nothing trained yet: leave no half-made run behind
+        raise
     finally:
         shutdown_distributed(ctx)
 
 
-def _prepare_run_dir(run_dir: Path, config: TrainConfig, resume: bool, ctx: DistContext) -> dict | None:
-    """Write ``config.yaml`` for a new run or load ``last.pt`` for a resumed one."""
+RESUME_KEYS = ("format", "epoch", "model", "stats_state", "optimizer", "best_val_loss", "best_epoch",
+               "bad_epochs", "history", "rng", "config")
+
+
+def _prepare_run_dir(
+    run_dir: Path, config: TrainConfig, resume: bool, force: bool, ctx: DistContext
+) -> tuple[dict | None, bool, Path]:
+    """Claim the run directory: write ``config.yaml`` for a new run, or load ``last.pt`` to resume.
+
+    A new run needs a missing or empty directory; a finished or interrupted run is never
+    overwritten in place: resume it, or with ``force`` train in a temporary sibling that replaces
+    it at the end. Returns the checkpoint state (None for a new run), whether this call created
+    the directory, and the directory the run writes into.
+    """
     last = run_dir / LAST
+    inputs = [config.data, config.distill.teacher]
     if resume:
+        if force:
+            raise TrainError("--resume and --force: choose one (continue the run, or replace it)")
         if not last.is_file():
             raise TrainError(f"{last}: no checkpoint to resume from")
         state = ckpt.load_checkpoint(last)
         if state.get("format") != CHECKPOINT_FORMAT:
             raise TrainError(f"{last}: not a trigq training checkpoint")
+        missing = [k for k in RESUME_KEYS if k not in state]
+        if missing:
+            raise TrainError(f"{last}: checkpoint lacks {missing}; it cannot be resumed")
         saved = config_to_dict(load_config(TrainConfig, run_dir / CONFIG))
         _check_resume_config(saved, config_to_dict(config), run_dir)
         if ctx.is_main:
+            check_not_input(run_dir, inputs, "--out")
+            if read_ledger(run_dir) is None:  # a run written before ledgers: adopt its own files
+                start_ledger(run_dir, "training-run")
+                register(p for p in run_dir.iterdir() if p.name in RUN_FILES)
             dump_config(config, run_dir / CONFIG)
-        return state
-    if last.exists():
-        raise TrainError(f"{run_dir}: already holds a run ({LAST}); pass --resume or choose another --out")
+        return state, False, run_dir
+    holds_run = run_dir.is_dir() and any((run_dir / f).exists() for f in (LAST, BEST, CONFIG))
+    if holds_run and not force:
+        raise TrainError(f"{run_dir}: already holds a training run; pass --resume to continue it, "
+                         "--force to replace it when the new run finishes, or choose another --out")
+    created, work = False, run_dir
     if ctx.is_main:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        dump_config(config, run_dir / CONFIG)
-    return None
+        if holds_run:
+            check_output_dir(run_dir, "training-run", inputs=inputs, force=False)
+            work = make_temp_dir(run_dir)
+            start_ledger(work, "training-run")
+        else:
+            _, created = open_directory(run_dir, "training-run", inputs=inputs)
+        dump_config(config, work / CONFIG)
+    barrier(ctx)
+    return None, created, work
 
 
 def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimizer, train_ds: Any,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -19,6 +21,44 @@ T = TypeVar("T")
 
 class ConfigError(TrigqError, ValueError):
     """A config file or mapping does not match its dataclass."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with YAML 1.2 floats: ``1.0e9`` and ``1e9`` are numbers, not strings."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
+               r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$"),
+    list("-+0123456789."),
+)
+
+
+def yaml_load(text: str, where: str) -> Any:
+    """Parse YAML text safely (no Python tags); ``ConfigError`` naming ``where`` if it is not valid."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise ConfigError(f"{where}: not valid YAML (only plain data is accepted): {detail}") from exc
+
+
+def read_text_file(path: str | os.PathLike[str], what: str = "config file") -> str:
+    """A UTF-8 text file's content; ``ConfigError`` naming the file when it cannot be read."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} not found: {p}") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{p}: is a directory, expected a {what}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read {what}: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not a UTF-8 text file (byte {exc.start}); expected a YAML {what}") from exc
 
 
 def _convert(value: Any, tp: Any, where: str) -> Any:
@@ -65,8 +105,12 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
         return float(value)
     if tp is int:
+        if isinstance(value, float) and value.is_integer():  # 1e6 in YAML is a float
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: expected an integer, got {value!r}")
         return value
@@ -121,17 +165,15 @@ def load_config(cls: type[T], path: str | os.PathLike[str] | None = None, **over
     data: dict[str, Any] = {}
     if path is not None:
         p = Path(path)
-        try:
-            loaded = yaml.safe_load(p.read_text())
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config file not found: {p}") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{p}: not valid YAML: {exc}") from exc
+        loaded = yaml_load(read_text_file(p), str(p))
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             raise ConfigError(f"{p}: top level must be a mapping")
         data.update(loaded)
+    for key, value in overrides.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{key}: expected a finite number, got {value!r}")
     data.update({k: v for k, v in overrides.items() if v is not None})
     defaults = config_to_dict(cls())
     merged = _deep_merge(defaults, data)

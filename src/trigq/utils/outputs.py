@@ -53,6 +53,7 @@ DIRECTORY_KINDS: dict[str, str] = {
     "evaluation": "an evaluation",
     "baseline": "a baseline result",
     "export-project": "an export project",
+    "rtl": "an RTL variant",
     "report": "a latency/resource report",
     "ip-core": "an IP core",
     "sweep": "a design-space sweep",
@@ -493,7 +494,8 @@ def replace_directory(tmp: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _make_temp_dir(target: Path) -> Path:
+def make_temp_dir(target: Path) -> Path:
+    """An empty directory beside ``target`` named as its temporary (cleaned if this process dies)."""
     tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent))
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; outputs follow the umask
     return tmp
@@ -524,7 +526,7 @@ def output_directory(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(path)
-        tmp = _make_temp_dir(path)
+        tmp = make_temp_dir(path)
     except OSError as exc:
         raise os_error(exc, target) from exc
     try:
@@ -576,3 +578,8 @@ def remove_own_directory(path: Path) -> None:
     """Remove a directory this command created, when every file in it is trigq's (a failed run)."""
     if path.is_dir() and not unaccounted_files(path):
         shutil.rmtree(path, ignore_errors=True)
+
+
+def final_paths(paths: dict[str, str | os.PathLike[str]], tmp: Path, final: Path) -> dict[str, str]:
+    """Paths written inside the temporary directory ``tmp``, as they are after the swap to ``final``."""
+    return {k: str(final / Path(v).relative_to(tmp)) for k, v in paths.items()}

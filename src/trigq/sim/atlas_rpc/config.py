@@ -204,12 +204,9 @@ class RPCSimConfig:
 
 def config_from_yaml_text(text: str, where: str = "config_yaml") -> RPCSimConfig:
     """``RPCSimConfig`` from YAML text, e.g. a dataset's ``config_yaml`` attribute (missing keys default)."""
-    import yaml
+    from trigq.utils import config_from_dict, yaml_load
 
-    from trigq.utils import config_from_dict
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: not valid YAML: {exc}") from exc
+    data = yaml_load(text, where)
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping of RPCSimConfig fields")
     return config_from_dict(RPCSimConfig, data or {}, where=where)

@@ -12,6 +12,7 @@ import numpy as np
 from trigq.sim.atlas_rpc.config import LAYER_NAMES, N_LAYERS, N_STRIPS, RPCSimConfig
 from trigq.sim.atlas_rpc.geometry import expected_strip_coordinates
 from trigq.utils import atomic_path
+from trigq.utils.outputs import MARKER_ATTR
 
 SOURCE_NAMES = {0: "background", 1: "prompt muon", 2: "dark photon"}
 ZOOM_MARGIN = 24
@@ -108,6 +109,6 @@ def plot_event(
     axes[0, 0].set_title(truth_text(truth, sample, event), fontsize=10, loc="left")
     fig.tight_layout()
     with atomic_path(out) as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi)
+        fig.savefig(tmp, format="png", dpi=dpi, metadata={MARKER_ATTR: "event-display"})
     plt.close(fig)
     return Path(out)
