@@ -157,15 +157,48 @@ class Interrupted(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: temporaries are removed, previous outputs stay, exit 130."""
 
 
-def _raise_interrupted(signum: int, frame: Any) -> None:
+# the signal this command received (None: none) and whether its KeyboardInterrupt reached main()
+_INTERRUPT: dict[str, Any] = {"signal": None, "seen": False}
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    _INTERRUPT["signal"] = signum
+    raise KeyboardInterrupt
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    _INTERRUPT["signal"] = signum
     raise Interrupted(signal.Signals(signum).name)
+
+
+def _redeliver(signum: int) -> None:
+    import os
+
+    if not _INTERRUPT["seen"]:
+        os.kill(os.getpid(), signum)
+
+
+def _redeliver_swallowed_interrupt(unraisable: Any) -> None:
+    """Python ignores exceptions raised inside weakref callbacks and ``__del__`` (h5py runs many):
+    a Ctrl-C that lands there would be lost and the command would go on. Deliver it again."""
+    exc = unraisable.exc_value
+    if isinstance(exc, KeyboardInterrupt):
+        signum = signal.SIGTERM if isinstance(exc, Interrupted) else signal.SIGINT
+        timer = threading.Timer(0.05, _redeliver, (signum,))
+        timer.daemon = True
+        timer.start()
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def install_signal_handlers() -> None:
     """Ctrl-C and SIGTERM raise in the main thread, even when the shell started us with SIGINT
-    ignored (a background job of a non-interactive shell), so every command aborts cleanly."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    ignored (a background job of a non-interactive shell), and are not lost when they land in a
+    weakref callback, so every command aborts cleanly."""
+    _INTERRUPT.update(signal=None, seen=False)
+    signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.unraisablehook = _redeliver_swallowed_interrupt
 
 
 def _log_internal_error(command: str, exc: BaseException) -> Path | None:
@@ -190,7 +223,32 @@ def _log_internal_error(command: str, exc: BaseException) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``trigq`` command; the exit code: 0 done, 1 internal error, 2 user error, 130
+    interrupted (Ctrl-C or SIGTERM)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    saved = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), sys.unraisablehook)
+    if main_thread:
+        install_signal_handlers()
     argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _INTERRUPT["seen"] = True
+        if main_thread:  # the command is over: a second Ctrl-C must not cut the exit short
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print(f"trigq {command or ''}: interrupted; previous outputs are unchanged".replace("  ", " "),
+              file=sys.stderr)
+        return 130
+    finally:
+        if main_thread:  # leave the process as it was (main() also runs inside other programs)
+            signal.signal(signal.SIGINT, saved[0])
+            signal.signal(signal.SIGTERM, saved[1])
+            sys.unraisablehook = saved[2]
+
+
+def _main(argv: list[str]) -> int:
     end = argv.index("--") if "--" in argv else len(argv)
     verbose = any(a in VERBOSE_FLAGS for a in argv[:end])  # accepted anywhere on the line
     argv = [a for i, a in enumerate(argv) if i >= end or a not in VERBOSE_FLAGS]
@@ -198,17 +256,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     args.verbose = verbose
-    if threading.current_thread() is threading.main_thread():
-        install_signal_handlers()
     try:
         result = args._run(args)
     except TrigqError as exc:
+        if _INTERRUPT["signal"] is not None:  # a step failed because it was interrupted
+            raise KeyboardInterrupt from exc
         print(f"trigq {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"trigq {args.command}: interrupted; previous outputs are unchanged", file=sys.stderr)
-        return 130
+        raise
     except Exception as exc:
+        if _INTERRUPT["signal"] is not None:  # a library broke while being interrupted
+            raise KeyboardInterrupt from exc
         if args.verbose:
             raise
         log = _log_internal_error(args.command, exc)

@@ -2,7 +2,11 @@
 
 Brevitas activation quantisers with ``PARAMETER_FROM_STATS`` scaling collect statistics for the
 first N training steps in a plain ``counter`` attribute and a buffer that ``state_dict`` drops.
-A resumed run must restore both to continue bit for bit.
+During those steps ``state_dict`` also saves the running statistics in place of the (still
+untouched) learned ``value``, and ``load_state_dict`` writes them into ``value``: when the
+collection ends, the scale is then initialised from ``value x statistics`` instead of the
+statistics alone. A resumed run must restore the counter, the buffer and the raw parameters
+of these modules to continue bit for bit.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ def get_stats_state(model: torch.nn.Module) -> dict[str, Any]:
         counter = getattr(module, "counter", None)
         if isinstance(counter, int) and not isinstance(counter, bool):
             buffers = {k: v.detach().cpu().clone() for k, v in module._buffers.items() if v is not None}
-            out[name] = {"counter": counter, "buffers": buffers}
+            params = {k: v.detach().cpu().clone() for k, v in module._parameters.items() if v is not None}
+            out[name] = {"counter": counter, "buffers": buffers, "params": params}
     return out
 
 
@@ -34,3 +39,6 @@ def set_stats_state(model: torch.nn.Module, state: dict[str, Any]) -> None:
         module.counter = int(entry["counter"])
         for key, value in entry["buffers"].items():
             getattr(module, key).data.copy_(value)
+        with torch.no_grad():
+            for key, value in entry.get("params", {}).items():  # absent in older checkpoints
+                getattr(module, key).copy_(value)

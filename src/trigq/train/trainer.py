@@ -54,6 +54,7 @@ from trigq.utils import config_to_dict, dump_config, load_config
 from trigq.utils.outputs import (
     check_not_input,
     check_output_dir,
+    clean_stale,
     make_temp_dir,
     open_directory,
     read_ledger,
@@ -324,11 +325,20 @@ def _prepare_run_dir(
     if ctx.is_main:
         if holds_run:
             check_output_dir(run_dir, "training-run", inputs=inputs, force=False)
+            clean_stale(run_dir)
             work = make_temp_dir(run_dir)
-            start_ledger(work, "training-run")
         else:
             _, created = open_directory(run_dir, "training-run", inputs=inputs)
-        dump_config(config, work / CONFIG)
+        try:
+            if work != run_dir:
+                start_ledger(work, "training-run")
+            dump_config(config, work / CONFIG)
+        except BaseException:
+            if work != run_dir:
+                shutil.rmtree(work, ignore_errors=True)
+            elif created:
+                remove_own_directory(run_dir)
+            raise
     barrier(ctx)
     return None, created, work
 

@@ -38,8 +38,7 @@ from pathlib import Path
 from trigq.errors import TrigqError
 
 LEDGER = ".trigq-output.json"
-LOCK = ".trigq-output.lock"
-INTERNAL = (LEDGER, LOCK)
+INTERNAL = (LEDGER,)
 LEDGER_FORMAT = "trigq-output-ledger"
 TEMP_TAG = "trigq"
 _TEMP_RE = re.compile(
@@ -118,12 +117,13 @@ def _write_ledger(directory: Path, ledger: Ledger) -> None:
 
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    with open(directory / LOCK, "a") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    """An exclusive lock on the directory itself while its ledger is read and rewritten."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def start_ledger(directory: Path, kind: str) -> None:
@@ -538,8 +538,6 @@ def output_directory(
             if (q.is_file() or q.is_symlink()) and q.name not in INTERNAL
         }
         _write_ledger(tmp, Ledger(kind, files))
-        with contextlib.suppress(FileNotFoundError):
-            (tmp / LOCK).unlink()
         replace_directory(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -567,6 +565,7 @@ def open_directory(
     path = check_output_dir(target, kind, inputs=inputs, force=force, option=option)
     created = not path.exists()
     try:
+        clean_stale(path)
         path.mkdir(parents=True, exist_ok=True)
         start_ledger(path, kind)
     except OSError as exc:
