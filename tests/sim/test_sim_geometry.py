@@ -33,8 +33,9 @@ def test_very_high_pt_in_the_field_stays_in_its_column(strip, charge):
 
 
 def test_bending_direction_flips_with_charge(config_factory):
-    coords_pos = expected_strip_coordinates(10.0, +1, 0.5)
-    coords_neg = expected_strip_coordinates(10.0, -1, 0.5)
+    legacy = config_factory(scattering=True, noise=1e-3)  # the legacy geometry: eta [0, 1]
+    coords_pos = expected_strip_coordinates(10.0, +1, 0.5, config=legacy)
+    coords_neg = expected_strip_coordinates(10.0, -1, 0.5, config=legacy)
     straight = expected_strip_coordinates(10.0, +1, 0.5, config=config_factory(b_tesla=0.0))
     assert np.all(np.diff(coords_pos[3:]) > 0) and np.all(np.diff(coords_neg[3:]) < 0)
     assert coords_pos[-1] - straight[-1] > 3 and straight[-1] - coords_neg[-1] > 3
