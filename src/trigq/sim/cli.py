@@ -10,11 +10,12 @@ import argparse
 from typing import Any
 
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
+PRESET_NAMES = ("realistic", "legacy")
+"""``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_json_flag
-    from trigq.sim.atlas_rpc.config import PRESET_NAMES
 
     detectors = parser.add_subparsers(dest="detector", metavar="DETECTOR", required=True)
     rpc = detectors.add_parser(

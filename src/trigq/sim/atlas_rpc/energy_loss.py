@@ -16,6 +16,16 @@ def calorimeter_fraction(vertex_r: np.ndarray, loss: EnergyLossConfig) -> np.nda
     return np.clip(ahead / depth, 0.0, 1.0)
 
 
+def mean_momentum_after_calorimeter(
+    p: np.ndarray, eta: np.ndarray, vertex_r: np.ndarray, loss: EnergyLossConfig
+) -> np.ndarray:
+    """Momentum [GeV] left after the mean loss, no fluctuation (<= 0: ranged out); ``p`` if disabled."""
+    p = np.asarray(p, dtype=np.float64)
+    if not loss.enabled:
+        return p
+    return p - loss.mean_gev * np.cosh(eta) * calorimeter_fraction(vertex_r, loss)
+
+
 def momentum_after_calorimeter(
     rng: np.random.Generator, p: np.ndarray, eta: np.ndarray, vertex_r: np.ndarray, loss: EnergyLossConfig
 ) -> np.ndarray:
