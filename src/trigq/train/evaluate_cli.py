@@ -1,4 +1,8 @@
-"""``trigq evaluate DIR --data FILE.h5 [--split test] [--out DIR] [--json]``."""
+"""``trigq evaluate DIR --data FILE.h5 [--split test] [--out DIR] [--json]``.
+
+The trigger is compared with the coincidence baseline tuned on an independent simulated sample
+(its 50% point at the threshold, ``baselines.tune``) unless ``--baseline-config`` gives one.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +20,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output directory (default RUN_DIR/eval-SPLIT)")
     parser.add_argument("--checkpoint", default="best", choices=("best", "last"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the coincidence baseline")
+    parser.add_argument("--baseline-config", metavar="YAML",
+                        help="coincidence config to compare with, used as given (e.g. the tuned_config.yaml "
+                        "of `trigq baseline rpc-coincidence --tune`); default: tune one")
+    parser.add_argument("--rule", choices=("half", "plateau90"),
+                        help="baseline tuning rule: 50%% point (default) or 90%% of plateau at the threshold")
+    parser.add_argument("--tune-data", metavar="FILE.h5", help="baseline tuning sample (default: simulated)")
+    parser.add_argument("--tune-seed", type=int, help="seed of the simulated baseline tuning sample")
+    parser.add_argument("--muon-rate", type=float, metavar="MU",
+                        help="prompt muons per bunch crossing for the rates in Hz (default 1e-3)")
     add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from trigq.baselines.tune import TuneConfig
     from trigq.train.evaluate import evaluate
+    from trigq.utils import load_config
 
-    result = evaluate(args.run_dir, args.data, split=args.split, out=args.out,
-                      baseline=not args.no_baseline, which=args.checkpoint)
+    baseline: Any = False if args.no_baseline else (args.baseline_config or True)
+    tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
+    result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
+                      which=args.checkpoint, tune=tune, tune_data=args.tune_data, muon_rate=args.muon_rate)
     summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
                                "split": result["split"], "n_events": result["n_events"],
                                "files": result["files"]}
+    if "baseline" in result:
+        summary["baseline"] = {k: v for k, v in result["baseline"].items() if k != "tuning"}
     for target, rep in result["outputs"].items():
         if rep["kind"] == "trigger":
-            summary[target] = {"network": rep["network"], "baseline": rep.get("baseline"),
-                               "network_at_baseline_rate": rep.get("network_at_baseline_rate")}
+            wp = rep["working_point"]
+            summary[target] = {
+                "network": {**rep["network"], "rate": wp["network"]["rate"]["rate_hz"],
+                            "efficiency_above_threshold": wp["network"]["efficiency"]},
+                "baseline": None if "baseline" not in wp else {
+                    **rep["baseline"], "rate": wp["baseline"]["rate"]["rate_hz"],
+                    "efficiency_above_threshold": wp["baseline"]["efficiency"]},
+            }
+            if "equal_rate" in rep:
+                for key in ("equal_rate", "equal_efficiency"):
+                    net = rep[key]["network"]
+                    summary[target][key] = {"score_threshold": rep[key]["score_threshold"],
+                                            "rate": net["rate"]["rate_hz"], "efficiency": net["efficiency"]}
         else:
             summary[target] = {k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma",
                                                    "tail_fraction", "n_events")}
