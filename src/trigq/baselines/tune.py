@@ -32,6 +32,7 @@ import numpy as np
 from trigq.baselines.coincidence import (
     HitCoordinates,
     Roads,
+    fires_per_pivot,
     hit_coordinates,
     majority,
     roads_for,
@@ -68,7 +69,7 @@ class TuneConfig:
     bi_min_layers: tuple[int, ...] = (1, 2, 3)
     bo_min_layers: tuple[int, ...] = (1, 2)
     n_muons: int = 30000
-    n_background: int = 10000
+    n_background: int = 200000
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -147,15 +148,35 @@ def decisions_per_option(hits: np.ndarray, roads: Roads, masks: np.ndarray, base
 
 @dataclass
 class Scan:
-    """Decisions ``[R, C, N]`` of every (road pT, majority option) on the tuning sample and its truth."""
+    """Decisions of every (road pT, majority option) on the tuning sample, and its truth.
+
+    Only the events that fire the loosest candidate (``kept``) can fire any: ``fired`` ``[R, C, M]``
+    holds the decisions of those ``M``; every other event fires none (so large noise-only samples
+    cost one pass).
+    """
 
     road_pts: list[float]
     options: list[CoincidenceConfig]
+    kept: np.ndarray
     fired: np.ndarray
     truth: TriggerTruth
 
     def config(self, r: int, c: int) -> CoincidenceConfig:
         return dataclasses.replace(self.options[c], road_pt_gev=self.road_pts[r], road_half_widths=None)
+
+    def decisions(self, r: int, c: int) -> np.ndarray:
+        """bool ``[N]``: the candidate's decision on every event of the sample."""
+        out = np.zeros(self.kept.size, bool)
+        out[self.kept] = self.fired[r, c]
+        return out
+
+
+def loosest(roads: list[tuple[float, Roads]], options: list[CoincidenceConfig]
+            ) -> tuple[Roads, CoincidenceConfig]:
+    """Roads covering every candidate's and the weakest majority: fires whenever any candidate does."""
+    union = Roads(lo=np.min([r.lo for _, r in roads], axis=0), hi=np.max([r.hi for _, r in roads], axis=0))
+    floor = min(option.bm_min_layers for option in options)
+    return union, dataclasses.replace(options[0], bm_min_layers=floor, confirm="none")
 
 
 def scan(blocks: Iterable[Block], base: CoincidenceConfig, sim_config: Any, tune: TuneConfig) -> Scan:
@@ -163,44 +184,54 @@ def scan(blocks: Iterable[Block], base: CoincidenceConfig, sim_config: Any, tune
     roads = distinct_roads(base, tune, sim_config)
     options = majority_options(base, tune)
     masks = _state_masks(options)
-    floor = min(option.bm_min_layers for option in options)
+    loose_roads, loose = loosest(roads, options)
+    kept: list[np.ndarray] = []
     fired: list[np.ndarray] = []
     truth: dict[str, list[np.ndarray]] = {k: [] for k in TRUTH_NEEDED}
     for hits, block_truth in blocks:
         for start in range(0, hits.shape[0], base.block_events):
             part = np.asarray(hits[start : start + base.block_events])
+            keep = fires_per_pivot(part, loose_roads, loose).any(axis=1)
+            kept.append(keep)
+            part = part[keep]
             where = hit_coordinates(part)
-            fired.append(np.stack([decisions_per_option(part, r, masks, base, where, floor)
+            fired.append(np.stack([decisions_per_option(part, r, masks, base, where, loose.bm_min_layers)
                                    for _, r in roads]))
         for key in TRUTH_NEEDED:
             if key in block_truth:
                 truth[key].append(np.asarray(block_truth[key]))
-    if not fired:
+    if not kept:
         raise TuningError("tuning sample: no events")
     arrays = {k: np.concatenate(v) for k, v in truth.items() if v}
-    return Scan([pt for pt, _ in roads], options, np.concatenate(fired, axis=2),
+    return Scan([pt for pt, _ in roads], options, np.concatenate(kept), np.concatenate(fired, axis=2),
                 TriggerTruth.from_arrays(arrays, base.threshold_gev))
 
 
-def _weighted_mean(fired: np.ndarray, mask: np.ndarray, weights: np.ndarray, total: float | None = None
+def _weighted_mean(sc: Scan, mask: np.ndarray, weights: np.ndarray, total: float | None = None
                    ) -> np.ndarray:
     """``[R, C]``: sum of ``weights`` of the firing events of ``mask`` over ``total`` (their sum by
     default); NaN when that is 0. One road at a time (float copies stay small)."""
-    w = weights[mask].astype(np.float64)
-    total = float(w.sum()) if total is None else total
+    total = float(weights[mask].sum()) if total is None else total
     if total <= 0:
-        return np.full(fired.shape[:2], np.nan)
-    return np.stack([fired[r][:, mask].astype(np.float32) @ w for r in range(fired.shape[0])]) / total
+        return np.full(sc.fired.shape[:2], np.nan)
+    use = mask[sc.kept]
+    w = weights[sc.kept][use].astype(np.float64)
+    return np.stack([sc.fired[r][:, use].astype(np.float32) @ w for r in range(sc.fired.shape[0])]) / total
 
 
 def _curves(sc: Scan, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-bin totals ``[B]`` and passes ``[R, C, B]`` of the prompt-muon turn-on of every candidate."""
+    bins = len(edges) - 1
     idx = np.digitize(sc.truth.pt, edges) - 1
-    use = (sc.truth.source == 1) & (idx >= 0) & (idx < len(edges) - 1)
-    onehot = np.zeros((int(use.sum()), len(edges) - 1), np.float32)
-    onehot[np.arange(onehot.shape[0]), idx[use]] = 1.0
-    passed = np.stack([sc.fired[r][:, use].astype(np.float32) @ onehot for r in range(sc.fired.shape[0])])
-    return onehot.sum(axis=0), passed
+    use = (sc.truth.source == 1) & (idx >= 0) & (idx < bins)
+    total = np.bincount(idx[use], minlength=bins).astype(np.float64)
+    kept_use = use[sc.kept]
+    kept_idx = idx[sc.kept][kept_use]
+    onehot = np.zeros((kept_idx.size, bins), np.float32)
+    onehot[np.arange(kept_idx.size), kept_idx] = 1.0
+    passed = np.stack([sc.fired[r][:, kept_use].astype(np.float32) @ onehot
+                       for r in range(sc.fired.shape[0])])
+    return total, passed
 
 
 def _turn_on(total: np.ndarray, passed: np.ndarray, edges: np.ndarray) -> TurnOnCurve:
@@ -223,10 +254,10 @@ def candidate_table(sc: Scan, base: CoincidenceConfig, tune: TuneConfig, model: 
     t = sc.truth
     m = model.masks(t)
     ones = np.ones(len(t))
-    plateau = _weighted_mean(sc.fired, m["muon"] & (t.pt >= PLATEAU_FACTOR * base.threshold_gev), ones)
-    noise = _weighted_mean(sc.fired, m["noise"], ones)
-    sub = _weighted_mean(sc.fired, m["sub"], t.weight, float(t.weight[m["muon"]].sum()))
-    above = _weighted_mean(sc.fired, m["signal"], t.weight)
+    plateau = _weighted_mean(sc, m["muon"] & (t.pt >= PLATEAU_FACTOR * base.threshold_gev), ones)
+    noise = _weighted_mean(sc, m["noise"], ones)
+    sub = _weighted_mean(sc, m["sub"], t.weight, float(t.weight[m["muon"]].sum()))
+    above = _weighted_mean(sc, m["signal"], t.weight)
     rate = model.bunch_crossing_rate_hz * ((1 - model.muon_rate_per_crossing) * noise
                                            + model.muon_rate_per_crossing * sub)
     rows = []
