@@ -25,6 +25,8 @@ from trigq.data.reader import DatasetInfo, open_dataset, validate_dataset
 from trigq.utils import atomic_path, atomic_write_text, config_to_dict
 
 OPTIONAL_TRUTH = ("weight", "label", "vertex_r")
+VERTEX_R_EDGES_CM = tuple(float(x) for x in range(0, 1001, 100))
+"""Bins of the displaced (dark-photon) efficiency vs the true vertex radius."""
 THRESHOLD_WINDOW = 0.05
 """Efficiency at threshold: muons with |pT / threshold - 1| < THRESHOLD_WINDOW."""
 
@@ -112,6 +114,9 @@ def evaluate_coincidence(
     result["rate_model"] = model.as_dict()
     result["weighted"] = "weight" in truth
     result.update(model.figures(fired, trigger_truth))
+    displaced = model.masks(trigger_truth)["displaced"]
+    result["displaced_vs_vertex_r"] = turn_on_curve(trigger_truth.vertex_r[displaced], fired[displaced],
+                                                    VERTEX_R_EDGES_CM).as_dict()
     return result
 
 

@@ -10,8 +10,8 @@ its decisions and the truth of the events (``source``, ``pt``, ``weight``; see `
   prompt muon))``: sub-threshold muons plus noise, with a prompt muon in a fraction ``mu`` =
   ``muon_rate_per_crossing`` of the bunch crossings (``f_BC`` = 40 MHz) and the muon fraction
   weighted on the falling spectrum. Triggers on muons above threshold are not counted.
-- **Displaced efficiency**: the fraction of dark-photon events (``source == 2``) with a muon
-  above threshold (``label == 1``) that fire, unweighted.
+- **Displaced efficiency**: the fraction of dark-photon events (``source == 2``) whose leading
+  muon is above threshold that fire, unweighted.
 - **Errors**: central 68% Clopper-Pearson intervals; a weighted fraction uses Kish's effective
   number of events ``n_eff = (sum w)^2 / sum w^2`` (``k_eff = fraction x n_eff``); the rate's
   interval adds the intervals of its two parts in quadrature.
@@ -92,11 +92,11 @@ class RateModel:
 
     def masks(self, truth: TriggerTruth) -> dict[str, np.ndarray]:
         """Event groups: ``noise`` (source 0), ``muon`` (source 1), ``sub`` (muon, pT <= threshold),
-        ``signal`` (muon, pT > threshold), ``displaced`` (source 2 with label 1)."""
+        ``signal`` (muon, pT > threshold), ``displaced`` (source 2, leading muon pT > threshold)."""
         muon = truth.source == 1
         above = truth.pt > self.threshold_gev
         return {"noise": truth.source == 0, "muon": muon, "sub": muon & ~above, "signal": muon & above,
-                "displaced": (truth.source == 2) & truth.label}
+                "displaced": (truth.source == 2) & above}
 
     def rate(self, fired: Any, truth: TriggerTruth) -> dict[str, float]:
         """``rate_hz`` with ``lower``/``upper``, its parts ``noise_hz``/``muon_hz`` (NaN without events)."""

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from trigq.baselines.evaluate import VERTEX_R_EDGES_CM
 from trigq.baselines.rates import (
     RateModel,
     TriggerTruth,
@@ -31,12 +32,11 @@ from trigq.baselines.rates import (
     threshold_at_efficiency,
     threshold_at_rate,
 )
+from trigq.baselines.tune import PLATEAU_FACTOR
 from trigq.baselines.turn_on import Efficiency, crossing_pt, turn_on_curve
 from trigq.train import metrics as M
 
-PLATEAU_FACTOR = 1.5
 CURVE_POINTS = 400
-VERTEX_R_EDGES_CM = tuple(float(x) for x in range(0, 1001, 100))
 
 
 def untuned_config(data: str | os.PathLike[str], muon_rate: float | None = None) -> Any:
@@ -189,7 +189,7 @@ def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, 
         (f"plateau (pT >= {PLATEAU_FACTOR * model['threshold_gev']:g} GeV)",
          lambda w: _pm(w["turn_on"]["plateau"])),
         ("prompt efficiency above threshold", lambda w: _pm(w["efficiency"]["prompt"])),
-        ("displaced efficiency (dark photons, label 1)", lambda w: _pm(w["efficiency"]["displaced"])),
+        ("displaced efficiency (dark photons above threshold)", lambda w: _pm(w["efficiency"]["displaced"])),
         ("rate [Hz]", lambda w: _pm(w["rate"], digits=5)),
     ]
     for name, get in rows:
