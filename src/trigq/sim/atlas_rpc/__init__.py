@@ -38,7 +38,9 @@ from trigq.sim.atlas_rpc.config import (
     LAYER_NAMES,
     N_LAYERS,
     N_STRIPS,
+    CavernConfig,
     DarkPhotonConfig,
+    EnergyLossConfig,
     GeometryConfig,
     MixConfig,
     MuonConfig,
@@ -49,6 +51,7 @@ from trigq.sim.atlas_rpc.config import (
     config_from_yaml_text,
 )
 from trigq.sim.atlas_rpc.geometry import expected_strip_coordinates, expected_strips
+from trigq.sim.atlas_rpc.presets import load_sim_config, preset_config
 from trigq.sim.atlas_rpc.simulate import (
     GENERATOR,
     SAMPLES,
@@ -65,7 +68,9 @@ __all__ = [
     "N_LAYERS",
     "N_STRIPS",
     "SAMPLES",
+    "CavernConfig",
     "DarkPhotonConfig",
+    "EnergyLossConfig",
     "GeometryConfig",
     "MixConfig",
     "MuonConfig",
@@ -80,5 +85,7 @@ __all__ = [
     "expected_strips",
     "file_attrs",
     "iter_blocks",
+    "load_sim_config",
+    "preset_config",
     "simulate",
 ]
