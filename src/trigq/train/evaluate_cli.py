@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
     result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
                       which=args.checkpoint, tune=tune, tune_data=args.tune_data, muon_rate=args.muon_rate)
+    print(f"wrote {', '.join(result['files'].values())}")
     summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
                                "split": result["split"], "n_events": result["n_events"],
                                "files": result["files"]}
@@ -56,11 +57,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     **rep["baseline"], "rate": wp["baseline"]["rate"]["rate_hz"],
                     "efficiency_above_threshold": wp["baseline"]["efficiency"]},
             }
+            net_wp = wp["network"]
+            line = (f"{target}: accuracy {rep['network']['accuracy']:.4f}, "
+                    f"rate {net_wp['rate']['rate_hz']:.4g} Hz, "
+                    f"efficiency above threshold {net_wp['efficiency']['prompt']['value']:.4f}")
             if "equal_rate" in rep:
                 for key in ("equal_rate", "equal_efficiency"):
                     net = rep[key]["network"]
                     summary[target][key] = {"score_threshold": rep[key]["score_threshold"],
                                             "rate": net["rate"]["rate_hz"], "efficiency": net["efficiency"]}
+                er, b = rep["equal_rate"]["network"], wp["baseline"]
+                line += (f"; at the baseline's rate ({b['rate']['rate_hz']:.4g} Hz) prompt / displaced "
+                         f"efficiency {er['efficiency']['prompt']['value']:.4f} / "
+                         f"{er['efficiency']['displaced']['value']:.4f} vs baseline "
+                         f"{b['efficiency']['prompt']['value']:.4f} / "
+                         f"{b['efficiency']['displaced']['value']:.4f}")
+            print(line)
         else:
             summary[target] = {k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma",
                                                    "tail_fraction", "n_events")}
