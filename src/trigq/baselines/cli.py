@@ -45,10 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.baselines.config import CoincidenceConfig
     from trigq.baselines.evaluate import evaluate_coincidence, rate_model, write_outputs
-    from trigq.baselines.tune import TuneConfig, tune_for_data
+    from trigq.baselines.tune import TuneConfig, TuningError, tune_for_data
     from trigq.utils import load_config
     from trigq.utils.outputs import output_directory
 
+    stray = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
+                                      ("--tune-seed", args.tune_seed), ("--tune-config", args.tune_config))
+             if value is not None]
+    if stray and not args.tune:
+        raise TuningError(f"{stray[0]}: only applies with --tune")
     config = load_config(CoincidenceConfig, args.config, threshold_gev=args.threshold,
                          muon_rate_per_crossing=args.muon_rate)
     inputs = [args.data, args.background, args.config, args.tune_data, args.tune_config]

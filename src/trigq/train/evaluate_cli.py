@@ -33,10 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from trigq.baselines.tune import TuneConfig
+    from trigq.baselines.tune import TuneConfig, TuningError
     from trigq.train.evaluate import evaluate
     from trigq.utils import load_config
 
+    tuning = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
+                                       ("--tune-seed", args.tune_seed)) if value is not None]
+    if tuning and (args.no_baseline or args.baseline_config):
+        given = "--no-baseline" if args.no_baseline else "--baseline-config"
+        raise TuningError(f"{tuning[0]}: tunes the baseline, which {given} replaces; drop one of them")
+    if args.no_baseline and args.baseline_config:
+        raise TuningError("--baseline-config: given with --no-baseline; drop one of them")
     baseline: Any = False if args.no_baseline else (args.baseline_config or True)
     tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
     result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
