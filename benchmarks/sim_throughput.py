@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/sim_throughput.py [--events 200000] [--repeats 3] [--write]
 
 Generation is timed block by block through ``iter_blocks`` (hits and truth in memory, default
-config: noise 1e-3 per strip, scattering on). ``--write`` also times generation plus the gzip
-HDF5 writer (``DatasetWriter``) into a temporary directory. Prints a table and, as its last
+config: the realistic preset, noise 1e-3 per strip plus cavern background, scattering on).
+``--write`` also times generation plus the gzip HDF5 writer (``DatasetWriter``) into a temporary
+directory. Prints a table and, as its last
 line, one JSON object. Target: >= 50,000 muon events/s with noise.
 """
 

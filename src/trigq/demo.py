@@ -26,6 +26,8 @@ def _demo_events(text: str) -> int:
     if value < MIN_EVENTS:
         raise argparse.ArgumentTypeError(f"must be >= {MIN_EVENTS}, got {value}")
     return value
+SIM_PRESET = "legacy"
+"""The toy the demo simulates: the one the committed reference T-CNN was trained on."""
 
 
 def reference_run(name: str = REFERENCE) -> Path:
@@ -53,9 +55,10 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
     run = str(reference_run()) if args.train_epochs <= 0 else str(out / "train" / REFERENCE)
     prj = str(out / "export" / REFERENCE)
     cmds = [
+        # legacy toy: the committed reference T-CNN was trained on it (issue 12 phase 2 retrains it)
         ["simulate", "atlas-rpc", "--sample", "mixed", "--events", str(args.events),
-         "--seed", str(args.seed), "--out", data],
-        ["baseline", "rpc-coincidence", "--data", data, "--out", str(out / "baseline")],
+         "--seed", str(args.seed), "--preset", SIM_PRESET, "--out", data],
+        ["baseline", "rpc-coincidence", "--data", data, "--tune", "--out", str(out / "baseline")],
     ]
     if args.train_epochs > 0:
         cmds.append(["train", "l0-trigger", "--quant", "ternary-a3", "--data", data, "--out", run,

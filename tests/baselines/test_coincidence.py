@@ -79,7 +79,7 @@ def test_confirm_modes_and_pivot_hit() -> None:
 
 
 def test_empty_and_zero_noise_background_do_not_fire() -> None:
-    quiet = load_config(RPCSimConfig, None, response={"noise_per_strip": 0.0})
+    quiet = load_config(RPCSimConfig, None, response={"noise_per_strip": 0.0}, cavern={"enabled": False})
     events = simulate("background", 200, seed=3, config=quiet)
     assert events.hits.sum() == 0
     assert not coincidence_trigger(events.hits, sim_config=quiet).any()

@@ -3,13 +3,19 @@ import dataclasses
 import pytest
 
 from trigq.sim import RPCSimConfig
+from trigq.sim.atlas_rpc.presets import preset_config
 
 
 def make_config(
-    *, noise=0.0, efficiency=1.0, clusters=(1.0, 0.0, 0.0), scattering=False, b_tesla=0.5, **muons
+    *, noise=0.0, efficiency=1.0, clusters=(1.0, 0.0, 0.0), scattering=False, b_tesla=0.5, preset="legacy",
+    **muons,
 ) -> RPCSimConfig:
-    """A configurable config; defaults give an ideal detector (no noise, no scattering, 1 strip)."""
-    base = RPCSimConfig()
+    """A configurable config; defaults give an ideal detector (no noise, no scattering, 1 strip).
+
+    Built on ``preset`` (default ``legacy``: eta in [0, 1], no energy loss or cavern background),
+    the geometry these tests were written for.
+    """
+    base = preset_config(preset)
     return dataclasses.replace(
         base,
         toroid=dataclasses.replace(base.toroid, b_tesla=b_tesla),

@@ -35,7 +35,7 @@ def test_same_seed_same_file_contents(tmp_path):
 
 def test_config_override_is_applied_and_bad_config_exits_2(tmp_path, capsys):
     cfg = tmp_path / "quiet.yaml"
-    cfg.write_text("response:\n  noise_per_strip: 0.0\n")
+    cfg.write_text("response:\n  noise_per_strip: 0.0\ncavern:\n  enabled: false\n")
     out = tmp_path / "bg.h5"
     assert simulate_cli(out, "--config", str(cfg), sample="background") == 0
     assert read_arrays(out, ["hits"])["hits"].sum() == 0
@@ -44,6 +44,19 @@ def test_config_override_is_applied_and_bad_config_exits_2(tmp_path, capsys):
     assert simulate_cli(tmp_path / "x.h5", "--config", str(bad)) == 2
     assert "unknown key" in capsys.readouterr().err
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_preset_is_applied_and_stored(tmp_path, capsys):
+    from trigq.sim.atlas_rpc.presets import preset_config
+
+    legacy = tmp_path / "legacy.h5"
+    assert simulate_cli(legacy, "--preset", "legacy") == 0
+    stored = config_from_yaml_text(validate_dataset(legacy).config_yaml)
+    assert stored == preset_config("legacy") and stored.preset == "legacy"
+    cfg = tmp_path / "realistic.yaml"
+    cfg.write_text("preset: realistic\n")
+    assert simulate_cli(tmp_path / "x.h5", "--config", str(cfg), "--preset", "legacy") == 2
+    assert "disagrees with --preset legacy" in capsys.readouterr().err
 
 
 def test_show_saves_a_png(tmp_path, capsys):

@@ -33,8 +33,9 @@ def test_very_high_pt_in_the_field_stays_in_its_column(strip, charge):
 
 
 def test_bending_direction_flips_with_charge(config_factory):
-    coords_pos = expected_strip_coordinates(10.0, +1, 0.5)
-    coords_neg = expected_strip_coordinates(10.0, -1, 0.5)
+    legacy = config_factory(scattering=True, noise=1e-3)  # the legacy geometry: eta [0, 1]
+    coords_pos = expected_strip_coordinates(10.0, +1, 0.5, config=legacy)
+    coords_neg = expected_strip_coordinates(10.0, -1, 0.5, config=legacy)
     straight = expected_strip_coordinates(10.0, +1, 0.5, config=config_factory(b_tesla=0.0))
     assert np.all(np.diff(coords_pos[3:]) > 0) and np.all(np.diff(coords_neg[3:]) < 0)
     assert coords_pos[-1] - straight[-1] > 3 and straight[-1] - coords_neg[-1] > 3
@@ -104,12 +105,12 @@ def test_closed_form_crossing_matches_numerical_integration(r0, pt, charge, eta)
     assert np.all(np.isnan(z[~reached]))
 
 
-def test_layers_inside_the_vertex_and_curling_tracks_have_no_crossing():
+def test_layers_inside_the_vertex_and_curling_tracks_have_no_crossing(config_factory):
     coords = expected_strip_coordinates(30.0, 1, 0.5, vertex_r=800.0, vertex_z=800 * np.sinh(0.5))
     assert np.all(np.isnan(coords[:5])) and np.all(np.isfinite(coords[5:]))
     assert_array_equal(expected_strips(30.0, 1, 0.5, 800.0, 800 * np.sinh(0.5))[:5], np.full(5, -1))
     # a 0.5 GeV muon bending towards +z curls back inside the field: no BM/BO crossing
-    curl = expected_strip_coordinates(0.5, 1, 0.8)
+    curl = expected_strip_coordinates(0.5, 1, 0.8, config=config_factory())  # no energy loss: it curls
     assert np.all(np.isfinite(curl[:3])) and np.all(np.isnan(curl[-2:]))
 
 

@@ -14,7 +14,7 @@ SCHEMA = {
     "label": (np.uint8, ()), "source": (np.int8, ()), "n_muons": (np.uint8, ()), "pt": (np.float32, ()),
     "charge": (np.int8, ()), "eta": (np.float32, ()), "vertex_r": (np.float32, ()),
     "vertex_z": (np.float32, ()), "mu_pt": (np.float32, (2,)), "mu_eta": (np.float32, (2,)),
-    "mu_charge": (np.int8, (2,)), "opening_angle": (np.float32, ()),
+    "mu_charge": (np.int8, (2,)), "opening_angle": (np.float32, ()), "weight": (np.float32, ()),
 }
 
 
@@ -129,7 +129,8 @@ def test_bad_requests_and_impossible_acceptance_raise():
     config = RPCSimConfig()
     narrow = dataclasses.replace(
         config, geometry=dataclasses.replace(config.geometry, eta_min=0.5, eta_max=0.501),
-        muons=dataclasses.replace(config.muons, eta_margin=0.0, pt_min_gev=3.0, pt_max_gev=4.0),
+        muons=dataclasses.replace(config.muons, eta_margin=0.0, pt_min_gev=3.0, pt_max_gev=4.0,
+                                  redraw_outside=True),
     )
     with pytest.raises(AcceptanceError, match="muons"):
         simulate("muons", 200, seed=0, config=narrow)

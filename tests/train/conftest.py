@@ -31,6 +31,7 @@ def make_tiny_dataset(path: Path, n: int = 256, seed: int = 0) -> Path:
     truth["n_muons"] = np.ones(n, np.uint8)
     truth["pt"] = np.where(label == 1, rng.uniform(20, 100, n), rng.uniform(3, 20, n)).astype(np.float32)
     truth["charge"] = np.ones(n, np.int8)
+    truth["weight"] = np.ones(n, np.float32)
     truth["vertex_r"] = vertex_r
     truth["vertex_z"] = (vertex_r * 0.5).astype(np.float32)
     return write_dataset(path, hits, truth, {"sample": "mixed"})

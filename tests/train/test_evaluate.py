@@ -36,7 +36,7 @@ def test_trigger_evaluation_table_and_plot(tiny_h5, tmp_path):
     saved = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     assert saved["outputs"]["label"]["network"]["accuracy"] == pytest.approx(rep["network"]["accuracy"])
     md = (tmp_path / "ev" / "metrics.md").read_text()
-    assert "coincidence baseline" in md and "roc_auc" in md
+    assert "coincidence baseline" in md and "ROC AUC" in md and "NOT tuned" in md
     assert (tmp_path / "ev" / "label.png").read_bytes()[:4] == b"\x89PNG"
 
     code = main(["evaluate", str(tmp_path / "run"), "--data", str(tiny_h5), "--split", "val", "--json"])

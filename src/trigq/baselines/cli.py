@@ -1,25 +1,43 @@
-"""``trigq baseline rpc-coincidence``: the classic L0 RPC coincidence trigger on a dataset."""
+"""``trigq baseline rpc-coincidence``: the classic L0 RPC coincidence trigger on a dataset.
+
+With ``--tune`` the roads and the majority are first tuned on an independent sample so that the
+turn-on's 50% point (``--rule half``) or its 90%-of-plateau point (``--rule plateau90``) sits at
+the threshold (``baselines.tune``); the tuned config is written as ``tuned_config.yaml`` in the
+output, reusable with ``--config``.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_force_flag, add_json_flag, finite_float
+    from trigq.cli import add_force_flag, add_json_flag, finite_float, positive_float, seed_int
 
     sub = parser.add_subparsers(dest="algorithm", metavar="ALGORITHM", required=True)
     p = sub.add_parser(
         "rpc-coincidence",
-        help="roads around a pivot + majority logic: turn-on curve and background rate",
-        description="Simplified ATLAS L0 RPC coincidence trigger: efficiency vs pT (JSON + PNG) "
-        "and background trigger rate.",
+        help="roads around a pivot + majority logic: turn-on curve, 50% point, rates",
+        description="Simplified ATLAS L0 RPC coincidence trigger: efficiency vs pT (JSON + PNG), "
+        "its 50% and 90%-of-plateau points, efficiency above threshold and rate in Hz on the falling "
+        "spectrum (sub-threshold muons + noise). --tune first tunes it fairly on an independent sample.",
     )
     p.add_argument("--data", required=True, help="dataset file (muons or mixed)")
     p.add_argument("--background", help="background-only dataset file (optional)")
-    p.add_argument("--config", help="CoincidenceConfig YAML")
+    p.add_argument("--config", help="CoincidenceConfig YAML (e.g. a tuned_config.yaml)")
     p.add_argument("--threshold", type=finite_float, help="pT threshold in GeV (default: config, 20)")
+    p.add_argument("--muon-rate", type=positive_float, metavar="MU",
+                   help="prompt muons per bunch crossing in the sector, for the rate (default: config, 1e-3)")
+    p.add_argument("--tune", action="store_true",
+                   help="tune road pT and majority on an independent sample first (see --rule)")
+    p.add_argument("--rule", choices=("half", "plateau90"),
+                   help="tuning rule: the 50%% point (half, default) or 90%% of the plateau at the threshold")
+    p.add_argument("--tune-data", metavar="FILE.h5",
+                   help="tuning sample file (default: simulated like --data, with another seed)")
+    p.add_argument("--tune-seed", type=seed_int, help="seed of the simulated tuning sample")
+    p.add_argument("--tune-config", metavar="YAML", help="TuneConfig YAML (search grid, sample sizes)")
     p.add_argument("--out", required=True, help="output directory")
     add_force_flag(p)
     add_json_flag(p)
@@ -27,23 +45,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.baselines.config import CoincidenceConfig
-    from trigq.baselines.evaluate import evaluate_coincidence, write_outputs
+    from trigq.baselines.evaluate import evaluate_coincidence, rate_model, write_outputs
+    from trigq.baselines.tune import TuneConfig, TuningError, tune_for_data
     from trigq.utils import load_config
     from trigq.utils.outputs import final_paths, output_directory
 
-    config = load_config(CoincidenceConfig, args.config, threshold_gev=args.threshold)
-    inputs = [args.data, args.background, args.config]
-    with output_directory(args.out, "baseline", inputs=inputs, force=args.force) as tmp:
+    stray = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
+                                      ("--tune-seed", args.tune_seed), ("--tune-config", args.tune_config))
+             if value is not None]
+    if stray and not args.tune:
+        raise TuningError(f"{stray[0]}: only applies with --tune")
+    config = load_config(CoincidenceConfig, args.config, threshold_gev=args.threshold,
+                         muon_rate_per_crossing=args.muon_rate)
+    inputs = [args.data, args.background, args.config, args.tune_data, args.tune_config]
+    with output_directory(args.out, "baseline", inputs=inputs, force=args.force) as out:
+        tuning = None
+        if args.tune:
+            tune = load_config(TuneConfig, args.tune_config, rule=args.rule, seed=args.tune_seed)
+            tuning = tune_for_data(args.data, config, tune, rate_model(config), args.tune_data)
+            config = tuning.config
         result = evaluate_coincidence(args.data, args.background, config)
-        paths = final_paths(write_outputs(result, tmp), tmp, args.out)
+        if tuning is not None:
+            result["tuning"] = tuning.as_dict()
+        paths = write_outputs(result, out, tuned_config=config if tuning is not None else None)
+        paths = final_paths(paths, out, Path(args.out))
     bkg = result["background_fire_fraction"]
+    rate = result["rate"]
+    eff = result["efficiency"]["prompt"]
+    head = "tuned " if tuning is not None else ""
     print(
-        f"rpc-coincidence @ {config.threshold_gev:g} GeV: plateau efficiency "
-        f"{result['efficiency_plateau']['value']:.4f}, at threshold "
-        f"{result['efficiency_at_threshold']['value']:.4f}, background {bkg['passed']}/{bkg['total']} "
-        f"({result['background_rate_hz'] / 1e6:.4g} MHz); wrote {paths['json']} and {paths['png']}"
+        f"{head}rpc-coincidence @ {config.threshold_gev:g} GeV: 50% point {result['pt_50_gev']:.2f} GeV, "
+        f"90% of plateau {result['pt_90_plateau_gev']:.2f} GeV, plateau efficiency "
+        f"{result['efficiency_plateau']['value']:.4f}, efficiency above threshold {eff['value']:.4f} "
+        f"(falling spectrum), rate {rate['rate_hz']:.4g} Hz (sub-threshold muons {rate['muon_hz']:.4g} + "
+        f"noise {rate['noise_hz']:.4g}), noise-only events firing {bkg['passed']}/{bkg['total']}; "
+        f"wrote {', '.join(paths.values())}"
     )
+    if tuning is not None and not tuning.target_reached:
+        print(f"tuning target NOT reached: closest rule pT {tuning.chosen['rule_pt_gev']:.2f} GeV")
     summary_keys = ("threshold_gev", "n_muons", "n_background", "efficiency_plateau",
-                    "efficiency_at_threshold", "pt_50_gev", "background_fire_fraction", "background_rate_hz",
-                    "background_rate_hz_upper")
-    return {**{k: result[k] for k in summary_keys}, "json": paths["json"], "png": paths["png"]}
+                    "efficiency_at_threshold", "pt_50_gev", "pt_90_plateau_gev", "background_fire_fraction",
+                    "background_rate_hz", "background_rate_hz_upper", "rate", "efficiency")
+    summary = {**{k: result[k] for k in summary_keys}, **paths}
+    if tuning is not None:
+        summary["tuning"] = {k: v for k, v in result["tuning"].items() if k != "closest_candidates"}
+    return summary

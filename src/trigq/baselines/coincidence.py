@@ -1,12 +1,13 @@
 """The simplified L0 RPC coincidence trigger: roads around a pivot column and majority logic.
 
-Vectorised over events and pivot columns: a cumulative sum of the hits along eta gives, for every
-(event, layer, pivot column), the number of hits inside the road in O(N * 9 * 384), events being
-processed ``block_events`` at a time.
+Vectorised over events and pivot columns and driven by the hits (a few per layer): each hit marks
+the pivot columns whose road covers it (``Roads.covering``), so the cost grows with the number of
+hits, not with 9 x 384 windows per event; events are processed ``block_events`` at a time.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,9 @@ import numpy as np
 from trigq.baselines.config import STATIONS, CoincidenceConfig
 from trigq.data.schema import N_LAYERS, N_STRIPS
 from trigq.data.writer import check_hits
+
+HitCoordinates = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""``(event, layer, strip)`` of the fired strips of a block of events."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,26 @@ class Roads:
 
         return {name: [int(self.lo[i].min()), int(self.hi[i].max())] for i, name in enumerate(LAYER_NAMES)}
 
+    @functools.cached_property
+    def covering(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(offsets [9 * 384 + 1], pivots)``: the pivot columns whose road in layer ``l`` covers strip
+        ``s`` are ``pivots[offsets[k]:offsets[k + 1]]`` with ``k = l * 384 + s`` (sorted)."""
+        cols = np.arange(N_STRIPS)
+        keys, pivots = [], []
+        for layer in range(N_LAYERS):
+            first = np.clip(cols + self.lo[layer], 0, N_STRIPS)
+            last = np.clip(cols + self.hi[layer] + 1, 0, N_STRIPS)
+            width = np.maximum(last - first, 0)
+            pivot = np.repeat(cols, width)
+            within = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+            strip = np.repeat(first, width) + within
+            keys.append(layer * N_STRIPS + strip)
+            pivots.append(pivot)
+        key, pivot = np.concatenate(keys), np.concatenate(pivots)
+        order = np.lexsort((pivot, key))
+        offsets = np.searchsorted(key[order], np.arange(N_LAYERS * N_STRIPS + 1))
+        return offsets, pivot[order]
+
 
 def uniform_roads(half_widths: tuple[int, ...] | list[int]) -> Roads:
     """Symmetric roads of fixed half width (strips) per layer, the same at every pivot column."""
@@ -39,11 +63,12 @@ def uniform_roads(half_widths: tuple[int, ...] | list[int]) -> Roads:
 
 
 def calibrate_roads(config: CoincidenceConfig, sim_config: Any = None) -> Roads:
-    """Per-pivot-column windows containing a threshold muon's noise-free deflection (both charges).
+    """Per-pivot-column windows containing a road-pT muon's noise-free deflection (both charges).
 
-    Muons from the IP at ``config.threshold_gev`` are traced with the simulator's
-    ``expected_strip_coordinates`` on a fine eta grid (``calibration_points_per_strip`` per strip)
-    spanning twice the acceptance, so that muons of both charges reach every pivot column.
+    Muons from the IP at ``config.road_pt`` (``road_pt_gev``, by default the threshold) are traced
+    with the simulator's ``expected_strip_coordinates`` (mean energy loss included) on a fine eta
+    grid (``calibration_points_per_strip`` per strip) spanning twice the acceptance, so that muons
+    of both charges reach every pivot column.
     For each pivot strip ``p`` (the muon's strip in the pivot layer) the window of layer ``l``
     spans ``min(0, d)`` to ``max(0, d)`` over those muons, ``d`` being the strip offset from the
     pivot (0 is an infinitely stiff, straight muon), widened by ``road_margin_strips``; offsets
@@ -60,7 +85,7 @@ def calibrate_roads(config: CoincidenceConfig, sim_config: Any = None) -> Roads:
     eta = g.eta_min - 0.5 * span + step * (np.arange(n_points) + 0.5)
     eta = np.concatenate([eta, eta])
     charge = np.repeat([1.0, -1.0], n_points)
-    coords = expected_strip_coordinates(config.threshold_gev, charge, eta, config=sim_config)  # [2E, 9]
+    coords = expected_strip_coordinates(config.road_pt, charge, eta, config=sim_config)  # [2E, 9]
     finite = np.isfinite(coords)
     strips = np.floor(np.where(finite, coords, 0.0)).astype(np.int64)  # may lie outside [0, 384)
     pivot = strips[:, config.pivot_index]
@@ -75,7 +100,8 @@ def calibrate_roads(config: CoincidenceConfig, sim_config: Any = None) -> Roads:
         np.minimum.at(lo[layer], pivot[ok], d)
         np.maximum.at(hi[layer], pivot[ok], d)
     if not covered.any():
-        raise ValueError("calibrate_roads: no threshold muon crosses the pivot layer inside the strips")
+        raise ValueError(f"calibrate_roads: no {config.road_pt:g} GeV muon crosses the pivot layer inside "
+                         "the strips")
     cols = np.flatnonzero(covered)
     nearest = cols[np.abs(np.arange(N_STRIPS)[:, None] - cols[None, :]).argmin(axis=1)]
     m = config.road_margin_strips
@@ -89,32 +115,63 @@ def roads_for(config: CoincidenceConfig, sim_config: Any = None) -> Roads:
     return calibrate_roads(config, sim_config)
 
 
-def layers_in_road(hits: np.ndarray, roads: Roads) -> np.ndarray:
-    """bool ``[N, 9, 384]``: layer ``l`` has a hit inside its road around pivot column ``p``."""
+def hit_coordinates(hits: np.ndarray) -> HitCoordinates:
+    """``(event, layer, strip)`` of every fired strip of ``hits [N, 9, 384]`` (row-major order).
+
+    Scans 8 strips at a time as 64-bit words, then only the non-zero words byte by byte.
+    """
+    flat = np.ascontiguousarray(hits, dtype=np.uint8).reshape(-1)
+    words = np.flatnonzero(flat.view(np.uint64))
+    row, byte = np.nonzero(flat.reshape(-1, 8)[words])
+    index = words[row] * 8 + byte
+    event, rest = np.divmod(index, N_LAYERS * N_STRIPS)
+    layer, strip = np.divmod(rest, N_STRIPS)
+    return event, layer, strip
+
+
+def layers_in_road(hits: np.ndarray, roads: Roads, coordinates: HitCoordinates | None = None) -> np.ndarray:
+    """bool ``[N, 9, 384]``: layer ``l`` has a hit inside its road around pivot column ``p``.
+
+    ``coordinates``: ``hit_coordinates(hits)`` when already known (several roads on the same hits).
+    """
     n = hits.shape[0]
-    cs = np.zeros((n, N_LAYERS, N_STRIPS + 1), np.int16)
-    np.cumsum(hits, axis=2, dtype=np.int16, out=cs[:, :, 1:])
-    cols = np.arange(N_STRIPS)
-    left = np.clip(cols + roads.lo, 0, N_STRIPS)[None]
-    right = np.clip(cols + roads.hi + 1, 0, N_STRIPS)[None]
-    upper = np.take_along_axis(cs, np.broadcast_to(right, (n, N_LAYERS, N_STRIPS)), axis=2)
-    lower = np.take_along_axis(cs, np.broadcast_to(left, (n, N_LAYERS, N_STRIPS)), axis=2)
-    return upper > lower
+    event, layer, strip = hit_coordinates(hits) if coordinates is None else coordinates
+    offsets, pivots = roads.covering
+    key = layer * N_STRIPS + strip
+    start = offsets[key]
+    count = offsets[key + 1] - start
+    hit = np.repeat(np.arange(key.size), count)
+    position = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    out = np.zeros(n * N_LAYERS * N_STRIPS, bool)
+    out[(event[hit] * N_LAYERS + layer[hit]) * N_STRIPS + pivots[position]] = True
+    return out.reshape(n, N_LAYERS, N_STRIPS)
+
+
+def station_counts(hits: np.ndarray, roads: Roads, coordinates: HitCoordinates | None = None
+                   ) -> dict[str, np.ndarray]:
+    """Per station (BI, BM, BO): int8 ``[N, 384]`` number of its layers in coincidence at each pivot."""
+    inroad = layers_in_road(hits, roads, coordinates)
+    return {name: inroad[:, idx[0] : idx[-1] + 1].sum(axis=1, dtype=np.int8)  # stations are contiguous
+            for name, idx in STATIONS.items()}
+
+
+def majority(counts: dict[str, np.ndarray], hits: np.ndarray, config: CoincidenceConfig) -> np.ndarray:
+    """bool ``[N, 384]``: the majority logic of ``config`` on per-station counts (``station_counts``)."""
+    bi = counts["BI"] >= config.bi_min_layers
+    bo = counts["BO"] >= config.bo_min_layers
+    confirm = {
+        "bi-or-bo": lambda: bi | bo, "bi-and-bo": lambda: bi & bo, "bi": lambda: bi, "bo": lambda: bo,
+        "none": lambda: np.ones_like(bi),
+    }[config.confirm]()
+    fire = (counts["BM"] >= config.bm_min_layers) & confirm
+    if config.require_pivot_hit:
+        fire &= hits[:, config.pivot_index].astype(bool)
+    return fire
 
 
 def fires_per_pivot(hits: np.ndarray, roads: Roads, config: CoincidenceConfig) -> np.ndarray:
     """bool ``[N, 384]``: the majority logic holds for the road around pivot column ``p``."""
-    inroad = layers_in_road(hits, roads)
-    count = {name: inroad[:, list(idx)].sum(axis=1) for name, idx in STATIONS.items()}
-    bi = count["BI"] >= config.bi_min_layers
-    bo = count["BO"] >= config.bo_min_layers
-    confirm = {
-        "bi-or-bo": bi | bo, "bi-and-bo": bi & bo, "bi": bi, "bo": bo, "none": np.ones_like(bi),
-    }[config.confirm]
-    fire = (count["BM"] >= config.bm_min_layers) & confirm
-    if config.require_pivot_hit:
-        fire &= hits[:, config.pivot_index].astype(bool)
-    return fire
+    return majority(station_counts(hits, roads), hits, config)
 
 
 def coincidence_trigger(

@@ -1,9 +1,10 @@
-"""Run the coincidence trigger over dataset files: turn-on curve, plateau, background rate; JSON + PNG.
+"""Run the coincidence trigger over dataset files: turn-on, 50% point, plateau, rates; JSON + PNG.
 
 Files are read block by block (never whole). Muons are events with ``truth/source == 1``,
 background events those with ``source == 0`` (a mixed file holds both; a ``--background`` file
 adds its source-0 events), dark photons (``source == 2``) get their own efficiency. The roads are
-calibrated on the generator config stored in the data file (``config_yaml``).
+calibrated on the generator config stored in the data file (``config_yaml``). Efficiencies above
+threshold and rates in Hz on the falling spectrum follow ``baselines.rates`` (``truth/weight``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import numpy as np
 
 from trigq.baselines.coincidence import Roads, coincidence_trigger, roads_for
 from trigq.baselines.config import CoincidenceConfig
-from trigq.baselines.turn_on import Efficiency, TurnOnCurve, turn_on_curve
+from trigq.baselines.rates import RateModel, TriggerTruth
+from trigq.baselines.tune import PLATEAU_FACTOR
+from trigq.baselines.turn_on import Efficiency, TurnOnCurve, crossing_pt, turn_on_curve
 from trigq.data.reader import DatasetInfo, open_dataset, validate_dataset
 from trigq.utils import atomic_path, atomic_write_text, config_to_dict
 
-PLATEAU_FACTOR = 1.5
-"""Plateau efficiency: muons with pT >= PLATEAU_FACTOR x threshold."""
+OPTIONAL_TRUTH = ("weight", "label", "vertex_r")
+VERTEX_R_EDGES_CM = tuple(float(x) for x in range(0, 1001, 100))
+"""Bins of the displaced (dark-photon) efficiency vs the true vertex radius."""
 THRESHOLD_WINDOW = 0.05
 """Efficiency at threshold: muons with |pT / threshold - 1| < THRESHOLD_WINDOW."""
 
@@ -37,6 +41,11 @@ def sim_config_of(info: DatasetInfo) -> Any:
     return config_from_yaml_text(text, where=f"{info.path}: config_yaml")
 
 
+def rate_model(config: CoincidenceConfig) -> RateModel:
+    """The rate model of a baseline config (threshold, bunch-crossing rate, muons per crossing)."""
+    return RateModel(config.threshold_gev, config.bunch_crossing_rate_hz, config.muon_rate_per_crossing)
+
+
 def trigger_file(path: Path, config: CoincidenceConfig, roads: Roads) -> dict[str, np.ndarray]:
     """Decisions and the truth needed for the metrics, for every event of ``path`` (block-wise)."""
     info = validate_dataset(path, require=("source", "pt"))
@@ -46,9 +55,11 @@ def trigger_file(path: Path, config: CoincidenceConfig, roads: Roads) -> dict[st
         for start in range(0, info.n_events, block):
             hits = f["hits"][start : start + block]
             fired[start : start + block] = coincidence_trigger(hits, config, roads)
-        source = f["truth/source"][()]
-        pt = f["truth/pt"][()]
-    return {"fired": fired, "source": source, "pt": pt}
+        out = {"fired": fired, "source": f["truth/source"][()], "pt": f["truth/pt"][()]}
+        for key in OPTIONAL_TRUTH:
+            if key in info.fields:
+                out[key] = f[f"truth/{key}"][()]
+    return out
 
 
 def evaluate_coincidence(
@@ -66,6 +77,12 @@ def evaluate_coincidence(
     fired = np.concatenate([p["fired"] for p in parts])
     source = np.concatenate([p["source"] for p in parts])
     pt = np.concatenate([p["pt"] for p in parts])
+    truth = {"source": source, "pt": pt}
+    for key in OPTIONAL_TRUTH:
+        if all(key in p for p in parts):
+            truth[key] = np.concatenate([p[key] for p in parts])
+    model = rate_model(config)
+    trigger_truth = TriggerTruth.from_arrays(truth, config.threshold_gev)
 
     muon = source == 1
     t = config.threshold_gev
@@ -93,20 +110,19 @@ def evaluate_coincidence(
         "background_rate_hz_upper": bkg.upper * config.bunch_crossing_rate_hz if bkg.total else float("nan"),
     }
     result["pt_50_gev"] = half_efficiency_pt(curve)
+    result["pt_90_plateau_gev"] = crossing_pt(curve, 0.9 * result["efficiency_plateau"]["value"])
+    result["rate_model"] = model.as_dict()
+    result["weighted"] = "weight" in truth
+    result.update(model.figures(fired, trigger_truth))
+    displaced = model.masks(trigger_truth)["displaced"]
+    result["displaced_vs_vertex_r"] = turn_on_curve(trigger_truth.vertex_r[displaced], fired[displaced],
+                                                    VERTEX_R_EDGES_CM).as_dict()
     return result
 
 
 def half_efficiency_pt(curve: TurnOnCurve) -> float:
     """pT where the turn-on first crosses 50% (linear between bin centres); NaN if it never does."""
-    ok = curve.total > 0
-    x, eff = curve.centres[ok], curve.efficiency[ok]
-    above = np.flatnonzero(eff >= 0.5)
-    if above.size == 0:
-        return float("nan")
-    i = int(above[0])
-    if i == 0:
-        return float(x[0])
-    return float(np.interp(0.5, eff[i - 1 : i + 1], x[i - 1 : i + 1]))
+    return crossing_pt(curve, 0.5)
 
 
 def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
@@ -131,17 +147,21 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     ax.set_xlabel("muon $p_T$ [GeV]")
     ax.set_ylabel("trigger efficiency")
     ax.set_ylim(-0.02, 1.05)
-    ax.set_title("RPC coincidence baseline: turn-on curve")
+    tuned = "tuned" if result.get("tuning") else "untuned"
+    ax.set_title(f"RPC coincidence baseline ({tuned}): turn-on, 68% Clopper-Pearson errors", fontsize=10)
     ax.grid(alpha=0.3)
     bkg = result["background_fire_fraction"]
+    rate = result.get("rate", {}).get("rate_hz", float("nan"))
     text = (f"plateau ($p_T \\geq$ {result['plateau_min_gev']:g} GeV): "
             f"{result['efficiency_plateau']['value']:.3f}\n"
             f"at threshold: {result['efficiency_at_threshold']['value']:.3f}\n"
-            f"50% point: {result['pt_50_gev']:.1f} GeV\n"
-            f"background: {bkg['passed']}/{bkg['total']} events fire, rate "
-            + (f"< {result['background_rate_hz_upper'] / 1e3:.3g} kHz (68% CL)" if bkg["passed"] == 0
+            f"50% point: {result['pt_50_gev']:.1f} GeV, "
+            f"90% of plateau: {result['pt_90_plateau_gev']:.1f} GeV\n"
+            f"rate (sub-threshold muons + noise): {rate:.3g} Hz\n"
+            f"noise-only events: {bkg['passed']}/{bkg['total']} fire ("
+            + (f"< {result['background_rate_hz_upper'] / 1e3:.3g} kHz, 68% CL" if bkg["passed"] == 0
                else f"{result['background_rate_hz'] / 1e3:.3g} kHz")
-            + " at 40 MHz")
+            + " if every crossing were noise-only)")
     ax.text(0.98, 0.04, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
     ax.legend(loc="upper left", fontsize=8)
@@ -152,12 +172,21 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def write_outputs(result: dict[str, Any], out_dir: str | os.PathLike[str]) -> dict[str, Path]:
-    """``rpc_coincidence.json`` and ``rpc_coincidence_turn_on.png`` in ``out_dir`` (atomic)."""
+def write_outputs(result: dict[str, Any], out_dir: str | os.PathLike[str],
+                  tuned_config: CoincidenceConfig | None = None) -> dict[str, Path]:
+    """``rpc_coincidence.json``, ``rpc_coincidence_turn_on.png`` and, after tuning, the tuned config
+    ``tuned_config.yaml`` (reusable with ``--config``) in ``out_dir`` (atomic)."""
+    from trigq.utils import dump_config
+
     out = Path(out_dir)
-    json_path = atomic_write_text(out / "rpc_coincidence.json", json.dumps(_plain(result), indent=2) + "\n")
-    png_path = plot_turn_on(result, out / "rpc_coincidence_turn_on.png")
-    return {"json": json_path, "png": png_path}
+    paths = {}
+    if tuned_config is not None:
+        paths["tuned_config"] = out / "tuned_config.yaml"
+        dump_config(tuned_config, paths["tuned_config"])
+    text = json.dumps(_plain(result), indent=2) + "\n"
+    paths["json"] = atomic_write_text(out / "rpc_coincidence.json", text)
+    paths["png"] = plot_turn_on(result, out / "rpc_coincidence_turn_on.png")
+    return paths
 
 
 def _plain(obj: Any) -> Any:

@@ -78,3 +78,16 @@ def turn_on_curve(pt: Any, fired: Any, edges: Any) -> TurnOnCurve:
         eff = np.where(total > 0, passed / np.maximum(total, 1), np.nan)
     lower, upper = clopper_pearson(passed, total)
     return TurnOnCurve(edges, total, passed, eff, lower, upper)
+
+
+def crossing_pt(curve: TurnOnCurve, level: float) -> float:
+    """pT where the turn-on first reaches ``level`` (linear between bin centres); NaN if it never does."""
+    ok = curve.total > 0
+    x, eff = curve.centres[ok], curve.efficiency[ok]
+    above = np.flatnonzero(eff >= level)
+    if above.size == 0 or not np.isfinite(level):
+        return float("nan")
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    return float(np.interp(level, eff[i - 1 : i + 1], x[i - 1 : i + 1]))

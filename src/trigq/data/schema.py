@@ -58,7 +58,7 @@ def _f(name: str, dtype: str, trailing: tuple[int, ...], description: str) -> Fi
 TRUTH_FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
     for spec in (
-        _f("label", "uint8", (), "trigger label: a muon with pT above the threshold (0/1)"),
+        _f("label", "uint8", (), "trigger label: a prompt or displaced muon above the pT threshold (0/1)"),
         _f("source", "int8", (), "0 noise/background only, 1 prompt muon, 2 dark photon"),
         _f("n_muons", "uint8", (), "number of muons in the event"),
         _f("pt", "float32", (), "leading muon pT in GeV (0 if none)"),
@@ -70,11 +70,13 @@ TRUTH_FIELDS: dict[str, FieldSpec] = {
         _f("mu_eta", "float32", (2,), "eta of the two dark-photon muons"),
         _f("mu_charge", "int8", (2,), "charge of the two dark-photon muons"),
         _f("opening_angle", "float32", (), "opening angle of the dark-photon muons in rad"),
+        _f("weight", "float32", (), "event weight: reweights the generated prompt-muon pT spectrum to the "
+           "falling one (1 for other events)"),
     )
 }
 
-SIM_TRUTH_FIELDS: tuple[str, ...] = tuple(TRUTH_FIELDS)
-"""Every field: all are present in simulated files."""
+SIM_TRUTH_FIELDS: tuple[str, ...] = tuple(name for name in TRUTH_FIELDS if name != "weight")
+"""The fields every simulated file carries (files written before ``weight`` existed lack it)."""
 
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
 SIM_ATTRS = ("generator", "sample", "seed", "config_yaml")

@@ -8,6 +8,8 @@ from trigq.sim.atlas_rpc import (
     expected_strip_coordinates,
     expected_strips,
     iter_blocks,
+    load_sim_config,
+    preset_config,
     simulate,
 )
 
@@ -19,5 +21,7 @@ __all__ = [
     "expected_strip_coordinates",
     "expected_strips",
     "iter_blocks",
+    "load_sim_config",
+    "preset_config",
     "simulate",
 ]

@@ -10,6 +10,8 @@ import argparse
 from typing import Any
 
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
+PRESET_NAMES = ("realistic", "legacy")
+"""``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rpc.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
     rpc.add_argument("--config", metavar="YAML",
                      help="RPCSimConfig overrides (partial YAML; unknown keys are errors)")
+    rpc.add_argument("--preset", choices=PRESET_NAMES,
+                     help="defaults the overrides apply to: realistic (default: both eta signs, energy "
+                     "loss, correlated cavern background, charge sharing) or legacy (the toy before "
+                     "those, to reproduce older results); stored in the file")
     add_force_flag(rpc)
     add_json_flag(rpc)
 
@@ -43,14 +49,14 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
 
     from trigq.data import DatasetWriter
-    from trigq.sim.atlas_rpc import RPCSimConfig, SimulationError, file_attrs, iter_blocks
-    from trigq.utils import load_config
+    from trigq.sim.atlas_rpc import SimulationError, file_attrs, iter_blocks
+    from trigq.sim.atlas_rpc.presets import load_sim_config
     from trigq.utils.outputs import check_output_file
 
     if args.events <= 0:
         raise SimulationError(f"--events: must be > 0, got {args.events}")
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
-    config = load_config(RPCSimConfig, args.config)
+    config = load_sim_config(args.config, getattr(args, "preset", None))
     start = time.perf_counter()
     n_label = n_hits = 0
     with DatasetWriter(args.out, file_attrs(args.sample, args.seed, config),
@@ -63,7 +69,8 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     print(f"wrote {args.events} {args.sample} events to {args.out} in {seconds:.1f} s "
           f"(label=1: {n_label / args.events:.3f}, hits/event: {n_hits / args.events:.2f})")
     return {
-        "out": args.out, "detector": "atlas-rpc", "sample": args.sample, "events": args.events,
+        "out": args.out, "detector": "atlas-rpc", "sample": args.sample, "preset": config.preset,
+        "events": args.events,
         "seed": args.seed, "label_fraction": n_label / args.events,
         "mean_hits_per_event": n_hits / args.events, "seconds": seconds,
     }

@@ -1,10 +1,13 @@
 """``evaluate(run_dir, data)``: a trained model's trigger and/or vertexing metrics on a split.
 
-Trigger outputs (``label`` logits): accuracy at the 0.5 working point, efficiency vs true pT
-(turn-on) for the network and for the coincidence baseline on the same events, background
-rejection, ROC AUC, and the network's efficiency at the baseline's fake rate. Regression outputs:
-residual mean, core sigma (``metrics.core_gaussian_fit``), tail fraction ``|error| > 8 cm``,
-resolution vs true vertex R. Writes ``metrics.json``, ``metrics.md`` and one PNG per kind.
+Trigger outputs (``label`` logits): the network beside the coincidence baseline, tuned by default
+(``evaluate_trigger``): turn-on with binomial errors, 50% and 90%-of-plateau points, efficiency
+above threshold on the falling spectrum for prompt and displaced muons (vs vertex R), rate in Hz,
+equal-rate and equal-efficiency comparisons, efficiency-vs-rate curve, accuracy with its error,
+ROC AUC. Regression outputs: residual mean, core sigma (``metrics.core_gaussian_fit``), tail
+fraction ``|error| > 8 cm``, resolution vs true vertex R. Writes ``metrics.json``, ``metrics.md``,
+one PNG per output (plus ``<target>_efficiency_vs_rate.png`` for the trigger) and the baseline's
+config ``baseline_config.yaml`` (reusable with ``--baseline-config``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ import numpy as np
 import torch
 
 from trigq.train import metrics as M
+from trigq.train.evaluate_trigger import (
+    plot_efficiency_vs_rate,
+    plot_trigger,
+    resolve_baseline,
+    trigger_markdown,
+    trigger_report,
+    untuned_config,
+)
 from trigq.train.run_files import to_json_text
 from trigq.train.trained import TrainedModel, load_trained
 from trigq.utils import atomic_path, atomic_write_text
@@ -37,13 +48,15 @@ def predict_split(trained: TrainedModel, data: str | os.PathLike[str], indices: 
     return torch.cat(outs).numpy().astype(np.float64) if outs else np.empty((0, len(spec.targets)))
 
 
-def coincidence_decisions(data: str | os.PathLike[str], indices: np.ndarray) -> np.ndarray:
-    """The coincidence baseline on the same events (roads from the file's simulator config)."""
+def coincidence_decisions(data: str | os.PathLike[str], indices: np.ndarray,
+                          config: Any = None) -> np.ndarray:
+    """The coincidence baseline ``config`` (default: untuned) on the same events (roads from the file's
+    simulator config)."""
     from trigq.baselines import CoincidenceConfig, coincidence_trigger, roads_for
     from trigq.baselines.evaluate import sim_config_of
     from trigq.data import read_arrays, validate_dataset
 
-    config = CoincidenceConfig()
+    config = config or CoincidenceConfig()
     roads = roads_for(config, sim_config_of(validate_dataset(data, require=())))
     out = np.zeros(indices.size, bool)
     for start in range(0, indices.size, READ_BLOCK):
@@ -51,19 +64,6 @@ def coincidence_decisions(data: str | os.PathLike[str], indices: np.ndarray) -> 
         out[start : start + block.size] = coincidence_trigger(read_arrays(data, ["hits"], block)["hits"],
                                                               config, roads)
     return out
-
-
-def trigger_report(scores: np.ndarray, labels: np.ndarray, pt: np.ndarray, source: np.ndarray,
-                   baseline: np.ndarray | None, pt_edges: np.ndarray) -> dict[str, Any]:
-    """Trigger table plus turn-on curves (muon events, ``source == 1``) as plain data."""
-    table = M.trigger_metrics(scores, labels, baseline)
-    muon = source == 1
-    table["turn_on"] = {"network": M.efficiency_curve(scores >= 0.5, pt, pt_edges, muon)}
-    if baseline is not None:
-        table["turn_on"]["baseline"] = M.efficiency_curve(baseline, pt, pt_edges, muon)
-    fpr, tpr, _ = M.roc_curve(scores, labels)
-    table["roc"] = {"fake_rate": fpr, "efficiency": tpr}
-    return table
 
 
 def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
@@ -77,11 +77,17 @@ def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
 
 
 def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], split: str = "test",
-             out: str | os.PathLike[str] | None = None, baseline: bool = True,
-             which: str = "best", force: bool = False) -> dict[str, Any]:
+             out: str | os.PathLike[str] | None = None, baseline: Any = True,
+             which: str = "best", tune: Any = None, tune_data: Any = None,
+             muon_rate: float | None = None, force: bool = False) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
-    "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``),
-    an output directory of kind ``evaluation`` (:mod:`trigq.utils.outputs`)."""
+    "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``).
+
+    ``baseline``: True (the coincidence baseline tuned on an independent simulated sample, see
+    ``evaluate_trigger.resolve_baseline``; ``tune``/``tune_data`` steer the tuning), a
+    ``CoincidenceConfig`` or YAML path (used as given), or False (no baseline). ``muon_rate``:
+    prompt muons per bunch crossing for the rates (default 1e-3). ``out`` is an output directory
+    of kind ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
     from trigq.train.run_files import BEST, CONFIG, LAST
@@ -96,6 +102,8 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))
+    if "logit" in kinds:
+        need |= {name for name in ("weight", "vertex_r", "label") if name in info.fields}
     if split == "all":
         indices = np.arange(info.n_events)
     elif split in ("train", "val", "test"):
@@ -111,22 +119,27 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
     result: dict[str, Any] = {"run_dir": str(run_dir), "data": str(data), "split": split,
                               "n_events": int(indices.size), "model": spec.name,
                               "preset": trained.preset.name, "epoch": trained.epoch, "outputs": {}}
-    base = coincidence_decisions(data, indices) if baseline and "logit" in kinds else None
+    base, base_config = None, None
+    if baseline is not False and "logit" in kinds:
+        base_config, result["baseline"] = resolve_baseline(data, baseline, tune, tune_data, muon_rate)
+        base = coincidence_decisions(data, indices, base_config)
     for i, (target, kind) in enumerate(zip(spec.targets, kinds)):
         true = truth[f"truth/{target}"].astype(np.float64).reshape(indices.size)
         if kind == "logit":
-            from trigq.baselines import CoincidenceConfig
+            from trigq.baselines.evaluate import rate_model
 
+            cfg = base_config or untuned_config(data, muon_rate)
             scores = 1.0 / (1.0 + np.exp(-raw[:, i]))
+            fields = {k.removeprefix("truth/"): v for k, v in truth.items()}
+            fields["label"] = true.astype(np.uint8)
             result["outputs"][target] = {"kind": "trigger", **trigger_report(
-                scores, true.astype(np.uint8), truth["truth/pt"], truth["truth/source"], base,
-                np.asarray(CoincidenceConfig().pt_bin_edges_gev))}
+                scores, fields, base, rate_model(cfg), np.asarray(cfg.pt_bin_edges_gev))}
         else:
             result["outputs"][target] = {"kind": "regression", **vertexing_report(
                 phys[:, i], true, truth["truth/vertex_r"].astype(np.float64)),
                 "_residuals": phys[:, i] - true}  # for the plot only; not written
     with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
-        result["files"] = write_report(result, tmp, shown_dir=out_dir)
+        result["files"] = write_report(result, tmp, base_config, shown_dir=out_dir)
     return result
 
 
@@ -147,15 +160,7 @@ def markdown_table(result: dict[str, Any]) -> str:
              f"[{result['split']}, {result['n_events']} events]", ""]
     for target, rep in result["outputs"].items():
         if rep["kind"] == "trigger":
-            net, base = rep["network"], rep.get("baseline")
-            lines += [f"## Trigger ({target})", "", "| metric | network | coincidence baseline |",
-                      "|---|---|---|"]
-            for key in ("accuracy", "efficiency", "fake_rate", "background_rejection", "roc_auc"):
-                lines.append(f"| {key} | {_fmt(net.get(key))} | {_fmt(base.get(key)) if base else 'n/a'} |")
-            if "network_at_baseline_rate" in rep:
-                at = rep["network_at_baseline_rate"]
-                lines.append(f"| efficiency at the baseline's fake rate ({_fmt(at['fake_rate'])}) | "
-                             f"{_fmt(at['efficiency'])} | {_fmt(base['efficiency'])} |")
+            lines += trigger_markdown(target, rep, result.get("baseline"))
         else:
             lines += [f"## Regression ({target}, cm)", "", "| metric | value |", "|---|---|"]
             for key in ("residual_mean", "residual_rms", "core_mean", "core_sigma", "tail_fraction"):
@@ -170,40 +175,14 @@ def markdown_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _save(fig: Any, path: Path) -> Path:
+def save_figure(fig: Any, path: Path) -> Path:
+    """Write a matplotlib figure as PNG atomically and close it."""
     import matplotlib.pyplot as plt
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
     return path
-
-
-def plot_trigger(rep: dict[str, Any], path: Path) -> Path:
-    """Turn-on curves (network vs baseline) and the ROC curve with the baseline's working point."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, curve in rep["turn_on"].items():
-        ax1.errorbar(curve["centres"], curve["efficiency"], yerr=curve["error"], fmt="o-", ms=3,
-                     label=name)
-    ax1.set_xlabel("true muon pT [GeV]")
-    ax1.set_ylabel("efficiency")
-    ax1.set_ylim(0, 1.05)
-    ax1.legend()
-    ax2.plot(rep["roc"]["fake_rate"], rep["roc"]["efficiency"],
-             label=f"network (AUC {rep['network']['roc_auc']:.3f})")
-    if "baseline" in rep:
-        ax2.plot([rep["baseline"]["fake_rate"]], [rep["baseline"]["efficiency"]], "r*", ms=10,
-                 label="coincidence baseline")
-    ax2.set_xlabel("fake rate (label-0 events)")
-    ax2.set_ylabel("efficiency (label-1 events)")
-    ax2.legend()
-    fig.tight_layout()
-    return _save(fig, path)
 
 
 def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Path, target: str) -> Path:
@@ -237,20 +216,29 @@ def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Pat
     ax2.set_ylabel("[cm]")
     ax2.legend()
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def write_report(result: dict[str, Any], out_dir: Path, shown_dir: Path | None = None) -> dict[str, str]:
-    """``metrics.json``, ``metrics.md`` and ``<target>.png`` per output, written atomically into
-    ``out_dir``; the returned (and recorded) paths are under ``shown_dir`` (default ``out_dir``),
-    where the files end up when ``out_dir`` is a temporary directory."""
+def write_report(result: dict[str, Any], out_dir: Path, baseline_config: Any = None,
+                 shown_dir: Path | None = None) -> dict[str, str]:
+    """``metrics.json``, ``metrics.md``, ``<target>.png`` per output (and the trigger's efficiency-vs-rate
+    PNG), ``baseline_config.yaml`` when a baseline ran; written atomically into ``out_dir``. The
+    returned (and recorded) paths are under ``shown_dir`` (default ``out_dir``), where the files end
+    up when ``out_dir`` is a temporary directory."""
+    from trigq.utils import dump_config
+
     out_dir.mkdir(parents=True, exist_ok=True)
     shown = Path(shown_dir) if shown_dir is not None else out_dir
     files = {"json": str(shown / "metrics.json"), "markdown": str(shown / "metrics.md")}
+    if baseline_config is not None:
+        files["baseline_config"] = str(shown / "baseline_config.yaml")
+        dump_config(baseline_config, out_dir / "baseline_config.yaml")
     for target, rep in result["outputs"].items():
         png = out_dir / f"{target}.png"
         if rep["kind"] == "trigger":
             plot_trigger(rep, png)
+            curve = plot_efficiency_vs_rate(rep, out_dir / f"{target}_efficiency_vs_rate.png")
+            files[f"plot_{target}_efficiency_vs_rate"] = str(shown / Path(curve).name)
         else:
             plot_regression(rep, rep.pop("_residuals", None), png, target)
         files[f"plot_{target}"] = str(shown / png.name)

@@ -1,4 +1,8 @@
-"""``trigq evaluate DIR --data FILE.h5 [--split test] [--out DIR] [--json]``."""
+"""``trigq evaluate DIR --data FILE.h5 [--split test] [--out DIR] [--json]``.
+
+The trigger is compared with the coincidence baseline tuned on an independent simulated sample
+(its 50% point at the threshold, ``baselines.tune``) unless ``--baseline-config`` gives one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from trigq.cli import add_force_flag, add_json_flag
+    from trigq.cli import add_force_flag, add_json_flag, positive_float, seed_int
 
     parser.add_argument("run_dir", help="training run directory (with best.pt)")
     parser.add_argument("--data", required=True, help="HDF5 dataset file")
@@ -16,22 +20,68 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output directory (default RUN_DIR/eval-SPLIT)")
     parser.add_argument("--checkpoint", default="best", choices=("best", "last"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the coincidence baseline")
+    parser.add_argument("--baseline-config", metavar="YAML",
+                        help="coincidence config to compare with, used as given (e.g. the tuned_config.yaml "
+                        "of `trigq baseline rpc-coincidence --tune`); default: tune one")
+    parser.add_argument("--rule", choices=("half", "plateau90"),
+                        help="baseline tuning rule: 50%% point (default) or 90%% of plateau at the threshold")
+    parser.add_argument("--tune-data", metavar="FILE.h5", help="baseline tuning sample (default: simulated)")
+    parser.add_argument("--tune-seed", type=seed_int, help="seed of the simulated baseline tuning sample")
+    parser.add_argument("--muon-rate", type=positive_float, metavar="MU",
+                        help="prompt muons per bunch crossing for the rates in Hz (default 1e-3)")
     add_force_flag(parser)
     add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from trigq.baselines.tune import TuneConfig, TuningError
     from trigq.train.evaluate import evaluate
+    from trigq.utils import load_config
 
-    result = evaluate(args.run_dir, args.data, split=args.split, out=args.out,
-                      baseline=not args.no_baseline, which=args.checkpoint, force=args.force)
+    tuning = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
+                                       ("--tune-seed", args.tune_seed)) if value is not None]
+    if tuning and (args.no_baseline or args.baseline_config):
+        given = "--no-baseline" if args.no_baseline else "--baseline-config"
+        raise TuningError(f"{tuning[0]}: tunes the baseline, which {given} replaces; drop one of them")
+    if args.no_baseline and args.baseline_config:
+        raise TuningError("--baseline-config: given with --no-baseline; drop one of them")
+    baseline: Any = False if args.no_baseline else (args.baseline_config or True)
+    tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
+    result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
+                      which=args.checkpoint, tune=tune, tune_data=args.tune_data, muon_rate=args.muon_rate,
+                      force=args.force)
+    print(f"wrote {', '.join(result['files'].values())}")
     summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
                                "split": result["split"], "n_events": result["n_events"],
                                "files": result["files"]}
+    if "baseline" in result:
+        summary["baseline"] = {k: v for k, v in result["baseline"].items() if k != "tuning"}
     for target, rep in result["outputs"].items():
         if rep["kind"] == "trigger":
-            summary[target] = {"network": rep["network"], "baseline": rep.get("baseline"),
-                               "network_at_baseline_rate": rep.get("network_at_baseline_rate")}
+            wp = rep["working_point"]
+            summary[target] = {
+                "network": {**rep["network"], "rate": wp["network"]["rate"]["rate_hz"],
+                            "efficiency_above_threshold": wp["network"]["efficiency"]},
+                "baseline": None if "baseline" not in wp else {
+                    **rep["baseline"], "rate": wp["baseline"]["rate"]["rate_hz"],
+                    "efficiency_above_threshold": wp["baseline"]["efficiency"]},
+            }
+            net_wp = wp["network"]
+            line = (f"{target}: accuracy {rep['network']['accuracy']:.4f}, "
+                    f"rate {net_wp['rate']['rate_hz']:.4g} Hz, "
+                    f"efficiency above threshold {net_wp['efficiency']['prompt']['value']:.4f}")
+            if "equal_rate" in rep:
+                for key in ("equal_rate", "equal_efficiency"):
+                    net = rep[key]["network"]
+                    summary[target][key] = {"score_threshold": rep[key]["score_threshold"],
+                                            "rate": net["rate"]["rate_hz"], "efficiency": net["efficiency"]}
+                er, b = rep["equal_rate"]["network"], wp["baseline"]
+                line += (f"; at the baseline's rate ({b['rate']['rate_hz']:.4g} Hz) prompt / displaced "
+                         f"efficiency {er['efficiency']['prompt']['value']:.4f} / "
+                         f"{er['efficiency']['displaced']['value']:.4f} vs baseline "
+                         f"{b['efficiency']['prompt']['value']:.4f} / "
+                         f"{b['efficiency']['displaced']['value']:.4f}")
+            print(line)
         else:
             summary[target] = {k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma",
                                                    "tail_fraction", "n_events")}

@@ -1,8 +1,10 @@
 """``RPCSimConfig``: every geometry, field, detector-response and sample parameter of the toy.
 
-Loaded and dumped as YAML with ``trigq.utils.load_config`` / ``dump_config``; a simulated file
-stores the full config in its ``config_yaml`` attribute. Invalid values raise ``ConfigError``
-naming the field. Units: cm, GeV, T, rad.
+The dataclass defaults are the ``realistic`` preset (both eta signs, energy loss, correlated cavern
+background, position-dependent charge sharing, no acceptance redraw); ``presets`` holds the
+``legacy`` one (the toy before those). Loaded with ``presets.load_sim_config``, dumped as YAML with
+``trigq.utils.dump_config``; a simulated file stores the full config, preset name included, in its
+``config_yaml`` attribute. Invalid values raise ``ConfigError`` naming the field. Units: cm, GeV, T, rad.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from trigq.utils import ConfigError
 N_LAYERS = 9
 N_STRIPS = 384
 LAYER_NAMES = ("BI0", "BI1", "BI2", "BM0", "BM1", "BM2", "BM3", "BO0", "BO1")
+CHAMBER_UNITS: dict[str, tuple[int, ...]] = {"BI": (0, 1, 2), "BM-a": (3, 4), "BM-b": (5, 6), "BO": (7, 8)}
+"""Layers sharing one chamber (a triplet or a doublet): a cavern-background particle fires several of them."""
+PRESET_NAMES = ("realistic", "legacy")
 
 
 def _per_layer(value: float | tuple[float, ...], where: str) -> tuple[float, ...]:
@@ -41,8 +46,8 @@ class GeometryConfig:
     """Layer radii (inner to outer, BI0..BO1) and the eta range mapped onto the 384 strips."""
 
     layer_radii_cm: tuple[float, ...] = (455.0, 465.0, 475.0, 780.0, 790.0, 830.0, 840.0, 1000.0, 1010.0)
-    eta_min: float = 0.0
-    eta_max: float = 1.0
+    eta_min: float = -1.05
+    eta_max: float = 1.05
 
     def __post_init__(self) -> None:
         radii = self.layer_radii_cm
@@ -84,13 +89,42 @@ class ScatteringConfig:
 
 
 @dataclass
+class EnergyLossConfig:
+    """Energy loss in the calorimeters, between ``r_inner_cm`` and ``r_outer_cm``, before the spectrometer.
+
+    A muon crossing the whole calorimeter loses ``mean_gev x cosh(eta)`` (the path length grows as
+    1 / sin theta) times ``1 + relative_spread x N(0, 1)`` (clipped at 0); one produced inside it
+    loses the fraction of that it still crosses. The toroid bends the reduced momentum; a muon
+    left with none ranges out (no hits). The truth keeps the momentum at production.
+    """
+
+    enabled: bool = True
+    mean_gev: float = 3.0
+    relative_spread: float = 0.1
+    r_inner_cm: float = 150.0
+    r_outer_cm: float = 425.0
+
+    def __post_init__(self) -> None:
+        if self.mean_gev < 0 or self.relative_spread < 0:
+            raise ConfigError("energy_loss: mean_gev and relative_spread must be >= 0")
+        _check_range(self.r_inner_cm, self.r_outer_cm, "energy_loss.r_inner_cm/r_outer_cm", minimum=0.0)
+
+
+@dataclass
 class ResponseConfig:
-    """Chamber response: per-layer efficiency, cluster sizes 1/2/3, per-strip noise, extra muons."""
+    """Chamber response: per-layer efficiency, cluster sizes 1/2/3, per-strip noise, extra muons.
+
+    ``charge_sharing`` makes the 2-strip probability depend on where the muon crosses the strip:
+    with ``d`` the distance to the nearer strip edge (0 at an edge, 0.5 at the centre, in strips)
+    it is ``p2 (1 + charge_sharing (1 - 4 d))``, the same ``p2`` on average; 0 gives the same
+    probability everywhere (legacy), 1 twice ``p2`` at an edge and none at the centre.
+    """
 
     efficiency: float | tuple[float, ...] = 0.95
     cluster_size_probs: tuple[float, ...] = (0.70, 0.25, 0.05)
     noise_per_strip: float | tuple[float, ...] = 1e-3
     extra_muons_mean: float = 0.0
+    charge_sharing: float = 1.0
 
     def __post_init__(self) -> None:
         _check_prob(self.layer_efficiency, "response.efficiency")
@@ -103,6 +137,12 @@ class ResponseConfig:
             raise ConfigError(f"response.cluster_size_probs: must sum to 1, got {probs}")
         if self.extra_muons_mean < 0:
             raise ConfigError(f"response.extra_muons_mean: must be >= 0, got {self.extra_muons_mean}")
+        p2, p3 = self.cluster_size_probs[1], self.cluster_size_probs[2]
+        if not 0.0 <= self.charge_sharing <= 1.0 or p2 * (1 + self.charge_sharing) + p3 > 1.0 + 1e-12:
+            raise ConfigError(
+                f"response.charge_sharing: must lie in [0, 1] with p2 (1 + charge_sharing) + p3 <= 1, "
+                f"got {self.charge_sharing}"
+            )
 
     @property
     def layer_efficiency(self) -> tuple[float, ...]:
@@ -115,18 +155,24 @@ class ResponseConfig:
 
 @dataclass
 class MuonConfig:
-    """Prompt muons: pT spectrum, eta acceptance margin and the trigger threshold.
+    """Prompt muons: pT spectrum and weights, eta range, acceptance policy and the trigger threshold.
 
-    ``spectrum``: ``flat`` in pT, or ``power`` with dN/dpT ~ pT^-``power_index``. Muons whose
-    track would leave the 384 strips at any layer are regenerated (so every prompt muon is inside
-    the acceptance); ``eta_margin`` shrinks the generated eta range so this rarely happens.
+    ``spectrum``: ``flat`` in pT, or ``power`` with dN/dpT ~ pT^-``power_index``. Each muon event
+    carries ``truth/weight`` = (pT^-``weight_index`` density) / (generated density) on the same pT
+    range, so a flat sample reweighted gives the falling spectrum (weights average 1; other events
+    weigh 1). Eta is uniform in the acceptance less ``eta_margin``, independent of charge. With
+    ``redraw_outside`` (legacy) muons whose track would leave the 384 strips at any layer are
+    regenerated, which biases charge against eta at the edges at low pT; without it every muon is
+    kept and leaves hits only where it crosses the strips.
     """
 
     pt_min_gev: float = 3.0
     pt_max_gev: float = 50.0
     spectrum: Literal["flat", "power"] = "flat"
-    power_index: float = 2.0
-    eta_margin: float = 0.05
+    power_index: float = 3.0
+    weight_index: float = 3.0
+    eta_margin: float = 0.0
+    redraw_outside: bool = False
     trigger_threshold_gev: float = 20.0
 
     def __post_init__(self) -> None:
@@ -154,12 +200,49 @@ class DarkPhotonConfig:
 
 
 @dataclass
+class CavernConfig:
+    """Correlated cavern background on top of the uncorrelated noise: particles crossing one chamber.
+
+    Per bunch crossing and chamber unit (``CHAMBER_UNITS``: the BI triplet, the two BM doublets,
+    the BO doublet), a Poisson number of particles, each at a uniform strip of the unit's first
+    layer with a Gaussian slope of ``slope_sigma_strips`` per layer (they do not point to the IP),
+    fires each layer of the unit with ``layer_probability`` as a cluster of 1-4 strips
+    (``cluster_size_probs``, centred). The mean is set so that every layer gets
+    ``hits_per_strip x rate_multiplier`` hits per strip (default: today's uncorrelated noise rate;
+    ``rate_multiplier`` 10 is the x10 background scenario).
+    """
+
+    enabled: bool = True
+    hits_per_strip: float = 1e-3
+    rate_multiplier: float = 1.0
+    layer_probability: float = 0.8
+    cluster_size_probs: tuple[float, ...] = (0.5, 0.3, 0.15, 0.05)
+    slope_sigma_strips: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.hits_per_strip < 0 or self.rate_multiplier < 0 or self.slope_sigma_strips < 0:
+            raise ConfigError("cavern: hits_per_strip, rate_multiplier and slope_sigma_strips must be >= 0")
+        if not 0.0 < self.layer_probability <= 1.0:
+            raise ConfigError(f"cavern.layer_probability: must lie in (0, 1], got {self.layer_probability}")
+        if len(self.cluster_size_probs) != 4:
+            raise ConfigError("cavern.cluster_size_probs: expected 4 probabilities (sizes 1, 2, 3, 4)")
+        _check_prob(self.cluster_size_probs, "cavern.cluster_size_probs")
+        if abs(sum(self.cluster_size_probs) - 1.0) > 1e-9:
+            probs = list(self.cluster_size_probs)
+            raise ConfigError(f"cavern.cluster_size_probs: must sum to 1, got {probs}")
+
+    @property
+    def mean_cluster_size(self) -> float:
+        return float(sum((i + 1) * p for i, p in enumerate(self.cluster_size_probs)))
+
+
+@dataclass
 class MixConfig:
     """Fractions of each event type in ``--sample mixed`` (drawn per event; must sum to 1)."""
 
-    muons: float = 0.5
-    background: float = 0.5
-    dark_photon: float = 0.0
+    muons: float = 0.6
+    background: float = 0.2
+    dark_photon: float = 0.2
 
     def __post_init__(self) -> None:
         _check_prob(self.fractions, "mix")
@@ -174,12 +257,19 @@ class MixConfig:
 
 @dataclass
 class RPCSimConfig:
-    """The whole ATLAS L0 RPC toy: one barrel phi sector in the R-z plane, 9 layers x 384 strips."""
+    """The whole ATLAS L0 RPC toy: one barrel phi sector in the R-z plane, 9 layers x 384 strips.
 
+    ``preset`` names the set of defaults the config was built on (``realistic``: these dataclass
+    defaults, or ``legacy``: see ``presets``); the other fields are what the simulation uses.
+    """
+
+    preset: Literal["realistic", "legacy"] = "realistic"
     geometry: GeometryConfig = field(default_factory=GeometryConfig)
     toroid: ToroidConfig = field(default_factory=ToroidConfig)
     scattering: ScatteringConfig = field(default_factory=ScatteringConfig)
+    energy_loss: EnergyLossConfig = field(default_factory=EnergyLossConfig)
     response: ResponseConfig = field(default_factory=ResponseConfig)
+    cavern: CavernConfig = field(default_factory=CavernConfig)
     muons: MuonConfig = field(default_factory=MuonConfig)
     dark_photon: DarkPhotonConfig = field(default_factory=DarkPhotonConfig)
     mix: MixConfig = field(default_factory=MixConfig)
@@ -190,6 +280,11 @@ class RPCSimConfig:
         if self.scattering.enabled and self.scattering.radius_cm > min(self.toroid.r_min_cm, r_first):
             raise ConfigError(
                 f"scattering.radius_cm ({self.scattering.radius_cm}) must lie inside the field "
+                f"(toroid.r_min_cm {self.toroid.r_min_cm}) and the first layer ({r_first})"
+            )
+        if self.energy_loss.enabled and self.energy_loss.r_outer_cm > min(self.toroid.r_min_cm, r_first):
+            raise ConfigError(
+                f"energy_loss.r_outer_cm ({self.energy_loss.r_outer_cm}) must lie inside the field "
                 f"(toroid.r_min_cm {self.toroid.r_min_cm}) and the first layer ({r_first})"
             )
         if self.dark_photon.vertex_r_max_cm >= r_last:
@@ -203,10 +298,8 @@ class RPCSimConfig:
 
 
 def config_from_yaml_text(text: str, where: str = "config_yaml") -> RPCSimConfig:
-    """``RPCSimConfig`` from YAML text, e.g. a dataset's ``config_yaml`` attribute (missing keys default)."""
-    from trigq.utils import config_from_dict, yaml_load
+    """``RPCSimConfig`` from a file's ``config_yaml`` text (see ``presets.config_from_yaml_text``:
+    missing keys take the named preset's values, ``legacy`` when the text names none)."""
+    from trigq.sim.atlas_rpc import presets
 
-    data = yaml_load(text, where)
-    if data is not None and not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping of RPCSimConfig fields")
-    return config_from_dict(RPCSimConfig, data or {}, where=where)
+    return presets.config_from_yaml_text(text, where)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from trigq.sim.atlas_rpc.config import N_STRIPS, RPCSimConfig
+from trigq.sim.atlas_rpc.energy_loss import mean_momentum_after_calorimeter
 
 CURVATURE_PER_CM = 0.3 / 100.0
 """kappa [1/cm] = CURVATURE_PER_CM * q * B[T] / p[GeV] (rho[m] = p / (0.3 B))."""
@@ -82,13 +83,27 @@ def expected_strip_coordinates(
     """Noise-free, scattering-free continuous strip coordinate ``[..., 9]`` of a muon.
 
     ``eta`` is the muon's direction at its production vertex ``(vertex_r, vertex_z)`` (the IP by
-    default). NaN where the muon does not cross a layer; values outside [0, 384) are outside the
-    acceptance.
+    default). With ``energy_loss`` enabled the toroid bends the momentum left after the mean loss
+    (no fluctuation). NaN where the muon does not cross a layer (or ranges out); values outside
+    [0, 384) are outside the acceptance.
     """
     config = config or RPCSimConfig()
     eta = np.asarray(eta, dtype=np.float64)
-    kappa = curvature(np.asarray(pt), np.asarray(charge), eta, config.toroid.b_tesla)
-    return layer_coordinates(vertex_r, vertex_z, beta_from_eta(eta), kappa, config)
+    pt = np.asarray(pt, dtype=np.float64)
+    if not config.energy_loss.enabled:
+        kappa = curvature(pt, np.asarray(charge), eta, config.toroid.b_tesla)
+        return layer_coordinates(vertex_r, vertex_z, beta_from_eta(eta), kappa, config)
+    shape = np.broadcast_shapes(pt.shape, np.shape(charge), eta.shape, np.shape(vertex_r))
+    p_left = mean_momentum_after_calorimeter(np.broadcast_to(pt * np.cosh(eta), shape),
+                                             np.broadcast_to(eta, shape), np.broadcast_to(vertex_r, shape),
+                                             config.energy_loss)
+    stopped = p_left <= 0
+    kappa = CURVATURE_PER_CM * config.toroid.b_tesla * np.asarray(charge, dtype=np.float64) / np.where(
+        stopped, 1.0, p_left)
+    coords = layer_coordinates(vertex_r, vertex_z, beta_from_eta(eta), kappa, config)
+    coords = np.array(np.broadcast_to(coords, (*shape, coords.shape[-1])))
+    coords[stopped] = np.nan
+    return coords
 
 
 def expected_strips(

@@ -1,8 +1,9 @@
-"""Muon kinematics of each sample: prompt muons, A' -> mu mu pairs, extra muons; scattering.
+"""Muon kinematics of each sample: prompt muons, A' -> mu mu pairs, extra muons; scattering, energy loss.
 
-Every generator returns a dict of per-event arrays (first axis = event). Primary muons whose
-track would leave the 384 strips at a layer they reach are redrawn (vectorised rejection), so
-every primary muon lies inside the acceptance; extra muons are not redrawn.
+Every generator returns a dict of per-event arrays (first axis = event). Dark-photon muons whose
+track would leave the 384 strips at a layer they reach are redrawn (vectorised rejection); prompt
+muons only with ``muons.redraw_outside`` (legacy), otherwise they are kept as drawn, hits only
+where they cross the strips; extra muons are never redrawn.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import numpy as np
 
 from trigq.errors import TrigqError
 from trigq.sim.atlas_rpc.config import N_STRIPS, MuonConfig, RPCSimConfig
-from trigq.sim.atlas_rpc.geometry import beta_from_eta, curvature, eta_from_beta, layer_coordinates
+from trigq.sim.atlas_rpc.energy_loss import momentum_after_calorimeter
+from trigq.sim.atlas_rpc.geometry import (
+    CURVATURE_PER_CM,
+    beta_from_eta,
+    curvature,
+    eta_from_beta,
+    layer_coordinates,
+)
 
 MAX_REJECTION_ROUNDS = 200
 Arrays = dict[str, np.ndarray]
@@ -44,16 +52,18 @@ def track_coordinates(
     rng: np.random.Generator, pt: np.ndarray, charge: np.ndarray, eta: np.ndarray,
     vertex_r: np.ndarray, vertex_z: np.ndarray, config: RPCSimConfig,
 ) -> np.ndarray:
-    """Strip coordinates ``[..., 9]`` of muons, with multiple scattering when enabled.
+    """Strip coordinates ``[..., 9]`` of muons, with multiple scattering and energy loss when enabled.
 
     Scattering is one Gaussian kink of sigma ``sigma_gev_rad / p`` at ``scattering.radius_cm``
     for muons produced inside that radius; the track is straight up to it (it lies inside the
-    field's inner radius).
+    field's inner radius). Energy loss (``energy_loss``) lowers the momentum the toroid bends; a
+    muon that ranges out in the calorimeter crosses no layer (NaN everywhere).
     """
     beta = beta_from_eta(eta)
     kappa = curvature(pt, charge, eta, config.toroid.b_tesla)
     ms = config.scattering
     r0, z0 = np.broadcast_to(vertex_r, beta.shape), np.broadcast_to(vertex_z, beta.shape)
+    r_production = r0
     if ms.enabled and ms.sigma_gev_rad > 0:
         inside = r0 < ms.radius_cm
         p = pt * np.cosh(eta)
@@ -61,7 +71,16 @@ def track_coordinates(
         z0 = np.where(inside, z0 + (ms.radius_cm - r0) * np.tan(beta), z0)
         r0 = np.where(inside, ms.radius_cm, r0)
         beta = np.where(inside, beta + kink, beta)
-    return layer_coordinates(r0, z0, beta, kappa, config)
+    stopped = None
+    if config.energy_loss.enabled:
+        p_left = momentum_after_calorimeter(rng, pt * np.cosh(eta), eta, r_production, config.energy_loss)
+        stopped = p_left <= 0
+        q = np.asarray(charge, dtype=np.float64)
+        kappa = CURVATURE_PER_CM * config.toroid.b_tesla * q / np.where(stopped, 1.0, p_left)
+    coords = layer_coordinates(r0, z0, beta, kappa, config)
+    if stopped is not None:
+        coords[stopped] = np.nan
+    return coords
 
 
 def inside_acceptance(coords: np.ndarray, vertex_r: np.ndarray, config: RPCSimConfig) -> np.ndarray:
@@ -109,7 +128,9 @@ def draw_prompt_muons(rng: np.random.Generator, n: int, config: RPCSimConfig) ->
 
 
 def prompt_muons(rng: np.random.Generator, n: int, config: RPCSimConfig) -> Arrays:
-    """``n`` prompt muons, every one inside the acceptance at all 9 layers."""
+    """``n`` prompt muons; with ``muons.redraw_outside`` every one inside the acceptance at all 9 layers."""
+    if not config.muons.redraw_outside:
+        return draw_prompt_muons(rng, n, config)[0]
     return draw_accepted(rng, n, lambda r, m: draw_prompt_muons(r, m, config), "muons")
 
 

@@ -1,4 +1,4 @@
-"""Chamber response: efficiency, cluster sizes 1-3 and uncorrelated per-strip noise, vectorised."""
+"""Chamber response: efficiency, cluster sizes 1-3 (charge sharing) and uncorrelated per-strip noise."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def track_hits(
 
     A crossed layer (finite coordinate inside the 384 strips) fires with the layer's
     efficiency; the cluster is 1 strip, 2 strips (the crossed one and its neighbour on the side
-    of the crossing point) or 3 strips (centred); strips beyond the edges are dropped.
+    of the crossing point) or 3 strips (centred); strips beyond the edges are dropped. The
+    2-strip probability depends on the crossing point as ``ResponseConfig.charge_sharing`` says
+    (the 3-strip one does not).
     """
     n_tracks = coords.shape[0]
     eff = np.asarray(response.layer_efficiency)
@@ -60,7 +62,12 @@ def track_hits(
     x = safe[track, layer]
     centre = np.floor(x).astype(np.int64)
     cum = np.cumsum(response.cluster_size_probs)
-    size = 1 + (u_size[track, layer] >= cum[0]).astype(np.int64) + (u_size[track, layer] >= cum[1])
+    one = cum[0]
+    if response.charge_sharing > 0:
+        edge_distance = 0.5 - np.abs(x - centre - 0.5)  # 0 at a strip edge, 0.5 at its centre
+        one = cum[0] - response.charge_sharing * response.cluster_size_probs[1] * (1 - 4 * edge_distance)
+    u = u_size[track, layer]
+    size = 1 + (u >= one).astype(np.int64) + (u >= cum[1])
     side = np.where(x - centre >= 0.5, 1, -1)
     # second strip: the neighbour towards the crossing point (size 2) or the left one (size 3)
     second = np.where(size == 2, centre + side, centre - 1)

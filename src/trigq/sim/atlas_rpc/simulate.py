@@ -14,8 +14,10 @@ import numpy as np
 
 from trigq.errors import TrigqError
 from trigq.sim.atlas_rpc import kinematics
+from trigq.sim.atlas_rpc.cavern import cavern_hits
 from trigq.sim.atlas_rpc.config import N_LAYERS, N_STRIPS, RPCSimConfig
 from trigq.sim.atlas_rpc.response import noise_hits, track_hits
+from trigq.sim.atlas_rpc.spectrum import spectrum_weights
 from trigq.utils import dump_config
 
 GENERATOR = "atlas-rpc"
@@ -116,6 +118,7 @@ def _simulate_block(
     flat = np.zeros(n * N_LAYERS * N_STRIPS, dtype=np.uint8)
     flat[track_hits(rng, event, coords, config.response)] = 1
     flat[noise_hits(rng, n, config.response)] = 1
+    flat[cavern_hits(rng, n, config.cavern)] = 1
     hits = flat.reshape(n, N_LAYERS, N_STRIPS)
 
     truth = _truth(n, source, event, pt, charge, eta, config)
@@ -125,6 +128,7 @@ def _simulate_block(
     truth["mu_pt"][dp_events] = dp["mu_pt"]
     truth["mu_eta"][dp_events] = dp["mu_eta"]
     truth["mu_charge"][dp_events] = dp["mu_charge"]
+    truth["weight"][mu_events] = spectrum_weights(mu["pt"], config.muons)
     return hits, truth
 
 
@@ -132,10 +136,14 @@ def _truth(
     n: int, source: np.ndarray, event: np.ndarray, pt: np.ndarray, charge: np.ndarray, eta: np.ndarray,
     config: RPCSimConfig,
 ) -> dict[str, np.ndarray]:
-    """Per-event truth; pt/charge/eta describe the leading (highest-pT) muon of all in the event."""
+    """Per-event truth; pt/charge/eta describe the leading (highest-pT) muon of all in the event.
+
+    ``label``: some muon of the event, prompt, extra or from a displaced vertex, is above the
+    trigger threshold.
+    """
     above = np.bincount(event, weights=pt > config.muons.trigger_threshold_gev, minlength=n) > 0
     truth = {
-        "label": (above | (source == 2)).astype(np.uint8),
+        "label": above.astype(np.uint8),
         "source": source,
         "n_muons": np.bincount(event, minlength=n).astype(np.uint8),
         "pt": np.zeros(n, np.float32),
@@ -147,6 +155,7 @@ def _truth(
         "mu_eta": np.zeros((n, 2), np.float32),
         "mu_charge": np.zeros((n, 2), np.int8),
         "opening_angle": np.zeros(n, np.float32),
+        "weight": np.ones(n, np.float32),
     }
     if event.size:
         order = np.lexsort((pt, event))
