@@ -79,7 +79,9 @@ class TrackFinder:
         b = abs(sim_config.toroid.b_tesla)
         pt = config.curvature_prior_pt_gev
         sigma = WEAK_CURVATURE_PRIOR if pt is None else max(CURVATURE_PER_CM * b / pt, 1e-9)
-        self.model = TrackModel(sim_config, kappa_prior_sigma=sigma)
+        bound_pt = config.curvature_bound_pt_gev
+        bound = None if bound_pt is None else CURVATURE_PER_CM * b / bound_pt
+        self.model = TrackModel(sim_config, kappa_prior_sigma=sigma, kappa_bound=bound)
         self.hit_gain, self.miss_penalty, self.share_penalty = likelihood_weights(sim_config, config)
         radii = self.model.radii
         self.stations = group_stations(radii, config.station_gap_cm)

@@ -8,9 +8,9 @@ straight line. Measurements are cluster centroids in strip coordinates (strip k 
 with sigma in strips.
 
 The fit starts from a linear least-squares fit in z (the parabolic approximation of the arc),
-then Gauss-Newton iterations on the exact model in strip coordinates. A weak Gaussian prior on
-``kappa`` (``kappa_prior_sigma``) keeps tracks with hits in one station defined; it is negligible
-for tracks crossing the field.
+then Gauss-Newton iterations on the exact model in strip coordinates. A Gaussian prior on
+``kappa`` (mean 0, ``kappa_prior_sigma``) regularises tracks whose hits barely constrain the
+curvature; very weak ones on z0 and beta0 keep every normal matrix invertible.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from trigq.sim.atlas_rpc.geometry import propagate_z
 
 STEPS = np.array([1e-3, 1e-6, 1e-9])
 """Finite-difference steps of (z0 [cm], beta0 [rad], kappa [1/cm]) for the numerical Jacobian."""
+BOUND_SIGMA_FRACTION = 0.05
+"""sigma of the prior that holds a curvature at ``kappa_bound``, as a fraction of the bound."""
 RESIDUAL_CAP = 50.0
 """Residual [strips] given to a layer the model cannot reach (the track curls back before it)."""
 
@@ -47,6 +49,12 @@ def solve3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                          c02 * b0 + c12 * b1 + c22 * b2], axis=-1) / det[..., None]
 
 
+def inverse3(a: np.ndarray) -> np.ndarray:
+    """Inverses of the symmetric 3x3 matrices ``a [..., 3, 3]`` (columns of ``solve3``)."""
+    eye = np.eye(3)
+    return np.stack([solve3(a, np.broadcast_to(eye[k], a.shape[:-1])) for k in range(3)], axis=-1)
+
+
 @dataclass(frozen=True)
 class TrackFit:
     """Fitted tracks: ``params [..., 3]``, ``chi2 [...]``, ``n_hits [...]``, ``cov [..., 3, 3]``."""
@@ -60,7 +68,8 @@ class TrackFit:
 class TrackModel:
     """The exact track model of one simulator config (geometry, toroid) and its fits."""
 
-    def __init__(self, sim_config: Any, kappa_prior_sigma: float = 1e-3) -> None:
+    def __init__(self, sim_config: Any, kappa_prior_sigma: float = 1e-3, kappa_bound: float | None = None
+                 ) -> None:
         g, t = sim_config.geometry, sim_config.toroid
         self.config = sim_config
         self.radii = np.asarray(g.layer_radii_cm, dtype=np.float64)
@@ -68,7 +77,8 @@ class TrackModel:
         self.r_in, self.r_out = float(t.r_min_cm), float(t.r_max_cm)
         self.eta_min = float(g.eta_min)
         self.deta = (g.eta_max - g.eta_min) / N_STRIPS
-        self.prior = np.diag([1e-12, 1e-12, 1.0 / kappa_prior_sigma**2])
+        self.kappa_bound = kappa_bound
+        self.prior = np.diag([1e-8, 1e-4, 1.0 / kappa_prior_sigma**2])  # z0: 100 m, beta0: 100 rad
 
     # ------------------------------------------------------------------ coordinates
     def z_of_strip(self, c: np.ndarray, radius: np.ndarray) -> np.ndarray:
@@ -148,22 +158,47 @@ class TrackModel:
         r = np.where(mask, np.where(reachable, c - np.where(reachable, pred, 0.0), RESIDUAL_CAP), 0.0)
         return r, reachable
 
-    def fit(self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray, iterations: int = 3) -> TrackFit:
-        """Fit tracks to strip coordinates ``c [..., 9]`` (sigma ``sigma_c``, used where ``mask``)."""
-        c = np.where(mask, c, 0.0)
-        w = np.where(mask, 1.0 / np.asarray(sigma_c, dtype=np.float64) ** 2, 0.0)
-        params = self.linear_fit(c, sigma_c, mask)
+    def _gauss_newton(self, params: np.ndarray, c: np.ndarray, w: np.ndarray, mask: np.ndarray,
+                      iterations: int, prior: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Gauss-Newton on the exact model with a Gaussian prior ``N(mean, prior^-1)``: params,
+        chi2 (data + prior), normal matrix."""
         for i in range(iterations + 1):
             r, reachable = self._residuals(params, c, mask)
             base = self.layer_strips(params)
             jac = np.stack([(self.layer_strips(params + step) - base) / step.max()
                             for step in np.diag(STEPS)], axis=-1)
             jac = np.where((mask & reachable)[..., None] & np.isfinite(jac), jac, 0.0)
-            normal = np.einsum("...l,...li,...lj->...ij", w, jac, jac) + self.prior
+            normal = np.einsum("...l,...li,...lj->...ij", w, jac, jac) + prior
             if i == iterations:
                 break
-            rhs = np.einsum("...l,...li,...l->...i", w, jac, r) - params @ self.prior
-            params = params + np.linalg.solve(normal, rhs[..., None])[..., 0]
+            rhs = np.einsum("...l,...li,...l->...i", w, jac, r) - (params - mean) @ prior
+            params = params + solve3(normal, rhs)
         r, _ = self._residuals(params, c, mask)
-        chi2 = np.sum(w * r**2, axis=-1) + params[..., 2] ** 2 * self.prior[2, 2]
-        return TrackFit(params, chi2, mask.sum(axis=-1), np.linalg.inv(normal))
+        d = params - mean
+        chi2 = np.sum(w * r**2, axis=-1) + np.einsum("...i,ij,...j->...", d, prior, d)
+        return params, chi2, normal
+
+    def fit(self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray, iterations: int = 3) -> TrackFit:
+        """Fit tracks to strip coordinates ``c [..., 9]`` (sigma ``sigma_c``, used where ``mask``).
+
+        With ``kappa_bound``, a track fitted beyond it is refitted with its curvature held at the
+        bound (a strong prior there): the constrained least-squares solution.
+        """
+        c = np.where(mask, c, 0.0)
+        w = np.where(mask, 1.0 / np.asarray(sigma_c, dtype=np.float64) ** 2, 0.0)
+        start = self.linear_fit(c, sigma_c, mask)
+        zero = np.zeros(3)
+        params, chi2, normal = self._gauss_newton(start, c, w, mask, iterations, self.prior, zero)
+        if self.kappa_bound is not None:
+            bound = self.kappa_bound
+            outside = np.abs(params[..., 2]) > bound
+            if outside.any():
+                mean = np.zeros_like(params)
+                mean[..., 2] = np.clip(params[..., 2], -bound, bound)
+                strong = np.diag([*np.diag(self.prior)[:2], (BOUND_SIGMA_FRACTION * bound) ** -2.0])
+                held = np.where(outside[..., None], mean, params)
+                p2, chi2_2, n2 = self._gauss_newton(held, c, w, mask, iterations, strong, mean)
+                params = np.where(outside[..., None], p2, params)
+                chi2 = np.where(outside, chi2_2, chi2)
+                normal = np.where(outside[..., None, None], n2, normal)
+        return TrackFit(params, chi2, mask.sum(axis=-1), inverse3(normal))

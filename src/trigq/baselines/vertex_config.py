@@ -21,24 +21,33 @@ def _edges(values: tuple[float, ...], name: str) -> None:
 class VertexFitConfig:
     """Hit assignment (seeds, roads, scores), track fits and the vertex of the classical fit.
 
-    Track finding: station clusters (the OR of a station's layers) seed tracks through the
-    stations in the field (all combinations with >= 2 stations, at most
-    ``max_station_clusters`` per station, the ``n_seeds`` best kept); each seed branches on
-    the inner station's clusters within ``inner_road_strips`` of its extrapolation (or none);
-    layer clusters within ``road_strips`` (+ half their width) of the track are attached, the
-    track is refitted, attached again and fitted with the exact field model. Scores are chi2
-    plus ``miss_penalty`` per layer beyond the innermost hit without a cluster, the curvature
-    prior (sigma: the curvature of a ``curvature_prior_pt_gev`` muon; none if null), and for a
-    pair ``share_penalty`` per shared cluster, the chi2 of the smaller curvature when both
-    tracks bend the same way (an A' decays to mu+ mu-) and ``vertex_penalty`` when the tracks do
-    not cross inside their innermost hits. The best-scoring pair of the ``n_candidates`` best
-    distinct tracks makes the vertex: the outermost crossing of the two fitted tracks inside
-    their innermost hits, clipped (``clip_to_hit_layers``) between the layer just inside the
-    pair's innermost hit and that hit (no hits in BI: the vertex lies beyond BI) and to the
-    generated vertex-R window (``clip_to_window``: what a network learns from its training set).
+    Seeds: every combination of one station cluster (the OR of a station's layers; stations are
+    layers less than ``station_gap_cm`` apart; at most ``max_station_clusters`` each, those
+    firing most layers first) or none per station, with >= 2 stations, fitted with the parabolic
+    model; the ``n_seeds`` best, each suppressing worse seeds within ``seed_merge_strips`` of it
+    at every station. Tracks: the nearest layer cluster within ``road_strips`` (+ half its
+    width) of the seed at each layer, refitted, attached again, fitted with the exact field
+    model (``gauss_newton_iterations``) under a Gaussian curvature prior of sigma the curvature
+    of a ``curvature_prior_pt_gev`` muon (null: none) and the bound of a
+    ``curvature_bound_pt_gev`` muon (null: none; the sample's muons have pT >= 20 GeV).
+
+    Scores (chi2 units, a log-likelihood): chi2 - ``hit_gain`` per cluster on the track +
+    ``miss_penalty`` per layer beyond the innermost hit without a cluster (null: derived from
+    the file's efficiency and noise, ``track_finding.likelihood_weights``); a pair adds
+    ``share_penalty`` per shared cluster (null: one hit gain), the chi2 of the smaller
+    curvature when both tracks bend the same way (an A' decays to mu+ mu-) and
+    ``vertex_penalty`` when they do not cross inside their innermost hits. The best pair of
+    the ``n_candidates`` best distinct tracks is re-assigned jointly layer by layer and refitted
+    ``pair_refit_iterations`` times (``pair_refit``). Vertex: the outermost crossing of the two
+    tracks inside their innermost hits, clipped (``clip_to_hit_layers``) between the layer just
+    inside the pair's innermost hit and that hit (no BI hits: the vertex lies beyond BI), and
+    to the generated vertex-R window (``clip_to_window``; a network learns it from its
+    training set).
 
     Cluster sigma [strips]: ``sigma_strips`` for clusters up to ``max_single_width`` strips,
-    ``sigma_strips * (width - max_single_width + 1)`` for wider (merged) ones.
+    ``sigma_strips * (width - max_single_width + 1)`` for wider (merged) ones. Metrics: tail
+    beyond ``tail_limit_cm``, binned in ``vertex_r_bin_edges_cm`` and
+    ``opening_angle_bin_edges_rad`` (the R-z projected angle).
     """
 
     max_clusters_per_layer: int = 8
@@ -55,6 +64,7 @@ class VertexFitConfig:
     share_penalty: float | None = None
     vertex_penalty: float = 10.0
     curvature_prior_pt_gev: float | None = 10.0
+    curvature_bound_pt_gev: float | None = 20.0
     gauss_newton_iterations: int = 3
     pair_refit_iterations: int = 2
     clip_to_hit_layers: bool = True
@@ -77,9 +87,10 @@ class VertexFitConfig:
         for name in ("hit_gain", "miss_penalty", "share_penalty", "vertex_penalty"):
             if getattr(self, name) is not None and getattr(self, name) < 0:
                 raise ConfigError(f"{name}: must be >= 0, got {getattr(self, name)}")
-        if self.curvature_prior_pt_gev is not None and not self.curvature_prior_pt_gev > 0:
-            raise ConfigError(
-                f"curvature_prior_pt_gev: must be > 0 or null, got {self.curvature_prior_pt_gev}")
+        for name in ("curvature_prior_pt_gev", "curvature_bound_pt_gev"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ConfigError(f"{name}: must be > 0 or null, got {value}")
         if self.pair_refit_iterations < 0:
             raise ConfigError(f"pair_refit_iterations: must be >= 0, got {self.pair_refit_iterations}")
         if self.gauss_newton_iterations < 0:
