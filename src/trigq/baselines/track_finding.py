@@ -232,11 +232,14 @@ class TrackFinder:
     def parabola_crossed(self, p1: np.ndarray, p2: np.ndarray, inner: np.ndarray) -> np.ndarray:
         """Whether two tracks cross in ``[0, inner]``, in the parabolic approximation (closed form:
         a line inside the field, a quadratic in it, a line beyond; for scoring pairs)."""
-        m = self.model
         def coeffs(p: np.ndarray) -> np.ndarray:
             return np.stack([p[..., 0], np.tan(p[..., 1]), p[..., 2] / np.cos(p[..., 1]) ** 3], axis=-1)
 
-        d = coeffs(p1) - coeffs(p2)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return self._parabola_crossed(coeffs(p1) - coeffs(p2), inner)
+
+    def _parabola_crossed(self, d: np.ndarray, inner: np.ndarray) -> np.ndarray:
+        m = self.model
         at_in = d[..., 0] + d[..., 1] * (m.r_in - m.r_ref)
         at_0 = d[..., 0] - d[..., 1] * m.r_ref
         crossed = np.zeros(inner.shape, bool)
@@ -256,7 +259,7 @@ class TrackFinder:
         beyond = inner > m.r_out
         at_out = at_in + b * (m.r_out - m.r_in) + a * (m.r_out - m.r_in) ** 2
         slope_out = b + 2 * a * (m.r_out - m.r_in)
-        at_end = at_out + slope_out * (inner - m.r_out)
+        at_end = at_out + slope_out * (np.where(beyond, inner, m.r_out) - m.r_out)
         crossed |= beyond & (np.sign(at_out) != np.sign(at_end))
         return crossed
 

@@ -165,8 +165,9 @@ class TrackModel:
         for i in range(iterations + 1):
             r, reachable = self._residuals(params, c, mask)
             base = self.layer_strips(params)
-            jac = np.stack([(self.layer_strips(params + step) - base) / step.max()
-                            for step in np.diag(STEPS)], axis=-1)
+            with np.errstate(invalid="ignore"):
+                jac = np.stack([(self.layer_strips(params + step) - base) / step.max()
+                                for step in np.diag(STEPS)], axis=-1)
             jac = np.where((mask & reachable)[..., None] & np.isfinite(jac), jac, 0.0)
             normal = np.einsum("...l,...li,...lj->...ij", w, jac, jac) + prior
             if i == iterations:
