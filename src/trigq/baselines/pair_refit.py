@@ -31,13 +31,15 @@ def _nearest_two(lc: Clusters, pred: np.ndarray, road: float) -> tuple[np.ndarra
     return order[..., 0], dist[..., 0], order[..., 1], dist[..., 1]
 
 
-def joint_measurements(finder: TrackFinder, lc: Clusters, params: np.ndarray
+def joint_measurements(finder: TrackFinder, lc: Clusters, params: np.ndarray, layers: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Strip coordinate, sigma and mask ``[B, 2, 9]`` for the two tracks ``params [B, 2, 3]``."""
+    """Strip coordinate, sigma and mask ``[B, 2, 9]`` for the two tracks ``params [B, 2, 3]``, in
+    the ``layers [B, 9]`` allowed."""
     cfg = finder.config
     pred = np.nan_to_num(finder.model.layer_strips(params), nan=-FAR)
     n1, d1, n2, d2 = _nearest_two(lc, pred, cfg.road_strips)
-    has1, has2 = np.isfinite(d1), np.isfinite(d2)
+    has1 = np.isfinite(d1) & layers[:, None]
+    has2 = np.isfinite(d2) & layers[:, None]
 
     def gather(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
         return np.take_along_axis(a[:, None], idx[..., None], axis=-1)[..., 0]
@@ -77,16 +79,18 @@ def joint_measurements(finder: TrackFinder, lc: Clusters, params: np.ndarray
     return np.where(has1, c, 0.0), s, has1
 
 
-def refit_pair(finder: TrackFinder, lc: Clusters, params: np.ndarray, iterations: int = 2
-               ) -> tuple[TrackFit, np.ndarray]:
-    """Alternate joint re-assignment and exact refits of both tracks ``iterations`` times.
+def refit_pair(finder: TrackFinder, lc: Clusters, params: np.ndarray, inner: np.ndarray,
+               iterations: int = 2) -> tuple[TrackFit, np.ndarray]:
+    """Alternate joint re-assignment and exact refits of both tracks ``iterations`` times, in the
+    layers at or beyond ``inner [B]`` (the pair's innermost hit: the hit pattern that chose it).
 
     Returns the fits ``[B, 2]`` and the measurements used (strip coordinates ``[B, 2, 9]``, NaN
     where a track has none).
     """
     fit = None
+    layers = finder.model.radii >= inner[:, None] - 1e-6
     for _ in range(iterations):
-        c, s, mask = joint_measurements(finder, lc, params)
+        c, s, mask = joint_measurements(finder, lc, params, layers)
         fit = finder.model.fit(c, s, mask, iterations=finder.config.gauss_newton_iterations)
         params = np.where((fit.n_hits >= 3)[..., None] & np.isfinite(fit.params), fit.params, params)
     assert fit is not None

@@ -96,13 +96,14 @@ class TrackFinder:
         return c.sigma_strips * np.maximum(1, width - c.max_single_width + 1)
 
     # ----------------------------------------------------------------------------- seeds
-    def seeds(self, st: Clusters, fired: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Parabolic seed tracks ``x [B, n_seeds, 3]`` (``TrackModel.linear_solve``) and validity.
+    def seeds(self, st: Clusters, fired: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Parabolic seed tracks ``x [B, n_seeds, 3]`` (``TrackModel.linear_solve``), validity and the
+        first layer of each seed's innermost station (no clusters are attached inside it).
 
         Every combination of one station cluster (or none) per station with >= 2 stations is
-        fitted and scored (chi2 + ``miss_penalty`` per station layer without a hit in the chosen
-        cluster); the best ones are kept, each suppressing the worse seeds that pass within
-        ``seed_merge_strips`` of it at every station (duplicates).
+        fitted and scored (chi2 - hit gain per station layer with a hit in the chosen cluster +
+        miss penalty per one without); the best ones are kept, each suppressing the worse seeds
+        with the same stations that pass within ``seed_merge_strips`` of it at every station.
         """
         c = self.config
         n_c = st.start.shape[2]
@@ -127,19 +128,27 @@ class TrackFinder:
         order = np.argsort(score, axis=1, kind="stable")[:, :m]
         x = np.take_along_axis(x, order[..., None], axis=1)
         ok = np.take_along_axis(ok, order, axis=1)
+        present = np.take_along_axis(present, order[..., None], axis=1)  # [B, M, S]
         pred = self.model.linear_strips(x, self.station_radii)  # [B, M, S]
         suppressed = ~ok
         for k in range(m - 1):
+            same = np.all(present[:, k + 1 :] == present[:, k : k + 1], axis=-1)
             close = np.all(np.abs(pred[:, k + 1 :] - pred[:, k : k + 1]) <= c.seed_merge_strips, axis=-1)
-            suppressed[:, k + 1 :] |= close & ~suppressed[:, k : k + 1]
+            suppressed[:, k + 1 :] |= same & close & ~suppressed[:, k : k + 1]
         keep = np.argsort(suppressed, axis=1, kind="stable")[:, : c.n_seeds]
-        return np.take_along_axis(x, keep[..., None], axis=1), ~np.take_along_axis(suppressed, keep, axis=1)
+        first_station = np.argmax(np.take_along_axis(present, keep[..., None], axis=1), axis=-1)
+        first_layer = np.array([s[0] for s in self.stations])[first_station]
+        return (np.take_along_axis(x, keep[..., None], axis=1), ~np.take_along_axis(suppressed, keep, axis=1),
+                first_layer)
 
     # ----------------------------------------------------------------------------- roads
-    def attach(self, lc: Clusters, pred: np.ndarray) -> np.ndarray:
-        """Nearest layer cluster ``[B, K, 9]`` within the road of predictions ``pred [B, K, 9]``."""
+    def attach(self, lc: Clusters, pred: np.ndarray, first_layer: np.ndarray) -> np.ndarray:
+        """Nearest layer cluster ``[B, K, 9]`` within the road of predictions ``pred [B, K, 9]``, in
+        layers from ``first_layer [B, K]`` outwards."""
         d = np.abs(lc.centre[:, None] - pred[..., None])  # [B, K, 9, C]
-        d = np.where(lc.valid[:, None] & (d <= self.config.road_strips + 0.5 * lc.width[:, None]), d, np.inf)
+        layers = np.arange(pred.shape[-1]) >= first_layer[..., None]
+        road = self.config.road_strips + 0.5 * lc.width[:, None]
+        d = np.where(lc.valid[:, None] & (d <= road) & layers[..., None], d, np.inf)
         best = np.argmin(d, axis=-1)
         found = np.isfinite(np.take_along_axis(d, best[..., None], axis=-1)[..., 0])
         return np.where(found, best, NO_HIT)
@@ -167,10 +176,10 @@ class TrackFinder:
         c = self.config
         lc = find_clusters(hits, c.max_clusters_per_layer)
         st, fired = station_clusters(hits, self.stations, c.max_station_clusters)
-        x, ok = self.seeds(st, fired)
-        hit = self.attach(lc, self.model.linear_strips(x))
+        x, ok, first = self.seeds(st, fired)
+        hit = self.attach(lc, self.model.linear_strips(x), first)
         x, _ = self.model.linear_solve(*self.measurements(lc, hit))
-        hit = self.attach(lc, self.model.linear_strips(x))
+        hit = self.attach(lc, self.model.linear_strips(x), first)
         fit = self.model.fit(*self.measurements(lc, hit), iterations=c.gauss_newton_iterations)
         valid = ok & (fit.n_hits >= 3) & np.isfinite(fit.chi2)
         score = (fit.chi2 - self.hit_gain * fit.n_hits

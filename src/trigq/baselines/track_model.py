@@ -10,7 +10,7 @@ with sigma in strips.
 The fit starts from a linear least-squares fit in z (the parabolic approximation of the arc),
 then Gauss-Newton iterations on the exact model in strip coordinates. A Gaussian prior on
 ``kappa`` (mean 0, ``kappa_prior_sigma``) regularises tracks whose hits barely constrain the
-curvature; very weak ones on z0 and beta0 keep every normal matrix invertible.
+curvature; a tiny damping of z0 and beta0 keeps every normal matrix invertible.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class TrackModel:
         self.eta_min = float(g.eta_min)
         self.deta = (g.eta_max - g.eta_min) / N_STRIPS
         self.kappa_bound = kappa_bound
-        self.prior = np.diag([1e-8, 1e-4, 1.0 / kappa_prior_sigma**2])  # z0: 100 m, beta0: 100 rad
+        # z0 (100 m) and beta0 (100 rad): damping that keeps every normal matrix invertible
+        self.prior = np.diag([1e-8, 1e-4, 1.0 / kappa_prior_sigma**2])
 
     # ------------------------------------------------------------------ coordinates
     def z_of_strip(self, c: np.ndarray, radius: np.ndarray) -> np.ndarray:
@@ -160,8 +161,10 @@ class TrackModel:
 
     def _gauss_newton(self, params: np.ndarray, c: np.ndarray, w: np.ndarray, mask: np.ndarray,
                       iterations: int, prior: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Gauss-Newton on the exact model with a Gaussian prior ``N(mean, prior^-1)``: params,
-        chi2 (data + prior), normal matrix."""
+        """Gauss-Newton on the exact model with a Gaussian curvature prior ``N(mean, 1 / prior[2, 2])``
+        (``prior[:2]``: damping only, which leaves the minimum where it is): params, chi2 (data +
+        curvature prior), normal matrix."""
+        kappa_weight = prior[2, 2]
         for i in range(iterations + 1):
             r, reachable = self._residuals(params, c, mask)
             base = self.layer_strips(params)
@@ -172,11 +175,11 @@ class TrackModel:
             normal = np.einsum("...l,...li,...lj->...ij", w, jac, jac) + prior
             if i == iterations:
                 break
-            rhs = np.einsum("...l,...li,...l->...i", w, jac, r) - (params - mean) @ prior
+            rhs = np.einsum("...l,...li,...l->...i", w, jac, r)
+            rhs[..., 2] -= (params[..., 2] - mean[..., 2]) * kappa_weight
             params = params + solve3(normal, rhs)
         r, _ = self._residuals(params, c, mask)
-        d = params - mean
-        chi2 = np.sum(w * r**2, axis=-1) + np.einsum("...i,ij,...j->...", d, prior, d)
+        chi2 = np.sum(w * r**2, axis=-1) + (params[..., 2] - mean[..., 2]) ** 2 * kappa_weight
         return params, chi2, normal
 
     def fit(self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray, iterations: int = 3) -> TrackFit:

@@ -76,7 +76,8 @@ class VertexFitter:
         strips = np.where(t.hit >= 0, np.take_along_axis(lc.centre[:, None], idx[..., None], axis=-1)[..., 0],
                           np.nan)
         if self.config.pair_refit_iterations:
-            fit, refit_strips = refit_pair(finder, lc, params, self.config.pair_refit_iterations)
+            inner = np.minimum(finder.first_radius(t.hit[:, 0]), finder.first_radius(t.hit[:, 1]))
+            fit, refit_strips = refit_pair(finder, lc, params, inner, self.config.pair_refit_iterations)
             good = (np.all((fit.n_hits >= 3) & np.isfinite(fit.chi2), axis=1)
                     & np.isfinite(fit.params).all(axis=(1, 2)))
             params = np.where(good[:, None, None], fit.params, params)
