@@ -16,9 +16,13 @@ Model (every number is in ``RPCSimConfig``, stored in each file's ``config_yaml`
 - Samples (truth ``source``): ``background`` (0) noise only; ``muons`` (1) one prompt muon, pT
   flat (or power law) in 3-50 GeV, eta uniform in the acceptance less ``eta_margin``, redrawn
   until its track is inside the strips at all 9 layers (0.15% of draws by default); ``dark-photon``
-  (2) A' -> mu mu at a vertex with R uniform in 100-700 cm and eta uniform, the muons split
-  symmetrically about the vertex direction by an opening angle uniform in 0.05-0.2 rad, pT
-  uniform in 20-50 GeV each, opposite charges, no hits in layers inside the vertex radius;
+  (2) A' -> mu mu, by default (``dark_photon.model: decay``, module ``dark_photon``) an A' of
+  4 GeV, pT 40-100 GeV, decaying after an exponential decay length (c tau 25 cm) isotropically
+  in its rest frame, the muons seen projected on R-z, kept inside vertex R 100-700 cm, 3D opening
+  angle 0.05-0.2 rad, muon pT 20-50 GeV and 12 strips from the edges; ``model: legacy``: vertex R
+  uniform in 100-700 cm and eta uniform, the muons split symmetrically about the vertex direction
+  in the R-z plane by an opening angle uniform in 0.05-0.2 rad, pT uniform in 20-50 GeV each;
+  opposite charges and no hits in layers inside the vertex radius in both;
   ``mixed`` a per-event draw of the three (default 50% muons, 50% background).
 - Truth: ``label`` = 1 for a dark photon or any muon with pT > 20 GeV (extra muons included);
   ``pt``/``charge``/``eta`` describe the highest-pT muon of the event (its direction at its
