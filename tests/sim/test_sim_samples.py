@@ -14,7 +14,9 @@ SCHEMA = {
     "label": (np.uint8, ()), "source": (np.int8, ()), "n_muons": (np.uint8, ()), "pt": (np.float32, ()),
     "charge": (np.int8, ()), "eta": (np.float32, ()), "vertex_r": (np.float32, ()),
     "vertex_z": (np.float32, ()), "mu_pt": (np.float32, (2,)), "mu_eta": (np.float32, (2,)),
-    "mu_charge": (np.int8, (2,)), "opening_angle": (np.float32, ()), "weight": (np.float32, ()),
+    "mu_charge": (np.int8, (2,)), "opening_angle": (np.float32, ()), "opening_angle_rz": (np.float32, ()),
+    "mu_phi": (np.float32, (2,)), "mu_angle_rz": (np.float32, (2,)), "decay_length": (np.float32, ()),
+    "beta_gamma": (np.float32, ()), "weight": (np.float32, ()),
 }
 
 
@@ -70,8 +72,9 @@ def test_power_law_spectrum_is_steeper_than_flat():
     assert np.median(flat) == pytest.approx(26.5, rel=0.03)
 
 
-def test_dark_photon_truth_is_consistent(config_factory):
-    config = config_factory(scattering=True)
+def test_legacy_dark_photon_truth_is_consistent(config_factory):
+    base = config_factory(scattering=True)
+    config = dataclasses.replace(base, dark_photon=dataclasses.replace(base.dark_photon, model="legacy"))
     events = simulate("dark-photon", 400, seed=9, config=config)
     t = events.truth
     dp = config.dark_photon

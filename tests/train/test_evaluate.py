@@ -55,3 +55,12 @@ def test_vertexing_evaluation(tiny_h5, tmp_path):
     assert "core_sigma" in (ev / "metrics.md").read_text()
     assert (ev / "vertex_r.png").is_file()
     assert "_residuals" not in json.loads((ev / "metrics.json").read_text())["outputs"]["vertex_r"]
+    # the vertexing table: the network beside the classical vertex fit on the same (source 2) events
+    table = result["vertexing"]
+    n_dp = int((read_arrays(tiny_h5, ["truth/source"])["truth/source"] == 2).sum())
+    assert table["n_events"] == n_dp
+    assert set(table["methods"]) == {"network", "vertex fit"}
+    assert set(table["methods"]["network"]) == {"vertex_r"}
+    assert set(table["methods"]["vertex fit"]) == {"vertex_r", "vertex_z"}
+    assert "vertex fit" in (ev / "vertexing.md").read_text() and (ev / "vertexing.png").is_file()
+    assert "Vertexing: network vs the classical vertex fit" in (ev / "metrics.md").read_text()

@@ -5,8 +5,11 @@ Trigger outputs (``label`` logits): the network beside the coincidence baseline,
 above threshold on the falling spectrum for prompt and displaced muons (vs vertex R), rate in Hz,
 equal-rate and equal-efficiency comparisons, efficiency-vs-rate curve, accuracy with its error,
 ROC AUC. Regression outputs: residual mean, core sigma (``metrics.core_gaussian_fit``), tail
-fraction ``|error| > 8 cm``, resolution vs true vertex R. Writes ``metrics.json``, ``metrics.md``,
-one PNG per output (plus ``<target>_efficiency_vs_rate.png`` for the trigger) and the baseline's
+fraction ``|error| > 8 cm``, resolution vs true vertex R. Vertex outputs (``vertex_r``,
+``vertex_z``) also get the vertexing table of ``trigq baseline vertex-fit`` (R and z, vs opening
+angle and vs vertex R, statistical errors) with the classical vertex fit beside the network on
+the same dark-photon events. Writes ``metrics.json``, ``metrics.md``, one PNG per output (plus
+``<target>_efficiency_vs_rate.png`` for the trigger), ``vertexing.md``/``.png`` and the baseline's
 config ``baseline_config.yaml`` (reusable with ``--baseline-config``).
 """
 
@@ -76,17 +79,50 @@ def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
     return table
 
 
+def vertexing_comparison(data: str | os.PathLike[str], indices: np.ndarray, phys: np.ndarray,
+                         targets: tuple[str, ...], baseline: bool, config: Any = None
+                         ) -> dict[str, Any] | None:
+    """The vertexing table of the network (its vertex outputs) and, with ``baseline``, the classical
+    vertex fit on the same events: the dark-photon ones among ``indices`` (all without ``source``)."""
+    from trigq.baselines.vertex_config import VertexFitConfig
+    from trigq.baselines.vertex_evaluate import METHOD, fit_file, truth_for_table
+    from trigq.baselines.vertex_table import COORDINATES, vertex_table
+    from trigq.data import read_arrays, validate_dataset
+
+    columns = {t: i for i, t in enumerate(targets) if t in COORDINATES}
+    if not columns:
+        return None
+    config = config or VertexFitConfig()
+    info = validate_dataset(data, require=("vertex_r", "vertex_z"))
+    keep = np.ones(indices.size, bool)
+    if "source" in info.fields:
+        keep = read_arrays(data, ["truth/source"], indices)["truth/source"] == 2
+    if not keep.any():
+        return None
+    events = indices[keep]
+    network = {t: phys[keep, i] for t, i in columns.items()}
+    predictions: dict[str, dict[str, np.ndarray]] = {"network": network}
+    if baseline:
+        fit = fit_file(data, events, config)
+        predictions[METHOD] = {"vertex_r": fit.r, "vertex_z": fit.z}
+    return vertex_table(predictions, truth_for_table(data, events), config.vertex_r_bin_edges_cm,
+                        config.opening_angle_bin_edges_rad, config.tail_limit_cm)
+
+
 def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], split: str = "test",
              out: str | os.PathLike[str] | None = None, baseline: Any = True,
              which: str = "best", tune: Any = None, tune_data: Any = None,
-             muon_rate: float | None = None, force: bool = False) -> dict[str, Any]:
+             muon_rate: float | None = None, vertex_fit_config: Any = None,
+             force: bool = False) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
     "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``).
 
     ``baseline``: True (the coincidence baseline tuned on an independent simulated sample, see
     ``evaluate_trigger.resolve_baseline``; ``tune``/``tune_data`` steer the tuning), a
     ``CoincidenceConfig`` or YAML path (used as given), or False (no baseline). ``muon_rate``:
-    prompt muons per bunch crossing for the rates (default 1e-3). ``out`` is an output directory
+    prompt muons per bunch crossing for the rates (default 1e-3). Vertex outputs get the classical
+    vertex fit (``vertex_fit_config``, a ``VertexFitConfig``) beside them unless ``baseline`` is
+    False. ``out`` is an output directory
     of kind ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
@@ -138,6 +174,10 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
             result["outputs"][target] = {"kind": "regression", **vertexing_report(
                 phys[:, i], true, truth["truth/vertex_r"].astype(np.float64)),
                 "_residuals": phys[:, i] - true}  # for the plot only; not written
+    vertexing = vertexing_comparison(data, indices, phys, spec.targets, baseline is not False,
+                                     vertex_fit_config)
+    if vertexing is not None:
+        result["vertexing"] = vertexing
     with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
         result["files"] = write_report(result, tmp, base_config, shown_dir=out_dir)
     return result
@@ -172,6 +212,11 @@ def markdown_table(result: dict[str, Any]) -> str:
                 lines.append(f"| {vs['edges'][j]:.1f}-{vs['edges'][j + 1]:.1f} | {vs['counts'][j]} | "
                              f"{_fmt(float(vs['mean'][j]))} | {_fmt(float(vs['sigma'][j]))} |")
         lines.append("")
+    if "vertexing" in result:
+        from trigq.baselines.vertex_table import markdown
+
+        body = markdown(result["vertexing"], "Vertexing: network vs the classical vertex fit").splitlines()
+        lines += ["#" + line if line.startswith("#") else line for line in body]
     return "\n".join(lines)
 
 
@@ -242,6 +287,15 @@ def write_report(result: dict[str, Any], out_dir: Path, baseline_config: Any = N
         else:
             plot_regression(rep, rep.pop("_residuals", None), png, target)
         files[f"plot_{target}"] = str(shown / png.name)
+    if "vertexing" in result:
+        from trigq.baselines import vertex_table
+
+        title = f"Vertexing: {result['model']} ({result['preset']}) on {result['data']} [{result['split']}]"
+        text = vertex_table.markdown(result["vertexing"], title)
+        atomic_write_text(out_dir / "vertexing.md", text)
+        vertex_table.plot(result["vertexing"], out_dir / "vertexing.png")
+        files["vertexing_markdown"] = str(shown / "vertexing.md")
+        files["vertexing_plot"] = str(shown / "vertexing.png")
     atomic_write_text(out_dir / "metrics.md", markdown_table(result))
     atomic_write_text(out_dir / "metrics.json", to_json_text({**result, "files": files}))
     return files

@@ -19,7 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="events to evaluate (the run's split settings; default test)")
     parser.add_argument("--out", help="output directory (default RUN_DIR/eval-SPLIT)")
     parser.add_argument("--checkpoint", default="best", choices=("best", "last"))
-    parser.add_argument("--no-baseline", action="store_true", help="skip the coincidence baseline")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the baselines (coincidence trigger, classical vertex fit)")
+    parser.add_argument("--vertex-fit-config", metavar="YAML",
+                        help="VertexFitConfig YAML for the classical vertex fit beside a vertexing net")
     parser.add_argument("--baseline-config", metavar="YAML",
                         help="coincidence config to compare with, used as given (e.g. the tuned_config.yaml "
                         "of `trigq baseline rpc-coincidence --tune`); default: tune one")
@@ -35,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.baselines.tune import TuneConfig, TuningError
+    from trigq.baselines.vertex_config import VertexFitConfig
     from trigq.train.evaluate import evaluate
     from trigq.utils import load_config
 
@@ -47,9 +51,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise TuningError("--baseline-config: given with --no-baseline; drop one of them")
     baseline: Any = False if args.no_baseline else (args.baseline_config or True)
     tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
+    vertex_config = load_config(VertexFitConfig, args.vertex_fit_config)
     result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
                       which=args.checkpoint, tune=tune, tune_data=args.tune_data, muon_rate=args.muon_rate,
-                      force=args.force)
+                      vertex_fit_config=vertex_config, force=args.force)
     print(f"wrote {', '.join(result['files'].values())}")
     summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
                                "split": result["split"], "n_events": result["n_events"],
@@ -85,4 +90,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else:
             summary[target] = {k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma",
                                                    "tail_fraction", "n_events")}
+    if "vertexing" in result:
+        table = result["vertexing"]
+        summary["vertexing"] = {m: {c: rows[c]["all"] for c in rows} for m, rows in table["methods"].items()}
+        print(f"vertexing on {table['n_events']} dark-photon events (core sigma / tail |error| > "
+              f"{table['tail_limit_cm']:g} cm); full table: {result['files']['vertexing_markdown']}")
+        for method, coords in summary["vertexing"].items():
+            print(f"  {method:>12}: " + "; ".join(
+                f"{c} {row['core_sigma']:.2f} +- {row['core_sigma_error']:.2f} cm / "
+                f"{100 * row['tail_fraction']:.1f} +- {100 * row['tail_fraction_error']:.1f}%"
+                for c, row in coords.items()))
     return summary

@@ -194,20 +194,25 @@ def core_gaussian_fit(
     """Fit a Gaussian to the core of ``residuals``: histogram inside ``mean +- n_sigma * sigma``,
     ``curve_fit``, re-centre the window on the fit, repeat until it stops moving.
 
-    Returns ``mean``, ``sigma``, ``n_in_window``, ``converged`` (1.0/0.0) and ``method``-free numbers;
-    with fewer than ``min_events`` residuals (or a failed fit) it falls back to median and robust sigma
-    and reports ``converged = 0``.
+    Returns ``mean``, ``sigma``, their statistical errors ``mean_error``, ``sigma_error`` (from the
+    fit covariance: Poisson bin errors), ``n_in_window`` and ``converged`` (1.0/0.0); with fewer
+    than ``min_events`` residuals (or a failed fit) it falls back to median and robust sigma, with
+    Gaussian errors (``1.2533 sigma / sqrt(n)``, ``sigma / sqrt(2 n)``), and ``converged = 0``.
     """
     from scipy.optimize import curve_fit
 
     r = np.asarray(residuals, dtype=np.float64).ravel()
     r = r[np.isfinite(r)]
     mean, sigma = (float(np.median(r)), robust_sigma(r)) if r.size else (float("nan"), float("nan"))
-    fallback = {"mean": mean, "sigma": sigma, "n_in_window": int(r.size), "converged": 0.0}
+    root_n = math.sqrt(max(r.size, 1))
+    fallback = {"mean": mean, "sigma": sigma, "mean_error": 1.2533 * sigma / root_n,
+                "sigma_error": sigma / (math.sqrt(2.0) * root_n), "n_in_window": int(r.size),
+                "converged": 0.0}
     if r.size < min_events or not sigma > 0:
         return fallback
     converged = False
     n_in = 0
+    errors = (float("nan"), float("nan"))
     for _ in range(max_iter):
         lo, hi = mean - n_sigma * sigma, mean + n_sigma * sigma
         window = r[(r >= lo) & (r <= hi)]
@@ -219,11 +224,13 @@ def core_gaussian_fit(
         centres = 0.5 * (edges[:-1] + edges[1:])
         err = np.sqrt(np.maximum(counts, 1.0))
         try:
-            popt, _ = curve_fit(_gauss, centres, counts, p0=(counts.max(), mean, sigma), sigma=err,
-                                absolute_sigma=True, maxfev=5000)
+            popt, pcov = curve_fit(_gauss, centres, counts, p0=(counts.max(), mean, sigma), sigma=err,
+                                   absolute_sigma=True, maxfev=5000)
         except (RuntimeError, ValueError):
             return fallback
         new_mean, new_sigma = float(popt[1]), abs(float(popt[2]))
+        errors = tuple(float(np.sqrt(pcov[k, k])) if np.isfinite(pcov[k, k]) else float("nan")
+                       for k in (1, 2))
         if not (np.isfinite(new_mean) and np.isfinite(new_sigma) and new_sigma > 0):
             return fallback
         moved = abs(new_mean - mean) + abs(new_sigma - sigma)
@@ -231,7 +238,8 @@ def core_gaussian_fit(
         if moved < 1e-4 * sigma:
             converged = True
             break
-    return {"mean": mean, "sigma": sigma, "n_in_window": n_in, "converged": float(converged)}
+    return {"mean": mean, "sigma": sigma, "mean_error": errors[0], "sigma_error": errors[1],
+            "n_in_window": n_in, "converged": float(converged)}
 
 
 def tail_fraction(residuals: Any, limit: float = 8.0) -> float:

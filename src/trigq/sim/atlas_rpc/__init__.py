@@ -23,9 +23,15 @@ the ``realistic`` preset, ``legacy`` reproduces the toy from before the presets,
 - Samples (truth ``source``): ``background`` (0) noise only; ``muons`` (1) one prompt muon, pT
   flat (or power law) in 3-50 GeV with ``truth/weight`` reweighting it to dN/dpT ~ pT^-3, eta
   uniform in the acceptance independent of charge (legacy: less ``eta_margin``, redrawn until its
-  track is inside the strips at all 9 layers); ``dark-photon`` (2) A' -> mu mu at a displaced
-  vertex (``kinematics.dark_photons``, ``DarkPhotonConfig``); ``mixed`` a per-event draw of the
-  three (realistic 60% muons, 20% background, 20% dark photons; legacy 50% / 50% / 0).
+  track is inside the strips at all 9 layers); ``dark-photon`` (2) A' -> mu mu, by default
+  (``dark_photon.model: decay``, module ``dark_photon``) an A' of 4 GeV, pT 40-100 GeV, decaying
+  after an exponential decay length (c tau 25 cm) isotropically in its rest frame, the muons seen
+  projected on R-z, kept inside vertex R 100-700 cm, 3D opening angle 0.05-0.2 rad, muon pT 20-50
+  GeV and 12 strips from the edges; ``model: legacy`` (the legacy preset): vertex R uniform in
+  100-700 cm and eta uniform, the muons split symmetrically about the vertex direction in the R-z
+  plane by an opening angle uniform in 0.05-0.2 rad, pT uniform in 20-50 GeV each; opposite
+  charges and no hits in layers inside the vertex radius in both; ``mixed`` a per-event draw of
+  the three (realistic 60% muons, 20% background, 20% dark photons; legacy 50% / 50% / 0).
 - Truth: ``label`` = 1 when some muon of the event (prompt, extra or displaced) has pT above the
   trigger threshold (20 GeV); ``pt``/``charge``/``eta`` describe the highest-pT muon of the event
   (its direction at its production point); ``n_muons`` counts all muons including extra ones.

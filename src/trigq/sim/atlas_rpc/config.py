@@ -181,22 +181,56 @@ class MuonConfig:
             raise ConfigError(f"muons.eta_margin: must be >= 0, got {self.eta_margin}")
 
 
+DARK_PHOTON_MODELS = ("decay", "legacy")
+MUON_MASS_GEV = 0.1056584
+
+
 @dataclass
 class DarkPhotonConfig:
-    """A' -> mu mu at a displaced vertex: vertex radius range, opening angle, muon pT range."""
+    """A' -> mu mu at a displaced vertex (``model``: ``decay``, the default, or the ``legacy`` preset).
 
+    Both models generate inside the same phase space: vertex R in ``vertex_r_*_cm``, the 3D
+    opening angle in ``opening_angle_*_rad`` and each muon's pT in ``mu_pt_*_gev``.
+
+    - ``decay``: an A' of ``mass_gev`` with pT flat in ``pt_*_gev`` and eta uniform in the
+      acceptance, flying in the sector's R-z plane, decays after an exponential decay length of
+      mean ``beta gamma c tau`` (``beta gamma = p / mass``, ``ctau_cm``); the decay is isotropic
+      in the A' rest frame and the muons leave in 3D: the chambers see each muon's projection on
+      the R-z plane. Decays outside the phase space above, or whose muons would fire a strip
+      within ``acceptance_margin_strips`` of either edge at any layer they reach, are redrawn
+      (12 keeps every muon hit inside the vertexing nets' centred 9x360 crop).
+    - ``legacy``: the generator before issue 13 (and what a stored config without ``model``
+      means): vertex R and opening angle uniform in their ranges, the muons split symmetrically
+      about the vertex direction inside the R-z plane, pT uniform, muons inside the 384 strips.
+      ``mass_gev``, ``pt_*_gev``, ``ctau_cm`` and ``acceptance_margin_strips`` are not used.
+    """
+
+    model: Literal["decay", "legacy"] = "decay"
     vertex_r_min_cm: float = 100.0
     vertex_r_max_cm: float = 700.0
     opening_angle_min_rad: float = 0.05
     opening_angle_max_rad: float = 0.2
     mu_pt_min_gev: float = 20.0
     mu_pt_max_gev: float = 50.0
+    mass_gev: float = 4.0
+    pt_min_gev: float = 40.0
+    pt_max_gev: float = 100.0
+    ctau_cm: float = 25.0
+    acceptance_margin_strips: int = 12
 
     def __post_init__(self) -> None:
         _check_range(self.vertex_r_min_cm, self.vertex_r_max_cm, "dark_photon.vertex_r_*_cm", minimum=0.0)
         _check_range(self.opening_angle_min_rad, self.opening_angle_max_rad,
                      "dark_photon.opening_angle_*_rad", minimum=0.0)
         _check_range(self.mu_pt_min_gev, self.mu_pt_max_gev, "dark_photon.mu_pt_*_gev", minimum=0.5)
+        _check_range(self.pt_min_gev, self.pt_max_gev, "dark_photon.pt_*_gev", minimum=0.5)
+        if not self.mass_gev > 2 * MUON_MASS_GEV:
+            raise ConfigError(f"dark_photon.mass_gev: must exceed two muon masses, got {self.mass_gev}")
+        if not self.ctau_cm > 0:
+            raise ConfigError(f"dark_photon.ctau_cm: must be > 0, got {self.ctau_cm}")
+        if not 0 <= self.acceptance_margin_strips < N_STRIPS // 2 - 1:
+            raise ConfigError(f"dark_photon.acceptance_margin_strips: must lie in [0, {N_STRIPS // 2 - 2}], "
+                              f"got {self.acceptance_margin_strips}")
 
 
 @dataclass

@@ -21,16 +21,21 @@ ZOOM_MARGIN = 24
 def truth_tracks(truth: Mapping[str, Any], config: RPCSimConfig) -> list[tuple[str, np.ndarray]]:
     """(legend label, expected strip coordinates [9]) of each muon the truth describes.
 
-    Dark-photon events: both muons from the vertex; otherwise the leading muon from the IP
-    (extra muons are not in the truth and are not drawn).
+    Dark-photon events: both muons from the vertex, as the chambers see them (projected on R-z:
+    the toy muon of pT ``pT cos(phi)`` and direction ``mu_angle_rz``, where the file has them);
+    otherwise the leading muon from the IP (extra muons are not in the truth and are not drawn).
     """
     source = int(truth.get("source", 0))
     if source == 2:
         r, z = float(truth["vertex_r"]), float(truth["vertex_z"])
+        pts, etas = np.asarray(truth["mu_pt"], np.float64), np.asarray(truth["mu_eta"], np.float64)
+        if "mu_angle_rz" in truth and "mu_phi" in truth and np.any(truth["mu_angle_rz"]):
+            pts = pts * np.cos(np.asarray(truth["mu_phi"], np.float64))
+            etas = np.arcsinh(np.tan(np.asarray(truth["mu_angle_rz"], np.float64)))
         return [
-            (f"mu{'+' if q > 0 else '-'} pT {pt:.1f} GeV",
-             expected_strip_coordinates(pt, q, eta, r, z, config))
-            for pt, q, eta in zip(truth["mu_pt"], truth["mu_charge"], truth["mu_eta"])
+            (f"mu{'+' if q > 0 else '-'} pT {float(pt):.1f} GeV",
+             expected_strip_coordinates(p_rz, q, eta, r, z, config))
+            for pt, p_rz, q, eta in zip(truth["mu_pt"], pts, truth["mu_charge"], etas)
         ]
     if int(truth.get("n_muons", 0)) > 0 and float(truth.get("pt", 0)) > 0:
         q = int(truth["charge"])
@@ -50,8 +55,11 @@ def truth_text(truth: Mapping[str, Any], sample: str | None, event: int) -> str:
         parts.append(f"{int(truth['n_muons'])} muon(s); leading pT {float(truth['pt']):.2f} GeV, "
                      f"q {int(truth['charge']):+d}, eta {float(truth['eta']):.3f}")
     if source == 2:
-        parts.append(f"vertex R {float(truth['vertex_r']):.1f} cm, z {float(truth['vertex_z']):.1f} cm; "
-                     f"opening {float(truth['opening_angle']):.3f} rad")
+        opening = f"opening {float(truth['opening_angle']):.3f} rad"
+        if "opening_angle_rz" in truth:
+            opening += f" (R-z {float(truth['opening_angle_rz']):.3f})"
+        vertex = f"vertex R {float(truth['vertex_r']):.1f} cm, z {float(truth['vertex_z']):.1f} cm"
+        parts.append(f"{vertex}; {opening}")
     return head + ("\n" + "; ".join(parts) if parts else "")
 
 

@@ -161,8 +161,15 @@ def draw_dark_photons(rng: np.random.Generator, n: int, config: RPCSimConfig) ->
 
 
 def dark_photons(rng: np.random.Generator, n: int, config: RPCSimConfig) -> Arrays:
-    """``n`` dark-photon decays whose two muons stay inside the strips at every layer they reach."""
-    return draw_accepted(rng, n, lambda r, m: draw_dark_photons(r, m, config), "dark-photon")
+    """``n`` dark-photon decays of the configured model inside its acceptance (``dark_photon.model``:
+    ``decay``, see ``dark_photon``, or ``legacy``, ``draw_dark_photons``), with every key of
+    ``dark_photon.TRUTH_KEYS`` plus ``coords``."""
+    from trigq.sim.atlas_rpc import dark_photon
+
+    if config.dark_photon.model == "legacy":
+        legacy = draw_accepted(rng, n, lambda r, m: draw_dark_photons(r, m, config), "dark-photon")
+        return dark_photon.legacy_truth(legacy)
+    return draw_accepted(rng, n, lambda r, m: dark_photon.draw_decays(r, m, config), "dark-photon")
 
 
 def extra_muons(rng: np.random.Generator, n_events: int, config: RPCSimConfig) -> Arrays:

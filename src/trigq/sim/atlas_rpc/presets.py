@@ -6,7 +6,8 @@
   the uncorrelated noise, 2-strip clusters more likely near a strip edge, and a mix of 60% prompt
   muons, 20% noise-only and 20% dark-photon events.
 - ``legacy``: the toy as it was before the presets (eta in [0, 1], redraw of muons leaving the
-  strips, none of the above effects, 50% muons / 50% noise-only). With the same seed it gives the
+  strips, none of the above effects, 50% muons / 50% noise-only, the legacy dark-photon
+  generator: decays in the R-z plane at a uniform vertex R). With the same seed it gives the
   same hits and truth as the toy of that time, so older results reproduce.
 
 A file's ``config_yaml`` names its preset; files written before presets existed name none and are
@@ -30,6 +31,7 @@ LEGACY_OVERRIDES: dict[str, Any] = {
     "cavern": {"enabled": False},
     "muons": {"power_index": 2.0, "eta_margin": 0.05, "redraw_outside": True},
     "mix": {"muons": 0.5, "background": 0.5, "dark_photon": 0.0},
+    "dark_photon": {"model": "legacy"},
 }
 """What ``legacy`` changes relative to the dataclass defaults (``realistic``)."""
 

@@ -16,6 +16,7 @@ from trigq.errors import TrigqError
 from trigq.sim.atlas_rpc import kinematics
 from trigq.sim.atlas_rpc.cavern import cavern_hits
 from trigq.sim.atlas_rpc.config import N_LAYERS, N_STRIPS, RPCSimConfig
+from trigq.sim.atlas_rpc.dark_photon import TRUTH_KEYS as DARK_PHOTON_TRUTH
 from trigq.sim.atlas_rpc.response import noise_hits, track_hits
 from trigq.sim.atlas_rpc.spectrum import spectrum_weights
 from trigq.utils import dump_config
@@ -122,12 +123,8 @@ def _simulate_block(
     hits = flat.reshape(n, N_LAYERS, N_STRIPS)
 
     truth = _truth(n, source, event, pt, charge, eta, config)
-    truth["vertex_r"][dp_events] = dp["vertex_r"]
-    truth["vertex_z"][dp_events] = dp["vertex_z"]
-    truth["opening_angle"][dp_events] = dp["opening_angle"]
-    truth["mu_pt"][dp_events] = dp["mu_pt"]
-    truth["mu_eta"][dp_events] = dp["mu_eta"]
-    truth["mu_charge"][dp_events] = dp["mu_charge"]
+    for key in DARK_PHOTON_TRUTH:
+        truth[key][dp_events] = dp[key]
     truth["weight"][mu_events] = spectrum_weights(mu["pt"], config.muons)
     return hits, truth
 
@@ -156,6 +153,11 @@ def _truth(
         "mu_charge": np.zeros((n, 2), np.int8),
         "opening_angle": np.zeros(n, np.float32),
         "weight": np.ones(n, np.float32),
+        "opening_angle_rz": np.zeros(n, np.float32),
+        "mu_phi": np.zeros((n, 2), np.float32),
+        "mu_angle_rz": np.zeros((n, 2), np.float32),
+        "decay_length": np.zeros(n, np.float32),
+        "beta_gamma": np.zeros(n, np.float32),
     }
     if event.size:
         order = np.lexsort((pt, event))
