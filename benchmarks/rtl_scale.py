@@ -38,7 +38,8 @@ def main() -> dict:
     import numpy as np
     import torch
 
-    from trigq.emulate import Emulator, build_integer_graph
+    from trigq.emulate import Emulator
+    from trigq.ir import build_integer_graph
     from trigq.models import build_model
     from trigq.models.qonnx_export import export_qonnx
     from trigq.rtl import simulate_rtl, synthesize, trace_graph, write_pipeline_rtl

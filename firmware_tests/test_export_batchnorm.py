@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.emulate.ir import FixedFormat
+from trigq.ir import FixedFormat
 from trigq.export import ExportConfig
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
 

@@ -14,7 +14,7 @@ import torch
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from trigq.emulate.ir import FixedFormat
+from trigq.ir import FixedFormat
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.emulate.ir import FixedFormat
+from trigq.ir import FixedFormat
 from trigq.export import ExportConfig, export
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs, verify
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trigq.emulate.ir import IntegerGraph
+from trigq.ir import IntegerGraph
 from trigq.ip import IPError, check_ip, package_ip, read_vectors_h5, run_ip_csim
 from trigq.ip.vectors import format_value
 

@@ -12,8 +12,9 @@ import torch
 import torch.nn.functional as F
 from numpy.testing import assert_array_equal
 
-from trigq.emulate import Emulator, FixedFormat, IntegerGraph, Node
-from trigq.emulate import kernels as K
+from trigq.emulate import Emulator
+from trigq.ir import FixedFormat, IntegerGraph, Node
+from trigq.ir import torch_kernels as K
 
 
 def _direct_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, strides, pads) -> np.ndarray:

@@ -10,7 +10,8 @@ import torch
 from emu_helpers import SmallNet, act_quant, export, input_grid
 from numpy.testing import assert_array_equal
 
-from trigq.emulate import Emulator, InexactGraphError, IntegerGraph, UnsupportedOpError
+from trigq.emulate import Emulator
+from trigq.ir import InexactGraphError, IntegerGraph, UnsupportedOpError
 
 
 @pytest.fixture(scope="module")
@@ -89,21 +90,39 @@ def test_audit_counts_activation_saturation_like_brevitas(tmp_path):
     assert emu.audit(x.numpy())[act_name]["saturated"] == want
 
 
-class _Sigmoid(torch.nn.Module):
-    def __init__(self) -> None:
+class _Between(torch.nn.Module):
+    """A float function between two 4-bit quantisers."""
+
+    def __init__(self, fn) -> None:
         import brevitas.nn as qnn
 
         super().__init__()
+        self.fn = fn
         self.a = qnn.QuantIdentity(act_quant=act_quant(4, True), return_quant_tensor=False)
         self.b = qnn.QuantIdentity(act_quant=act_quant(4, True), return_quant_tensor=False)
 
     def forward(self, x):
-        return self.b(torch.sigmoid(self.a(x)))
+        return self.b(self.fn(self.a(x)))
+
+
+def test_an_elementwise_function_between_quantisers_is_an_exact_table(tmp_path):
+    model = _Between(lambda v: v * torch.sigmoid(v)).eval()  # SiLU, as torch exports it
+    x = torch.linspace(-3, 3, 400).reshape(100, 4)
+    model.train()
+    model(x)  # calibrate the activation scales on the data
+    model.eval()
+    emu = Emulator.from_qonnx(export(model, x[:1], tmp_path / "silu.onnx"))
+    (lut,) = [n for n in emu.graph.nodes if n.op == "lut"]
+    assert "Sigmoid" in lut.attrs["function"] and "Mul" in lut.attrs["function"]
+    assert lut.params["table"].size == 2 ** emu.graph.input_fmt.width
+    with torch.no_grad():
+        want = model(x).numpy().astype(np.float64)
+    assert_array_equal(emu.predict(x.numpy()), want)
 
 
 def test_unsupported_op_names_the_node(tmp_path):
-    path = export(_Sigmoid(), torch.zeros(1, 4), tmp_path / "sig.onnx")
-    with pytest.raises(UnsupportedOpError, match=r"node 'Sigmoid_0': op Sigmoid is not supported"):
+    path = export(_Between(lambda v: torch.softmax(v, dim=-1)), torch.zeros(1, 4), tmp_path / "softmax.onnx")
+    with pytest.raises(UnsupportedOpError, match=r"node 'Softmax_0' \(op Softmax\): no op"):
         Emulator.from_qonnx(path)
 
 

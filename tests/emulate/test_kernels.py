@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from trigq.emulate import FixedFormat
-from trigq.emulate.batchnorm import BatchNormParams, fold_batchnorm, reference_codes
-from trigq.emulate.kernels import conv2d, quantise_float, requantise, window_sum
+from trigq.ir import FixedFormat
+from trigq.ir.batchnorm import BatchNormParams, fold_batchnorm, reference_codes
+from trigq.ir.torch_kernels import conv2d, quantise_float, requantise, window_sum
 
 
 def test_fixed_format_ranges_and_ap_types():

@@ -5,9 +5,9 @@ import pytest
 from qonnx.core.onnx_exec import execute_onnx
 
 from trigq.emulate import Emulator
-from trigq.export.errors import ExportError
-from trigq.export.formats import derive_formats
-from trigq.export.passes import CheckSupportedOps, WriteExactBatchNorms
+from trigq.export.hls_config import hls_formats
+from trigq.export.passes import WriteExactBatchNorms
+from trigq.ir import InexactGraphError, build_integer_graph
 
 
 def bn_mlp(g, with_quant: bool = True, seed: int = 0):
@@ -40,33 +40,31 @@ def _execute(model, x: np.ndarray) -> np.ndarray:
     return np.concatenate([execute_onnx(model, {name_in: row[None]})[name_out] for row in x])
 
 
-def test_batchnorm_is_supported_and_its_fold_is_the_emulators(graph_builder):
-    model = bn_mlp(graph_builder)
-    model.transform(CheckSupportedOps())
-    formats = derive_formats(model)
-    fold = formats.batchnorms["BatchNormalization_0"]
-    emu = Emulator.from_qonnx(model)
-    node = next(n for n in emu.graph.nodes if n.name == "BatchNormalization_0")
-    assert node.op == "affine"
-    np.testing.assert_array_equal(node.params["mult"], fold.mult)
-    np.testing.assert_array_equal(node.params["offset"], fold.offset)
-    assert node.out_fmt == formats.layers["BatchNormalization_0"].result
-    assert formats.layers["BatchNormalization_0"].op == "BatchNormalization"
+def test_batchnorm_is_an_exact_affine_whose_formats_hls4ml_gets(graph_builder):
+    graph = build_integer_graph(bn_mlp(graph_builder))
+    node = graph.node("BatchNormalization_0")
+    assert node.op == "affine" and node.attrs == {"batchnorm": True}
+    hls = hls_formats(graph).layers["BatchNormalization_0"]
+    assert hls.result == node.out_fmt and hls.weight_key == "scale"
+    m = node.out_fmt.frac - graph.formats()[node.inputs[0]].frac
+    assert hls.weight.frac == m and hls.bias.frac == node.out_fmt.frac
+    assert hls.weight.lo <= node.params["mult"].min() and node.params["mult"].max() <= hls.weight.hi
 
 
 def test_dyadic_rewrite_gives_the_same_outputs_as_the_float_batchnorm(graph_builder):
     model = bn_mlp(graph_builder, seed=3)
     x = _all_inputs()[::331]  # 198 of the 65,536 input codes, spread over the grid
     before = _execute(model, x)
-    formats = derive_formats(model)
-    rewritten = model.transform(WriteExactBatchNorms(formats.batchnorms))
+    graph = build_integer_graph(model)
+    fold = graph.node("BatchNormalization_0")
+    rewritten = model.transform(WriteExactBatchNorms({fold.name: fold}, graph.formats()))
     bn = rewritten.get_node_from_name("BatchNormalization_0")
     scale, shift, mean, var = (rewritten.get_initializer(t) for t in bn.input[1:5])
     assert np.all(mean == 0) and np.all(var == 1)
     assert [a.f for a in bn.attribute if a.name == "epsilon"] == [0.0]
-    fold = formats.batchnorms["BatchNormalization_0"]
-    np.testing.assert_array_equal(scale * 2.0 ** (fold.frac - fold.in_frac), fold.mult)
-    np.testing.assert_array_equal(shift * 2.0**fold.frac, fold.offset)
+    in_frac = graph.formats()[fold.inputs[0]].frac
+    np.testing.assert_array_equal(scale * 2.0 ** (fold.out_fmt.frac - in_frac), fold.params["mult"])
+    np.testing.assert_array_equal(shift * 2.0**fold.out_fmt.frac, fold.params["offset"])
     after = _execute(rewritten, x)
     emulated = Emulator.from_qonnx(bn_mlp(type(graph_builder)(), seed=3)).predict(x)
     np.testing.assert_array_equal(after, before)
@@ -76,5 +74,5 @@ def test_dyadic_rewrite_gives_the_same_outputs_as_the_float_batchnorm(graph_buil
 
 def test_non_dyadic_batchnorm_without_a_following_quantiser_is_refused(graph_builder):
     model = bn_mlp(graph_builder, with_quant=False)
-    with pytest.raises(ExportError, match=r"BatchNormalization_0.*followed by"):
-        derive_formats(model)
+    with pytest.raises(InexactGraphError, match=r"BatchNormalization_0.*followed by"):
+        build_integer_graph(model)

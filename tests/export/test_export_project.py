@@ -37,8 +37,8 @@ def test_failed_export_leaves_existing_project_untouched(make_mlp, tmp_path):
     prj = tmp_path / "prj"
     before = {p.relative_to(prj): p.read_bytes() for p in prj.rglob("*") if p.is_file()}
     src = tmp_path / "bad.onnx"
-    make_mlp(extra="Sigmoid").save(str(src))
-    with pytest.raises(ExportError, match=r"Sigmoid_0 \(op Sigmoid\)"):
+    make_mlp(extra="Softmax").save(str(src))
+    with pytest.raises(ExportError, match=r"'Softmax_0' \(op Softmax\)"):
         export(src, prj, ExportConfig(compile=False))
     assert {p.relative_to(prj): p.read_bytes() for p in prj.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.onnx", "mlp.onnx", "prj"]

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from trigq.emulate.ir import FixedFormat
 from trigq.ip import IPError, package_ip, parse_ap_type, read_ports
 from trigq.ip.build_script import build_script
+from trigq.ir import FixedFormat
 
 
 @pytest.mark.parametrize(("text", "fmt"), [

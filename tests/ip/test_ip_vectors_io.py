@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from trigq.emulate.ir import FixedFormat
 from trigq.ip import IPError, Vectors, read_tb_data, read_vectors_h5, write_tb_data, write_vectors_h5
 from trigq.ip.vectors import format_value, make_vectors, on_grid
+from trigq.ir import FixedFormat
 
 
 def _vectors(rng) -> Vectors:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from trigq.cli import main
-from trigq.emulate.ir import FixedFormat, IntegerGraph, Node
+from trigq.ir import FixedFormat, IntegerGraph, Node
 from trigq.report.build import build_report, to_markdown
 from trigq.report.estimate import estimate_layers
 from trigq.report.ir_adapter import HlsSettings, layers_from_integer_graph

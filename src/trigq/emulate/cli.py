@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_project_emulator(project: Path) -> tuple[Any, int]:
     """The emulator of an exported project and the eta width of its input (the crop)."""
-    from trigq.emulate import Emulator, IRError
+    from trigq.emulate import Emulator
+    from trigq.ir import IRError
 
     if not project.is_dir():
         raise IRError(f"{project}: not a project directory")
@@ -74,7 +75,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
 
     from trigq.data import crop_window, read_arrays, split_indices, validate_dataset
-    from trigq.emulate import IRError, merge_audits
+    from trigq.emulate import merge_audits
+    from trigq.ir import IRError
     from trigq.utils import atomic_path
     from trigq.utils.outputs import MARKER_ATTR, check_output_file
 

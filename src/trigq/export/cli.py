@@ -20,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-inexact", action="store_true",
                         help="export quantisers that cannot be exact; verify then reports the mismatch")
     parser.add_argument("--no-compile", action="store_true", help="skip the C-simulation compile")
+    parser.add_argument("--no-hls", action="store_true",
+                        help="no hls4ml project: the integer graph and (with --rtl) the RTL only, for models "
+                        "with ops hls4ml cannot build")
     parser.add_argument("--rtl", action="store_true",
                         help="also generate pipelined Verilog with da4ml into DIR/rtl (no DSPs)")
     parser.add_argument("--rtl-synth", action="store_true",
@@ -36,43 +39,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.export import ExportConfig, export
+    from trigq.export.config import RtlConfig
 
+    rtl = RtlConfig(enabled=args.rtl or args.rtl_synth, synth=args.rtl_synth,
+                    per_stage=args.rtl_synth_per_stage, jobs=args.rtl_synth_jobs)
     config = ExportConfig(
         backend=args.backend, part=args.part, clock_mhz=args.clock_mhz, io_type=args.io,
         strategy=args.strategy, reuse_factor=args.reuse, allow_inexact=args.allow_inexact,
-        compile=not args.no_compile,
+        compile=not args.no_compile, hls=not args.no_hls, rtl=rtl,
     )
     result = export(args.source, args.out, config, force=args.force)
-    print(f"exported {args.source} -> {result.project_dir} (exact: {result.exact}, "
-          f"compile {result.manifest['compile_seconds']} s)")
+    m = result.manifest
+    print(f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; steps "
+          f"{', '.join(f'{k} {v:g} s' for k, v in m['steps'].items())})")
     for problem in result.problems:
         print(f"  inexact: {problem}")
     out: dict[str, Any] = {"project_dir": str(result.project_dir), "exact": result.exact,
-                           "problems": result.problems, "compile_seconds": result.manifest["compile_seconds"]}
-    if args.rtl or args.rtl_synth:
-        out["rtl"] = _export_rtl(result.project_dir, args.clock_mhz, synth=args.rtl_synth,
-                                 per_stage=args.rtl_synth_per_stage, jobs=args.rtl_synth_jobs)
+                           "problems": result.problems, "compile_seconds": m["compile_seconds"],
+                           "steps": m["steps"]}
+    if m["rtl"] is not None:
+        r = m["rtl"]
+        print(f"rtl: {r['pipeline_stages']} stages = {r['latency_ns']:.1f} ns at {r['clock_mhz']:g} MHz, "
+              f"da4ml cost {r['cost_luts']:,.0f} LUT -> {result.project_dir / r['rtl_dir']}")
+        if "yosys" in r:
+            y = r["yosys"]
+            print(f"yosys ({y['hierarchy']}): {y['lut']:,} LUT, {y['ff']:,} FF, {y['dsp']} DSP "
+                  f"({y['seconds']:.0f} s)")
+        out["rtl"] = r
     return out
-
-
-def _export_rtl(project_dir: Any, clock_mhz: float, synth: bool, per_stage: bool = False,
-                jobs: int = 1) -> dict[str, Any]:
-    """da4ml Verilog of the project's integer graph into ``project_dir/rtl`` (and yosys counts)."""
-    from pathlib import Path
-
-    from trigq.emulate import IntegerGraph
-    from trigq.rtl import generate_rtl, synthesize
-
-    rtl_dir = Path(project_dir) / "rtl"
-    graph = IntegerGraph.load(Path(project_dir) / "integer_graph.json")
-    rtl = generate_rtl(graph, rtl_dir, clock_mhz=clock_mhz)
-    print(f"rtl: {rtl.pipeline_stages} stages = {rtl.latency_ns:.1f} ns at {clock_mhz:g} MHz, "
-          f"da4ml cost {rtl.cost_luts:,.0f} LUT -> {rtl_dir}")
-    result = rtl.to_dict()
-    if synth:
-        counts = synthesize(rtl_dir, per_stage=per_stage, jobs=jobs)
-        print(f"yosys ({counts.hierarchy}): {counts.lut:,} LUT, {counts.ff:,} FF, {counts.dsp} DSP "
-              f"({counts.seconds:.0f} s)")
-        result["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry,
-                           "hierarchy": counts.hierarchy}
-    return result

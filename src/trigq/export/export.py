@@ -1,4 +1,5 @@
-"""``export(source, out_dir, config)``: Brevitas module / run dir / QONNX file -> hls4ml project."""
+"""``export(source, out_dir, config)``: Brevitas module / run dir / QONNX file -> IR -> hls4ml project
+and the da4ml RTL variant, as named steps (``STEPS``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ CLEAN_FILE = "model_clean.onnx"
 IR_FILE = "integer_graph.json"
 HLS_CONFIG_FILE = "hls4ml_config.yml"
 HLS_DIR = "hls4ml_prj"
+RTL_DIR = "rtl"
 
 
 @dataclass
@@ -95,9 +97,8 @@ def _write_qonnx(kind: str, payload: Any, input_shape, prj: Path) -> None:
 
 
 def _run_checks(model, config: ExportConfig) -> list[str]:
-    from trigq.export.passes import CheckPowerOfTwoScales, CheckRoundingModes, CheckSupportedOps
+    from trigq.export.passes import CheckPowerOfTwoScales, CheckRoundingModes
 
-    model.transform(CheckSupportedOps())
     problems: list[str] = []
     for check in (CheckPowerOfTwoScales(config.allow_inexact), CheckRoundingModes(config.allow_inexact)):
         model.transform(check)
@@ -105,47 +106,145 @@ def _run_checks(model, config: ExportConfig) -> list[str]:
     return problems
 
 
-def _save_integer_graph(qonnx_path: Path, prj: Path) -> str | None:
-    """Save the emulator's IR (built from the channels-first QONNX); the reason if it cannot."""
-    from trigq.emulate import Emulator
-    from trigq.errors import TrigqError
+def _formats_manifest(graph: Any, table: Any, model: Any) -> dict[str, Any]:
+    """The firmware input's quantiser, the output, and every QONNX node's hls4ml formats (with its op)."""
+    ops = {n.name: n.op_type for n in model.graph.node}
+
+    def plain(layer: Any) -> dict[str, Any]:
+        out = {k: (v.to_dict() if hasattr(v, "to_dict") else v)
+               for k, v in dataclasses.asdict(layer).items() if v is not None and k != "weight_key"}
+        return {**out, "op": ops.get(layer.node)}
+
+    return {
+        "input_quant": graph.input_fmt.to_dict(),
+        "output": graph.output_fmt.to_dict(),
+        "layers": {n: plain(lf) for n, lf in table.layers.items()} if table is not None else {},
+    }
+
+
+@dataclass
+class _State:
+    """What the export steps hand on: the project directory, the cleaned QONNX, the IR, results."""
+
+    prj: Path
+    final_dir: Path
+    kind: str
+    payload: Any
+    input_shape: tuple[int, ...] | None
+    shown: str | None
+    model: Any = None
+    graph: Any = None
+    table: Any = None
+    hls_model: Any = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    hls_types: dict[str, Any] = field(default_factory=dict)
+    compile_s: float | None = None
+    rtl: dict[str, Any] | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def step_qonnx(state: _State, config: ExportConfig) -> None:
+    """The QONNX model (Brevitas export or the user's file) and its cleaned channels-last form."""
+    from trigq.export.qonnx_flow import clean_qonnx
+
+    _write_qonnx(state.kind, state.payload, state.input_shape, state.prj)
+    state.model = clean_qonnx(state.prj / QONNX_FILE, state.prj / CLEAN_FILE, shown=state.shown)
+    state.problems += _run_checks(state.model, config)
+
+
+def step_ir(state: _State, config: ExportConfig) -> None:
+    """The integer IR of the cleaned graph: the formats every back end uses."""
+    from trigq.ir import build_integer_graph
+    from trigq.ir.errors import IRError, UnsupportedOpError
 
     try:
-        emulator = Emulator.from_qonnx(qonnx_path)
-    except TrigqError as exc:
-        return f"the integer emulator cannot build this graph: {exc}"
-    emulator.graph.save(prj / IR_FILE)
-    return None
+        state.graph = build_integer_graph(state.model, allow_inexact=config.allow_inexact)
+    except (UnsupportedOpError, IRError) as exc:
+        raise ExportError(f"{state.shown}: {exc}" if state.shown else str(exc)) from exc
+    state.graph.save(state.prj / IR_FILE)
 
 
-def _formats_manifest(formats) -> dict[str, Any]:
-    return {
-        "input_quant": formats.input_quant.to_dict(),
-        "output": formats.output.to_dict(),
-        "layers": {n: {k: (v.to_dict() if hasattr(v, "to_dict") else v)
-                       for k, v in dataclasses.asdict(lf).items() if v is not None}
-                   for n, lf in formats.layers.items()},
-    }
+def step_hls4ml(state: _State, config: ExportConfig) -> None:
+    """The hls4ml project: exact BatchNorms, every precision from the IR, checked, compiled."""
+    import hls4ml
+
+    from trigq.export.csim import compile_library
+    from trigq.export.hls_config import build_hls_config, finalise_precisions, hls_formats
+    from trigq.export.passes import WriteExactBatchNorms
+
+    state.table = hls_formats(state.graph)
+    folds = {n.name: n for n in state.graph.nodes if n.op == "affine" and n.attrs.get("batchnorm")}
+    if folds:  # hls4ml must see the exact dyadic BN the emulator computes
+        state.model = state.model.transform(WriteExactBatchNorms(folds, state.graph.formats()))
+        state.model.save(str(state.prj / CLEAN_FILE))
+    hls_cfg = build_hls_config(state.model, state.table, config)
+    atomic_write_text(state.prj / HLS_CONFIG_FILE, _yaml(hls_cfg))
+    state.hls_model = hls4ml.converters.convert_from_onnx_model(
+        state.model, output_dir=str(state.prj / HLS_DIR), project_name=config.project_name,
+        backend=config.backend, hls_config=hls_cfg, part=config.part,
+        clock_period=config.clock_period_ns, io_type=config.hls4ml_io_type,
+    )
+    try:
+        state.hls_types = finalise_precisions(state.hls_model, state.model, state.table, config)
+    except ExportError as exc:
+        if not config.allow_inexact:
+            raise
+        state.problems.append(str(exc))
+    state.hls_model.write()
+    if config.compile:
+        t0 = time.perf_counter()
+        compile_library(state.prj / HLS_DIR, config.project_name,
+                        state.hls_model.config.get_config_value("Stamp"),
+                        state.final_dir.resolve() / HLS_DIR / "firmware" / "weights")
+        state.compile_s = round(time.perf_counter() - t0, 1)
+
+
+def step_rtl(state: _State, config: ExportConfig) -> None:
+    """The da4ml RTL variant (``rtl/``), pipelined for the export's clock and part."""
+    from trigq.rtl import generate_rtl
+
+    r = config.rtl
+    rtl = generate_rtl(state.graph, state.prj / RTL_DIR, clock_mhz=config.clock_mhz, top=r.top,
+                       latency_cutoff=r.latency_cutoff, part=config.part, reuse_kernels=r.reuse_kernels)
+    state.rtl = {**rtl.to_dict(), "rtl_dir": RTL_DIR}
+
+
+def step_synth(state: _State, config: ExportConfig) -> None:
+    """yosys on the RTL variant: LUT/FF/DSP/CARRY counts (flat, or per pipeline stage)."""
+    from trigq.rtl import synthesize
+
+    r = config.rtl
+    counts = synthesize(state.prj / RTL_DIR, per_stage=r.per_stage, jobs=r.jobs, timeout=r.synth_timeout_s)
+    assert state.rtl is not None
+    state.rtl["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry,
+                          "hierarchy": counts.hierarchy, "seconds": round(counts.seconds, 1)}
+
+
+STEPS = {"qonnx": step_qonnx, "ir": step_ir, "hls4ml": step_hls4ml, "rtl": step_rtl, "synth": step_synth}
+"""The export's named steps, in order; :func:`steps_of` says which a config runs."""
+
+
+def steps_of(config: ExportConfig) -> list[str]:
+    """The steps ``config`` runs: qonnx -> ir -> [hls4ml] -> [rtl] -> [synth]."""
+    chosen = ["qonnx", "ir"]
+    chosen += ["hls4ml"] if config.hls else []
+    chosen += ["rtl"] if config.rtl.enabled else []
+    chosen += ["synth"] if config.rtl.synth else []
+    return chosen
 
 
 def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
            input_shape: tuple[int, ...] | None = None, *, force: bool = False) -> ExportResult:
     """Export ``source`` (torch/Brevitas module, training run dir or ``.onnx`` QONNX file).
 
-    Writes the project into a temporary sibling of ``out_dir`` and swaps it in at the end; an
-    existing ``out_dir`` must be a previous export project (``force``: any trigq output), never a
-    directory holding other files or the source (:mod:`trigq.utils.outputs`). Raises
-    :class:`ExportError` naming the node/layer when the model cannot be exact (unless
-    ``config.allow_inexact``, then the problems are listed in the result and the manifest).
+    Runs the named steps of :func:`steps_of` (``STEPS``) in a temporary sibling of ``out_dir`` and
+    swaps it in at the end; an existing ``out_dir`` must be a previous export project (``force``:
+    any trigq output), never a directory holding other files or the source
+    (:mod:`trigq.utils.outputs`). Raises :class:`ExportError` naming the node/layer when the model
+    cannot be exact (unless ``config.allow_inexact``: then the problems are listed in the result
+    and the manifest, and ``trigq verify`` measures the mismatch).
     """
-    import hls4ml
-
-    from trigq.export.csim import compile_library
-    from trigq.export.formats import derive_formats
-    from trigq.export.hls_config import build_hls_config, finalise_precisions
-    from trigq.export.passes import WriteExactBatchNorms
-    from trigq.export.qonnx_flow import clean_qonnx
-
     config = config or ExportConfig()
     out_dir = Path(out_dir)
     inputs = [] if _is_module(source) else [Path(source), Path(str(source) + ".data")]
@@ -153,64 +252,47 @@ def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
     kind, payload, input_shape = _resolve_source(source, input_shape)
     shown = str(source) if kind == "qonnx-file" else None
     with output_directory(out_dir, "export-project", inputs=inputs, force=force) as prj:
-        _write_qonnx(kind, payload, input_shape, prj)
-        model = clean_qonnx(prj / QONNX_FILE, prj / CLEAN_FILE, shown=shown)
-        problems = _run_checks(model, config)
-        formats = derive_formats(model)
-        if formats.batchnorms:  # hls4ml must see the exact dyadic BN the emulator computes
-            model = model.transform(WriteExactBatchNorms(formats.batchnorms))
-            model.save(str(prj / CLEAN_FILE))
-        ir_note = _save_integer_graph(prj / QONNX_FILE, prj)
-        hls_cfg = build_hls_config(model, formats, config)
-        atomic_write_text(prj / HLS_CONFIG_FILE, _yaml(hls_cfg))
-        hls_model = hls4ml.converters.convert_from_onnx_model(
-            model, output_dir=str(prj / HLS_DIR), project_name=config.project_name,
-            backend=config.backend, hls_config=hls_cfg, part=config.part,
-            clock_period=config.clock_period_ns, io_type=config.hls4ml_io_type,
-        )
-        try:
-            hls_types = finalise_precisions(hls_model, model, formats, config)
-        except ExportError as exc:
-            if not config.allow_inexact:
-                raise
-            problems.append(str(exc))
-            hls_types = {}
-        hls_model.write()
-        compile_s = None
-        if config.compile:
+        state = _State(prj, out_dir, kind, payload, input_shape, shown)
+        for name in steps_of(config):
             t0 = time.perf_counter()
-            compile_library(prj / HLS_DIR, config.project_name, hls_model.config.get_config_value("Stamp"),
-                            out_dir.resolve() / HLS_DIR / "firmware" / "weights")
-            compile_s = round(time.perf_counter() - t0, 1)
-        graph_shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
-        out_shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
-        manifest = {
-            "trigq_export_version": 1,
-            "source": {"kind": kind, "path": None if kind == "module" else str(Path(payload).resolve())
-                       if kind == "qonnx-file" else str(Path(source).resolve())},
-            "input_shape": list(input_shape) if input_shape else graph_shape,
-            "input_name": model.graph.input[0].name,
-            "hls_input_size": int(np.prod(hls_model.get_input_variables()[0].shape)),
-            "hls_output_size": int(np.prod(hls_model.get_output_variables()[0].shape)),
-            "output_shape": out_shape,
-            "formats": _formats_manifest(formats),
-            "hls_types": hls_types,
-            "config": dataclasses.asdict(config),
-            "clock_period_ns": config.clock_period_ns,
-            "exact": not problems,
-            "problems": problems,
-            "integer_graph": None if ir_note else IR_FILE,
-            "notes": [ir_note] if ir_note else [],
-            "compiled": bool(config.compile),
-            "compile_seconds": compile_s,
-            "versions": toolkit_versions(),
-            "files": file_hashes(
-                prj, [QONNX_FILE, QONNX_FILE + ".data", CLEAN_FILE, HLS_CONFIG_FILE, IR_FILE]
-            ),
-        }
+            STEPS[name](state, config)
+            state.seconds[name] = round(time.perf_counter() - t0, 2)
+        manifest = _manifest(state, config, source)
         atomic_write_text(prj / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     manifest["project_dir"] = str(out_dir)
-    return ExportResult(out_dir, manifest, problems)
+    return ExportResult(out_dir, manifest, state.problems)
+
+
+def _manifest(state: _State, config: ExportConfig, source: Any) -> dict[str, Any]:
+    model, kind, payload = state.model, state.kind, state.payload
+    graph_shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    out_shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
+    hls = state.hls_model
+    return {
+        "trigq_export_version": 1,
+        "source": {"kind": kind, "path": None if kind == "module" else str(Path(payload).resolve())
+                   if kind == "qonnx-file" else str(Path(source).resolve())},
+        "input_shape": list(state.input_shape) if state.input_shape else graph_shape,
+        "input_name": model.graph.input[0].name,
+        "hls_input_size": int(np.prod(hls.get_input_variables()[0].shape)) if hls else None,
+        "hls_output_size": int(np.prod(hls.get_output_variables()[0].shape)) if hls else None,
+        "output_shape": out_shape,
+        "formats": _formats_manifest(state.graph, state.table, model),
+        "hls_types": state.hls_types,
+        "config": dataclasses.asdict(config),
+        "clock_period_ns": config.clock_period_ns,
+        "exact": not state.problems,
+        "problems": state.problems,
+        "integer_graph": IR_FILE,
+        "notes": state.notes,
+        "compiled": bool(config.compile and config.hls),
+        "compile_seconds": state.compile_s,
+        "steps": state.seconds,
+        "rtl": state.rtl,
+        "versions": toolkit_versions(),
+        "files": file_hashes(state.prj, [QONNX_FILE, QONNX_FILE + ".data", CLEAN_FILE, HLS_CONFIG_FILE,
+                                         IR_FILE]),
+    }
 
 
 def _yaml(hls_cfg: dict[str, Any]) -> str:

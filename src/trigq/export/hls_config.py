@@ -1,4 +1,4 @@
-"""The hls4ml configuration: every layer's precision set from the derived fixed-point formats.
+"""The hls4ml configuration: every layer's precision set from the integer IR's formats.
 
 Mapping (hls4ml 1.3 QONNX frontend, measured): a ``Quant`` on an activation becomes a ``linear``
 ``Activation`` ``<quant>_act`` whose result type carries the rounding (ROUND -> AP_RND_CONV,
@@ -11,25 +11,59 @@ is open, so there the result is left to hls4ml and fixed afterwards by
 :func:`finalise_precisions`. Accumulators are always the derived worst-case covering formats.
 
 Every hls4ml layer's output variable is named after the QONNX tensor it computes, so the check
-maps layers to derived formats by tensor, and fails on any layer it cannot assign.
+maps layers to derived formats by tensor, and fails on any layer it cannot assign. The formats
+are the IR's (:func:`hls_formats`: each op's ``hls4ml_formats`` rule; the IR's node names are the
+QONNX node names), so the emulator, the RTL and hls4ml share one interval analysis.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat
 from trigq.export.config import ExportConfig
 from trigq.export.errors import ExportError
-from trigq.export.formats import DerivedFormats, LayerFormats
 from trigq.export.passes.check_rounding_modes import ROUNDING_TO_AP
+from trigq.ir import FixedFormat, IntegerGraph, spec_of
+from trigq.ir.ops.base import HlsFormats
 
 HLS_NAME_PREFIXES = ("Conv2D_", "Conv1D_", "Dense_", "bn_")
 HLS_NAME_SUFFIXES = ("_act",)
 # hls4ml layers that only move data (io_stream keeps the channels-last Transpose before Flatten)
 PASSTHROUGH_LAYERS = ("Transpose", "Reshape", "Flatten")
+
+
+@dataclass(frozen=True)
+class HlsTable:
+    """The formats hls4ml needs: the first quantiser's (the firmware input), the output, and the
+    ``Precision`` formats of every QONNX node by name."""
+
+    input_quant: FixedFormat
+    output: FixedFormat
+    layers: dict[str, HlsFormats] = field(default_factory=dict)
+
+
+def hls_formats(graph: IntegerGraph) -> HlsTable:
+    """The hls4ml formats of every QONNX node of ``graph``'s source, from the ops' rules.
+
+    Refuses, naming the node, an op the hls4ml back end cannot build (and which back ends can).
+    """
+    fmts = graph.formats()
+    layers: dict[str, HlsFormats] = {
+        graph.input_node: HlsFormats(graph.input_node, result=graph.input_fmt, rounding=graph.input_rounding)}
+    for node in graph.nodes:
+        spec = spec_of(node.op, node.name)
+        if spec.hls4ml is not None:
+            others = " and ".join(b for b in ("emulator", "rtl") if spec.supports(b))
+            what = f"{node.op} of {node.attrs['function']}" if "function" in node.attrs else node.op
+            raise ExportError(f"node {node.name!r} ({what}): the hls4ml back end cannot build it: "
+                              f"{spec.hls4ml}; the {others} back ends can (export with --no-hls --rtl)")
+        rule = spec.hls4ml_formats
+        entries = rule(node, fmts[node.inputs[0]]) if rule else [HlsFormats(node.name, result=node.out_fmt)]
+        layers.update({e.node: e for e in entries})
+    return HlsTable(graph.input_fmt, graph.output_fmt, layers)
 
 
 def ap_string(fmt: FixedFormat, rounding: str = "AP_TRN", saturation: str = "AP_WRAP") -> str:
@@ -48,37 +82,27 @@ def input_format(first_quant: FixedFormat, guard_bits: int) -> FixedFormat:
     return FixedFormat(True, integer + frac, frac)
 
 
-def result_string(layer: LayerFormats) -> str:
-    if layer.op == "Quant":
-        return ap_string(layer.result, ROUNDING_TO_AP[layer.rounding or "ROUND"], "AP_SAT")
-    return ap_string(layer.result)
+def result_string(layer: HlsFormats, fmt: FixedFormat | None = None) -> str:
+    """The result type of a layer: an activation quantiser rounds and saturates, others wrap."""
+    fmt = layer.result if fmt is None else fmt
+    if layer.rounding is not None:
+        return ap_string(fmt, ROUNDING_TO_AP[layer.rounding], "AP_SAT")
+    return ap_string(fmt)
 
 
-def _fused_bias_add(model, node) -> bool:
-    consumers = model.find_consumers(node.output[0]) or []
-    return (node.op_type in ("MatMul", "Conv") and len(consumers) == 1 and consumers[0].op_type == "Add"
-            and any(model.get_initializer(t) is not None or _is_const_quant(model, t)
-                    for t in consumers[0].input))
-
-
-def _is_const_quant(model, tensor: str) -> bool:
-    prod = model.find_producer(tensor)
-    return prod is not None and prod.op_type == "Quant" and model.get_initializer(prod.input[0]) is not None
-
-
-def layer_precisions(model, node, layer: LayerFormats) -> dict[str, str]:
-    """hls4ml ``Precision`` entries of one QONNX node."""
-    out = {"result": "auto" if _fused_bias_add(model, node) else result_string(layer)}
+def layer_precisions(layer: HlsFormats) -> dict[str, str]:
+    """hls4ml ``Precision`` entries of one QONNX node (result ``auto``: hls4ml fuses a bias Add)."""
+    out = {"result": "auto" if layer.result is None else result_string(layer)}
     if layer.accum is not None:
         out["accum"] = ap_string(layer.accum)
-    if layer.weight is not None:  # a BatchNorm's multiplier is hls4ml's ``scale``
-        out["scale" if layer.op == "BatchNormalization" else "weight"] = ap_string(layer.weight)
+    if layer.weight is not None:
+        out[layer.weight_key] = ap_string(layer.weight)
     if layer.bias is not None:
         out["bias"] = ap_string(layer.bias)
     return out
 
 
-def build_hls_config(model, formats: DerivedFormats, config: ExportConfig) -> dict[str, Any]:
+def build_hls_config(model, formats: HlsTable, config: ExportConfig) -> dict[str, Any]:
     """The hls4ml config dict: hls4ml's per-name skeleton with every precision overridden."""
     import hls4ml
 
@@ -95,10 +119,10 @@ def build_hls_config(model, formats: DerivedFormats, config: ExportConfig) -> di
     }
     for node in model.graph.node:
         layer = formats.layers.get(node.name)
-        if layer is None or layer.quantised_constant:
+        if layer is None:  # a quantised constant (folded into its layer) or the float input transpose
             continue
         entry = layers.setdefault(node.name, {})
-        entry["Precision"] = layer_precisions(model, node, layer)
+        entry["Precision"] = layer_precisions(layer)
         if config.strategy == "resource":
             entry["Strategy"] = "Resource"
     return hls_cfg
@@ -155,7 +179,7 @@ def _downstream_quant(model, node):
     return None
 
 
-def _expected_result(layer, model, formats: DerivedFormats, producers, config: ExportConfig):
+def _expected_result(layer, model, formats: HlsTable, producers, config: ExportConfig):
     """(precision string, compare rounding/saturation too, QONNX activation Quant it realises)."""
     if layer.class_name == "Input":
         fmt = input_format(formats.input_quant, config.input_guard_bits)
@@ -167,7 +191,7 @@ def _expected_result(layer, model, formats: DerivedFormats, producers, config: E
             if quant is None:
                 return None, False, None
             return result_string(formats.layers[quant.name]), True, quant.name
-        return result_string(origin), False, None
+        return result_string(origin, origin.result or origin.accum), False, None
     if layer.class_name in PASSTHROUGH_LAYERS:  # data movement only: keeps its input's type
         have = layer.get_input_variable().type.precision
         text = ("ap_fixed" if have.signed else "ap_ufixed") + f"<{have.width},{have.integer}>"
@@ -177,11 +201,13 @@ def _expected_result(layer, model, formats: DerivedFormats, producers, config: E
     if producer is None or producer.name not in formats.layers:
         return None, False, None
     derived = formats.layers[producer.name]
-    return result_string(derived), derived.op == "Quant", producer.name if derived.op == "Quant" else None
+    is_quant = derived.rounding is not None
+    text = result_string(derived, derived.result or derived.accum)
+    return text, is_quant, producer.name if is_quant else None
 
 
 def finalise_precisions(
-    hls_model, model, formats: DerivedFormats, config: ExportConfig
+    hls_model, model, formats: HlsTable, config: ExportConfig
 ) -> dict[str, dict[str, str]]:
     """Pin the result types hls4ml inferred, then check every layer against the derived formats.
 
@@ -225,8 +251,7 @@ def finalise_precisions(
                     f"hls4ml layer {layer.name}: {wname} values are not exact in {var.type.precision}"
                 )
         final[layer.name] = {k: str(v.precision) for k, v in layer.types.items()}
-    missing = [n for n, lf in formats.layers.items()
-               if lf.op == "Quant" and not lf.quantised_constant and n not in realised]
+    missing = [n for n, lf in formats.layers.items() if lf.rounding is not None and n not in realised]
     if missing:
         problems.append(f"activation quantisers {missing} are realised by no hls4ml layer")
     if problems:

@@ -28,38 +28,14 @@ def brevitas_to_qonnx(module, input_shape: tuple[int, ...], path: Path) -> Path:
 
 
 def clean_qonnx(source: Path, target: Path, shown: str | None = None):
-    """Clean ``source``, convert to channels-last, Gemm -> MatMul, clean again; save to ``target``.
-
-    Errors name ``shown`` (the user's file) instead of ``source`` when given (a working copy)."""
-    name = shown or source
-    from qonnx.core.modelwrapper import ModelWrapper
-    from qonnx.transformation.channels_last import ConvertToChannelsLastAndClean
-    from qonnx.transformation.gemm_to_matmul import GemmToMatMul
-    from qonnx.util.cleanup import cleanup_model
-
-    from trigq.export.passes.add_zero_gemm_bias import AddZeroGemmBias
+    """Clean ``source`` into the channels-last graph hls4ml and the IR read (``trigq.ir.channels_last``);
+    save it to ``target``. Errors name ``shown`` (the user's file) instead of ``source`` when given."""
+    from trigq.ir import channels_last
+    from trigq.ir.errors import UnsupportedOpError
 
     try:
-        model = ModelWrapper(str(source))
-    except Exception as exc:
-        raise ExportError(f"{name}: not a readable ONNX/QONNX model: {_first_line(exc)}") from exc
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            model = cleanup_model(model)
-            model = model.transform(ConvertToChannelsLastAndClean())
-            model = model.transform(AddZeroGemmBias())
-            model = model.transform(GemmToMatMul())
-            model = cleanup_model(model)
-        except Exception as exc:  # qonnx raises plain exceptions on graphs it cannot convert
-            raise ExportError(
-                f"{name}: qonnx cleanup / channels-last conversion failed: {_first_line(exc)}") from exc
-    if len(model.graph.input) != 1 or len(model.graph.output) != 1:
-        raise ExportError(f"{name}: the model must have exactly one input and one output")
+        model = channels_last(source, shown or str(source))
+    except UnsupportedOpError as exc:
+        raise ExportError(str(exc)) from exc
     model.save(str(target))
     return model
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat
 from trigq.export.errors import VerifyError
 from trigq.export.project import read_manifest
+from trigq.ir import FixedFormat
 from trigq.utils import atomic_write_text
 
 VERIFY_FILE = "verify.json"

@@ -89,7 +89,7 @@ def _export_source(core: Path, manifest: dict[str, Any], regenerate_from: str | 
 
 def _regenerate_rtl(core: Path, project: Path) -> None:
     """Regenerate ``project/rtl`` with the parameters recorded in the core's rtl_manifest.json."""
-    from trigq.emulate.ir import IntegerGraph
+    from trigq.ir import IntegerGraph
     from trigq.rtl import generate_rtl
 
     rm = json.loads((core / L.RTL / "rtl_manifest.json").read_text())

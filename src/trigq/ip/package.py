@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from trigq.emulate.ir import IntegerGraph
 from trigq.errors import TrigqError
 from trigq.ip import layout as L
 from trigq.ip.build_script import build_script
@@ -19,6 +18,7 @@ from trigq.ip.errors import IPError
 from trigq.ip.ports import read_ports
 from trigq.ip.readme import render_readme
 from trigq.ip.vectors import Vectors, make_vectors, write_tb_data, write_vectors_h5
+from trigq.ir import IntegerGraph
 from trigq.utils import atomic_write_text
 
 CORE_VERSION = 1

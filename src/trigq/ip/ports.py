@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from trigq.emulate.ir import FixedFormat
 from trigq.ip.errors import IPError
+from trigq.ir import FixedFormat
 
 _AP_TYPE = re.compile(r"ap_(u?)fixed<\s*(\d+)\s*,\s*(-?\d+)\s*(?:,[^>]*)?>")
 _TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(\w+)\s*;")

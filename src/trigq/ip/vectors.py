@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat, IntegerGraph
 from trigq.ip.errors import IPError
+from trigq.ir import FixedFormat, IntegerGraph
 from trigq.utils import atomic_path, atomic_write_text
 
 TB_INPUT = "tb_input_features.dat"

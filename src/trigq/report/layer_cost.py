@@ -79,13 +79,6 @@ def weight_stats(weights: np.ndarray, n_out: int, dsp_min_digits: int = 3) -> We
     )
 
 
-def weight_stats_from_counts(n_zero: int, n_pow2: int, n_general: int, n_out: int,
-                             digits_general: float = 4.0) -> WeightStats:
-    """WeightStats when only counts are known; general multipliers are assumed DSP-sized."""
-    return WeightStats(n_zero, n_pow2, 0, n_general, 0,
-                       (n_pow2 + n_general) / max(int(n_out), 1))
-
-
 @dataclass(frozen=True)
 class LayerCost:
     """One layer as the estimator sees it (shapes channels-last, no batch axis).

@@ -19,7 +19,7 @@ def report_project(directory: str | Path, part: str | None = None, clock_mhz: fl
     ``synth=True`` runs the vendor HLS build first (MissingToolError if no tool is on PATH).
     Part and clock: arguments, else the project's config/manifest, else VU13P at 320 MHz.
     """
-    from trigq.emulate.ir import IntegerGraph
+    from trigq.ir import IntegerGraph
 
     info = read_project(directory)
     reports: dict[str, SynthesisReport] = {}

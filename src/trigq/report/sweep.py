@@ -215,8 +215,8 @@ def _estimates(project: Path, graph: Any, config: SweepConfig) -> list[dict[str,
 
 def run_point(point: SweepPoint, config: SweepConfig, point_dir: str) -> dict[str, Any]:
     """Train, export, emulate and estimate one point; failures come back as ``status: failed``."""
-    from trigq.emulate import IntegerGraph
     from trigq.export import ExportConfig, export
+    from trigq.ir import IntegerGraph
     from trigq.train import TrainConfig, train
 
     base = {"weights": point.weights, "act_bits": point.act_bits, "preset": point.preset}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat, IntegerGraph, Node
+from trigq.ir import FixedFormat, IntegerGraph, Node
 
 
 def tiny_conv_dense_graph(

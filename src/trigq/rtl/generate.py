@@ -28,7 +28,7 @@ from da4ml.codegen import VerilogModel
 from da4ml.trace import to_pipeline
 from da4ml.types import Pipeline, minimal_kif
 
-from trigq.emulate.ir import FixedFormat, IntegerGraph
+from trigq.ir import FixedFormat, IntegerGraph
 from trigq.rtl.errors import RtlError
 from trigq.rtl.trace import TracedGraph, trace_graph
 from trigq.utils import atomic_write_text

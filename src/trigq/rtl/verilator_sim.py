@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat
+from trigq.ir import FixedFormat
 from trigq.rtl.errors import RtlError
 from trigq.rtl.generate import MANIFEST_NAME
 from trigq.utils.outputs import register

@@ -1,4 +1,4 @@
-"""Layer kernels: pure functions of integer codes held exactly in floating-point torch tensors.
+"""The emulator's fast kernels: pure torch functions of integer codes held exactly in floating point.
 
 Tensors are batched and channels-last, as the IR (``[N, H, W, C]``, ``[N, W, C]`` or ``[N, F]``),
 contiguous in that order; convolutions and pools hand torch a channels-first *view* of them
@@ -26,9 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from trigq.emulate.ir import FixedFormat
-
-EXACT_LIMIT = 2**53
+from trigq.ir.fixed import FixedFormat
 
 
 class Requantised(NamedTuple):
@@ -62,23 +60,6 @@ class SparseConvTable(NamedTuple):
     dest: np.ndarray
     rows: np.ndarray
     out_hw: tuple[int, int]
-
-
-def round_shift(raw: np.ndarray, shift: int, rounding: str) -> np.ndarray:
-    """``raw * 2**-shift`` rounded to an integer (``shift`` > 0 drops LSBs; < 0 appends zeros).
-
-    numpy arrays (the BatchNorm folding uses it). ``rounding`` is "ROUND" (half to even, as
-    torch.round / np.round / AP_RND_CONV) or "FLOOR" (AP_TRN). Scaling by a power of two is exact
-    in floating point, so so is the rounding.
-    """
-    if shift <= 0:
-        return raw * float(2 ** (-shift))
-    scaled = raw * float(2.0**-shift)
-    if rounding == "ROUND":
-        return np.round(scaled)
-    if rounding == "FLOOR":
-        return np.floor(scaled)
-    raise ValueError(f"unknown rounding {rounding!r}")
 
 
 def _round_(q: torch.Tensor, rounding: str) -> torch.Tensor:
@@ -249,6 +230,29 @@ def conv1d(
     w = torch.as_tensor(weight).unsqueeze(0)
     y = conv2d(torch.as_tensor(x).unsqueeze(1), w, bias, (1, int(strides[0])), (0, left, 0, right))
     return y.squeeze(1)
+
+
+def conv3d(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    strides: Sequence[int],
+    pads: Sequence[int],
+) -> torch.Tensor:
+    """Integer 3-D convolution: x ``[N, D, H, W, I]``, weight ``[kd, kh, kw, I, O]`` (as the IR),
+    ``pads`` (front, top, left, back, bottom, right); returns ``[N, OD, OH, OW, O]``."""
+    x, weight = torch.as_tensor(x), torch.as_tensor(weight)
+    xt = x.permute(0, 4, 1, 2, 3)
+    begin, end = [int(p) for p in pads[:3]], [int(p) for p in pads[3:]]
+    padding: tuple[int, ...] | int = 0
+    if begin == end:
+        padding = tuple(begin)
+    else:
+        xt = F.pad(xt, (begin[2], end[2], begin[1], end[1], begin[0], end[0]))
+    wt = weight.permute(4, 3, 0, 1, 2).contiguous()
+    bt = None if bias is None else torch.as_tensor(bias)
+    y = F.conv3d(xt, wt, bt, stride=tuple(int(s) for s in strides), padding=padding)
+    return y.permute(0, 2, 3, 4, 1).contiguous()
 
 
 def sparse_conv_table(

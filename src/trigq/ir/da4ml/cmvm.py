@@ -9,12 +9,31 @@ graph instantiated per position.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 from da4ml.cmvm import solve
 from da4ml.trace import FixedVariable, FixedVariableArray
 from da4ml.types import QInterval
 
-from trigq.rtl.errors import RtlError
+from trigq.ir.errors import UnsupportedOpError
+
+_OPTIONS: contextvars.ContextVar[tuple[bool, dict[str, Any]]] = contextvars.ContextVar(
+    "trigq_cmvm_options", default=(True, {"hard_dc": 2})
+)
+
+
+@contextlib.contextmanager
+def cmvm_options(reuse: bool, solver_options: dict[str, Any]) -> Iterator[None]:
+    """How constant matrix products are traced in this context: kernel reuse, da4ml solver options."""
+    token = _OPTIONS.set((reuse, dict(solver_options)))
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
 
 
 def _union_qintervals(patches: np.ndarray) -> tuple[list[QInterval], list[float]]:
@@ -36,26 +55,20 @@ def _union_qintervals(patches: np.ndarray) -> tuple[list[QInterval], list[float]
     return qints, lats
 
 
-def apply_kernel(
-    patches: FixedVariableArray,
-    matrix: np.ndarray,
-    *,
-    reuse: bool = True,
-    solver_options: dict | None = None,
-    where: str = "",
-) -> FixedVariableArray:
+def apply_kernel(patches: FixedVariableArray, matrix: np.ndarray, *, where: str = "") -> FixedVariableArray:
     """``patches [P, K] @ matrix [K, O]`` for an integer ``matrix``; returns ``[P, O]``.
 
-    ``reuse=True`` optimises the adder graph once and replays it per position; ``reuse=False`` is
-    da4ml's per-row optimisation (the reference path).
+    With kernel reuse (the default of :func:`cmvm_options`) the adder graph is optimised once and
+    replayed per position; without, da4ml optimises every row (the reference path).
     """
+    reuse, solver_options = _OPTIONS.get()
     matrix = np.asarray(matrix)
     if not np.issubdtype(matrix.dtype, np.integer):
-        raise RtlError(f"{where}: constant matrix must be integer, got {matrix.dtype}")
+        raise UnsupportedOpError(f"{where}: constant matrix must be integer, got {matrix.dtype}")
     if np.abs(matrix).max(initial=0) >= 2**24:
-        raise RtlError(f"{where}: weights beyond 24 bits are not exact in da4ml's float32 solver")
+        raise UnsupportedOpError(f"{where}: weights beyond 24 bits are not exact in da4ml's float32 solver")
     mat = np.ascontiguousarray(matrix.astype(np.float32))
-    opts = dict(solver_options or {})
+    opts = dict(solver_options)
     hwconf = patches.hwconf
     if not reuse:
         return FixedVariableArray(patches._vars, opts, hwconf=hwconf) @ mat
@@ -63,7 +76,7 @@ def apply_kernel(
     opts.setdefault("carry_size", hwconf.carry_size)
     pv = np.asarray(patches._vars)
     if pv.ndim != 2 or pv.shape[1] != mat.shape[0]:
-        raise RtlError(f"{where}: patches {pv.shape} do not match matrix {mat.shape}")
+        raise UnsupportedOpError(f"{where}: patches {pv.shape} do not match matrix {mat.shape}")
     qints, lats = _union_qintervals(pv)
     sol = solve(mat, qintervals=qints, latencies=lats, **opts)
     out = np.empty((pv.shape[0], mat.shape[1]), dtype=object)

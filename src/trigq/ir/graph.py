@@ -1,34 +1,18 @@
 """The integer IR: an immutable, saveable graph of integer ops with fixed-point formats.
 
 Every tensor is a fixed-point array: ``value = raw * 2**-frac`` with ``raw`` an integer in the
-format's range. Tensors are channels-last without the batch axis (``[H, W, C]`` for 2-D maps,
-``[W, C]`` for 1-D maps, ``[F]`` after ``flatten``). ``flatten`` is a plain row-major reshape of
-the channels-last tensor (H, W, C order); dense weights taken from a channels-first ONNX graph are
-permuted accordingly when the IR is built.
+format's range. Tensors are channels-last without the batch axis (``[D, H, W, C]``, ``[H, W, C]``,
+``[W, C]`` for maps, ``[F]`` after ``flatten``). The ops, their attributes, params, shapes,
+formats and kernels are described in :mod:`trigq.ir.ops` (one module per op); a node names its op
+and carries the formats the builder derived (``out_fmt``; ``acc_fmt`` of accumulating ops;
+``weight_fmt``/``bias_fmt`` of their constants). Accumulator formats are derived worst case from
+the integer weights and the input range, so they cannot overflow.
 
-Ops and their params/attrs (``name`` is the QONNX node the op came from):
-
-- ``quant``: requantise the input to ``out_fmt``; attrs ``rounding`` ("ROUND" = half-to-even,
-  "FLOOR"), ``overflow`` ("SAT" or "WRAP"). Narrow formats saturate symmetrically.
-- ``conv2d``: params ``weight`` (int, HWIO), optional ``bias`` (int, at ``acc_fmt``'s scale);
-  attrs ``strides`` [sh, sw], ``pads`` [top, left, bottom, right], ``group`` 1. ``conv1d`` alike
-  with ``weight`` [K, I, O], ``strides`` [s], ``pads`` [left, right].
-- ``dense``: params ``weight`` [in, out], optional ``bias``; output at ``acc_fmt``.
-- ``relu``, ``flatten``, ``reshape`` (attrs ``shape``), ``transpose`` (attrs ``perm``, no batch).
-- ``maxpool`` / ``avgpool``: attrs ``kernel``, ``strides``, ``pads`` like conv; ``avgpool`` sums
-  the window and divides by the window size, a power of two, by shifting the format (exact).
-- ``concat``: attrs ``axis`` (channels-last, no batch); inputs aligned to ``out_fmt``.
-- ``add``: inputs aligned to ``out_fmt`` (exact, no overflow by construction).
-- ``affine``: folded BatchNorm, ``y = x * mult + offset`` per channel (last axis), params ``mult``
-  and ``offset`` integers, exact, output at ``acc_fmt`` = ``out_fmt``.
-
-Accumulator formats (``acc_fmt``) are derived worst case from the integer weights and the input
-range, so they cannot overflow.
+Saved as JSON (structure) plus ``.npz`` (integer params, loaded with ``allow_pickle=False``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
@@ -37,105 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from trigq.errors import TrigqError
+from trigq.ir.errors import IRError
+from trigq.ir.fixed import FixedFormat
 from trigq.utils import atomic_path, atomic_write_text
 
-IR_VERSION = 1
-
-OPS = (
-    "quant",
-    "conv2d",
-    "conv1d",
-    "dense",
-    "relu",
-    "maxpool",
-    "avgpool",
-    "flatten",
-    "reshape",
-    "transpose",
-    "concat",
-    "add",
-    "affine",
-)
-
-
-class IRError(TrigqError):
-    """An integer graph file is malformed or inconsistent."""
-
-
-@dataclass(frozen=True)
-class FixedFormat:
-    """A fixed-point format: ``value = raw * 2**-frac``, ``raw`` an integer in ``[lo, hi]``.
-
-    ``width`` counts the sign bit when ``signed``; ``frac`` may be negative (scale above one) or
-    exceed ``width``. ``narrow`` drops the most negative code of a signed format (symmetric
-    range) and the top code of an unsigned one, as qonnx ``Quant`` does.
-    """
-
-    signed: bool
-    width: int
-    frac: int
-    narrow: bool = False
-
-    def __post_init__(self) -> None:
-        if self.width < 1:
-            raise IRError(f"FixedFormat width must be >= 1, got {self.width}")
-
-    @property
-    def integer(self) -> int:
-        """Integer bits I = width - frac (ap_fixed's I, sign included)."""
-        return self.width - self.frac
-
-    @property
-    def lo(self) -> int:
-        """Smallest raw code."""
-        if not self.signed:
-            return 0
-        return -(2 ** (self.width - 1)) + (1 if self.narrow else 0)
-
-    @property
-    def hi(self) -> int:
-        """Largest raw code."""
-        if self.signed:
-            return 2 ** (self.width - 1) - 1
-        return 2**self.width - 1 - (1 if self.narrow else 0)
-
-    @property
-    def scale(self) -> float:
-        """The value of one LSB, ``2**-frac``."""
-        return float(2.0 ** (-self.frac))
-
-    def ap_type(self, rounding: str = "AP_TRN", saturation: str = "AP_WRAP") -> str:
-        """hls4ml / Vivado HLS type, e.g. ``ap_fixed<8,3,AP_RND_CONV,AP_SAT>``."""
-        base = "ap_fixed" if self.signed else "ap_ufixed"
-        if self.narrow and saturation == "AP_SAT":
-            saturation = "AP_SAT_SYM"
-        if rounding == "AP_TRN" and saturation == "AP_WRAP":
-            return f"{base}<{self.width},{self.integer}>"
-        return f"{base}<{self.width},{self.integer},{rounding},{saturation}>"
-
-    @classmethod
-    def covering(cls, lo: int, hi: int, frac: int) -> FixedFormat:
-        """The narrowest (non-narrow) format holding every raw code in ``[lo, hi]``."""
-        lo, hi = int(lo), int(hi)
-        if lo > hi:
-            raise IRError(f"empty range [{lo}, {hi}]")
-        if lo >= 0:
-            return cls(False, max(1, int(hi).bit_length()), frac)
-        width = max((-lo - 1).bit_length(), max(hi, 0).bit_length()) + 1
-        return cls(True, width, frac)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> FixedFormat:
-        return cls(bool(d["signed"]), int(d["width"]), int(d["frac"]), bool(d.get("narrow", False)))
+IR_VERSION = 2
+FORMAT_FIELDS = ("out_fmt", "acc_fmt", "weight_fmt", "bias_fmt")
 
 
 @dataclass(frozen=True, eq=False)
 class Node:
-    """One integer op; ``output`` names the tensor it produces, ``inputs`` those it reads."""
+    """One integer op; ``output`` names the tensor it produces, ``inputs`` those it reads.
+
+    ``name`` is the node of the cleaned channels-last QONNX graph it came from (the name hls4ml
+    gives the layer it builds from that node).
+    """
 
     name: str
     op: str
@@ -149,16 +49,16 @@ class Node:
     bias_fmt: FixedFormat | None = None
 
     def __post_init__(self) -> None:
-        if self.op not in OPS:
-            raise IRError(f"node {self.name!r}: unknown op {self.op!r}")
+        from trigq.ir.ops import spec_of
+
         object.__setattr__(self, "inputs", tuple(self.inputs))
         for arr in self.params.values():
             arr.flags.writeable = False
+        spec_of(self.op, self.name).check(self)
 
     def to_dict(self) -> dict[str, Any]:
         fmt = {
-            k: (getattr(self, k).to_dict() if getattr(self, k) is not None else None)
-            for k in ("out_fmt", "acc_fmt", "weight_fmt", "bias_fmt")
+            k: (getattr(self, k).to_dict() if getattr(self, k) is not None else None) for k in FORMAT_FIELDS
         }
         return {
             "name": self.name,
@@ -210,6 +110,26 @@ class IntegerGraph:
                 return n
         raise KeyError(name)
 
+    def formats(self) -> dict[str, FixedFormat]:
+        """The fixed-point format of every tensor (graph input and node outputs)."""
+        out = {self.input_name: self.input_fmt}
+        for n in self.nodes:
+            if n.out_fmt is None:
+                raise IRError(f"node {n.name!r} ({n.op}) has no out_fmt")
+            out[n.output] = n.out_fmt
+        return out
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """The channels-last shape (no batch axis) of every tensor, from each op's shape rule."""
+        from trigq.ir.ops import spec_of
+
+        shapes = {self.input_name: self.input_shape}
+        for n in self.nodes:
+            shapes[n.output] = tuple(
+                int(s) for s in spec_of(n.op, n.name).shape(n, [shapes[t] for t in n.inputs])
+            )
+        return shapes
+
     # ---- persistence: JSON for structure, .npz (allow_pickle=False) for integer params ----
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``path`` (JSON) and its params beside it (same stem, ``.npz``), atomically."""
@@ -257,7 +177,10 @@ class IntegerGraph:
         if not isinstance(doc, dict):
             raise IRError(f"{path}: expected a JSON object")
         if doc.get("ir_version") != IR_VERSION:
-            raise IRError(f"{path}: ir_version {doc.get('ir_version')!r}, expected {IR_VERSION}")
+            raise IRError(
+                f"{path}: ir_version {doc.get('ir_version')!r}, expected {IR_VERSION} "
+                "(re-export the model with this trigq)"
+            )
         npz_path = path.parent / doc["params_file"]
         try:
             with np.load(npz_path, allow_pickle=False) as npz:
@@ -289,10 +212,7 @@ class IntegerGraph:
                     output=nd["output"],
                     attrs=nd["attrs"],
                     params=params,
-                    out_fmt=fmt(nd["out_fmt"]),
-                    acc_fmt=fmt(nd["acc_fmt"]),
-                    weight_fmt=fmt(nd["weight_fmt"]),
-                    bias_fmt=fmt(nd["bias_fmt"]),
+                    **{k: fmt(nd[k]) for k in FORMAT_FIELDS},
                 )
             )
         return cls(

@@ -1,9 +1,15 @@
+"""The formats hls4ml gets come from the integer IR (one interval analysis): brute-force checks."""
+
 import itertools
 
 import numpy as np
 
-from trigq.emulate.ir import FixedFormat
-from trigq.export.formats import derive_formats
+from trigq.export.hls_config import hls_formats
+from trigq.ir import FixedFormat, build_integer_graph
+
+
+def derive_formats(model):
+    return hls_formats(build_integer_graph(model))
 
 
 def _const_codes(model, node_name):
@@ -38,5 +44,5 @@ def test_relu_and_quant_formats(make_mlp):
     assert not relu.signed and relu.frac == formats.layers["MatMul_0"].accum.frac
     out = formats.output
     assert out == FixedFormat(True, 8, 4)
-    quants = [lf for lf in formats.layers.values() if lf.op == "Quant" and not lf.quantised_constant]
+    quants = [lf for lf in formats.layers.values() if lf.rounding is not None]
     assert {q.result for q in quants} == {FixedFormat(True, 4, 2), FixedFormat(False, 4, 2), out}

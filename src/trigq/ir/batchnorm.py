@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trigq.emulate.errors import InexactGraphError
-from trigq.emulate.ir import FixedFormat
-from trigq.emulate.kernels import EXACT_LIMIT
+from trigq.ir.errors import InexactGraphError
+from trigq.ir.fixed import EXACT_LIMIT, FixedFormat
 
 MAX_EXTRA_FRAC = 40
 FLOAT32_EXACT = 2**24  # accumulator codes beyond this are not exact float32 values in Brevitas
@@ -62,8 +61,9 @@ def reference_codes(
 
     values = torch.tensor((np.asarray(x, dtype=np.float64) * 2.0**-in_frac).astype(np.float32))
     with torch.inference_mode():
-        y = torch.nn.functional.batch_norm(values, t32(bn.mean), t32(bn.var), t32(bn.gamma), t32(bn.beta),
-                                           training=False, eps=bn.eps)
+        y = torch.nn.functional.batch_norm(
+            values, t32(bn.mean), t32(bn.var), t32(bn.gamma), t32(bn.beta), training=False, eps=bn.eps
+        )
         if with_relu:
             y = torch.relu(y)
         t = y * 2.0**out_fmt.frac  # a power of two: exact in float32
@@ -72,8 +72,9 @@ def reference_codes(
     return q.numpy().astype(np.int64)
 
 
-def _probe_points(a: np.ndarray, b: np.ndarray, in_frac: int, lo: int, hi: int, out_fmt: FixedFormat,
-                  rounding: str) -> np.ndarray:
+def _probe_points(
+    a: np.ndarray, b: np.ndarray, in_frac: int, lo: int, hi: int, out_fmt: FixedFormat, rounding: str
+) -> np.ndarray:
     """``(points, channels)`` integer inputs around every step of each channel's chain, and the ends.
 
     Channels with fewer distinct points repeat their last one (harmless duplicates).

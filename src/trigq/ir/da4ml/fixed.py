@@ -15,13 +15,7 @@ from decimal import Decimal
 
 from da4ml.trace import FixedVariable
 
-from trigq.emulate.ir import FixedFormat
-
-
-def kif(fmt: FixedFormat) -> tuple[int, int, int]:
-    """da4ml's (keep_negative, integer bits without sign, fraction bits) of ``fmt``."""
-    k = int(fmt.signed)
-    return k, fmt.width - fmt.frac - k, fmt.frac
+from trigq.ir.fixed import FixedFormat
 
 
 def _is_const(v: FixedVariable) -> bool:
@@ -30,7 +24,7 @@ def _is_const(v: FixedVariable) -> bool:
 
 def wrap(v: FixedVariable, fmt: FixedFormat) -> FixedVariable:
     """Store ``v`` into ``fmt`` with two's-complement wrap (truncating finer bits): a no-op when it fits."""
-    k, i, f = kif(fmt)
+    k, i, f = fmt.kif
     return v.quantize(k, i, f, "WRAP", "TRN")
 
 
