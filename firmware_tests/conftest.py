@@ -16,12 +16,14 @@ import pytest
 
 import trigq.emulate
 import trigq.export
+import trigq.ir
+import trigq.rtl
 
 
 def _source_digest() -> str:
-    """Hash of the export and emulator sources (the export writes the emulator's integer graph)."""
+    """Hash of the export, IR, emulator and RTL sources (all of them shape an export)."""
     h = hashlib.sha256()
-    for package in (trigq.export, trigq.emulate):
+    for package in (trigq.export, trigq.emulate, trigq.ir, trigq.rtl):
         for path in sorted(Path(package.__file__).parent.rglob("*.py")):
             h.update(path.read_bytes())
     return h.hexdigest()

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export import ExportConfig
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +41,12 @@ def build_bn_net(relu: bool, dense_bn: bool, seed: int = 0) -> torch.nn.Module:
 
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
-    wq = {"weight_quant": Int8WeightPerTensorFixedPoint, "weight_bit_width": 3, "bias": True,
-          "bias_quant": Int16Bias}
+    wq = {
+        "weight_quant": Int8WeightPerTensorFixedPoint,
+        "weight_bit_width": 3,
+        "bias": True,
+        "bias_quant": Int16Bias,
+    }
 
     def act(signed: bool, bits: int):
         quant = Int8ActPerTensorFixedPoint if signed else Uint8ActPerTensorFixedPoint
@@ -50,8 +54,13 @@ def build_bn_net(relu: bool, dense_bn: bool, seed: int = 0) -> torch.nn.Module:
         return cls(act_quant=quant, bit_width=bits, return_quant_tensor=True)
 
     bn2d = torch.nn.BatchNorm2d(3)
-    layers = [act(True, 4), qnn.QuantConv2d(1, 3, (2, 3), return_quant_tensor=False, **wq), bn2d,
-              act(not relu, 4 if relu else 3), torch.nn.Flatten()]
+    layers = [
+        act(True, 4),
+        qnn.QuantConv2d(1, 3, (2, 3), return_quant_tensor=False, **wq),
+        bn2d,
+        act(not relu, 4 if relu else 3),
+        torch.nn.Flatten(),
+    ]
     n_in = 3 * 3 * 4
     bns = [bn2d]
     if dense_bn:
@@ -77,10 +86,13 @@ def build_bn_net(relu: bool, dense_bn: bool, seed: int = 0) -> torch.nn.Module:
     return net.eval()
 
 
-@pytest.mark.parametrize(("relu", "dense_bn", "io_type"), [
-    (True, True, "parallel"),
-    (False, False, "stream"),
-])
+@pytest.mark.parametrize(
+    ("relu", "dense_bn", "io_type"),
+    [
+        (True, True, "parallel"),
+        (False, False, "stream"),
+    ],
+)
 def test_batchnorm_net_is_bit_exact(relu, dense_bn, io_type, export_cached):
     net = build_bn_net(relu, dense_bn)
     project = export_cached(net, INPUT_SHAPE, ExportConfig(io_type=io_type))

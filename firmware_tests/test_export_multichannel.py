@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export import ExportConfig
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +28,18 @@ def build_two_channel_net(seed: int = 0) -> torch.nn.Module:
     )
 
     torch.manual_seed(seed)
-    wq = {"weight_quant": Int8WeightPerTensorFixedPoint, "weight_bit_width": 3, "bias": False,
-          "return_quant_tensor": True}
+    wq = {
+        "weight_quant": Int8WeightPerTensorFixedPoint,
+        "weight_bit_width": 3,
+        "bias": False,
+        "return_quant_tensor": True,
+    }
     net = torch.nn.Sequential(
         qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=4, return_quant_tensor=True),
         qnn.QuantConv2d(2, 3, (2, 3), **wq),
         qnn.QuantReLU(act_quant=Uint8ActPerTensorFixedPoint, bit_width=4, return_quant_tensor=True),
-        torch.nn.Flatten(), qnn.QuantLinear(3 * 3 * 4, 3, **wq),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(3 * 3 * 4, 3, **wq),
         qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=8, return_quant_tensor=True),
     )
     with torch.no_grad():

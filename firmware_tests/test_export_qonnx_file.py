@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export import ExportConfig, export
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs, verify
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +23,12 @@ def _small_brevitas_cnn():
     )
 
     torch.manual_seed(5)
-    wq = {"weight_quant": Int8WeightPerTensorFixedPoint, "weight_bit_width": 3, "bias_quant": Int16Bias,
-          "return_quant_tensor": True}
+    wq = {
+        "weight_quant": Int8WeightPerTensorFixedPoint,
+        "weight_bit_width": 3,
+        "bias_quant": Int16Bias,
+        "return_quant_tensor": True,
+    }
     net = torch.nn.Sequential(
         qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint, bit_width=2, return_quant_tensor=True),
         qnn.QuantConv2d(1, 3, (2, 2), **wq),

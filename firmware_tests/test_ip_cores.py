@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trigq.ir import IntegerGraph
 from trigq.ip import IPError, check_ip, package_ip, read_vectors_h5, run_ip_csim
 from trigq.ip.vectors import format_value
+from trigq.ir import IntegerGraph
 
 pytestmark = pytest.mark.slow
 
@@ -37,8 +37,9 @@ def test_vertexing_core_leaves_its_large_rtl_out_and_says_how_to_make_it():
     m = json.loads((core / "manifest.json").read_text())
     assert m["ports"]["input"]["interface"] == "stream" and m["ports"]["input"]["beats"] == 9
     assert m["rtl"]["included"] is False and not (core / "rtl").exists()
-    assert m["rtl"]["generate"] == ("trigq export src/trigq/zoo/weights/l0-vertexing-ternary --out PROJECT "
-                                    "--io stream --rtl --no-compile")
+    assert m["rtl"]["generate"] == (
+        "trigq export src/trigq/zoo/weights/l0-vertexing-ternary --out PROJECT --io stream --rtl --no-compile"
+    )
     assert m["rtl"]["generate"] in (core / "README.md").read_text()
     # yosys counts of the left-out RTL, synthesised stage by stage (too large to flatten)
     y = m["rtl"]["yosys"]
@@ -63,6 +64,7 @@ def test_committed_core_csim_matches_its_vectors(core):
 
 
 # ---- end to end on a tiny model (never skips) ----
+
 
 def _tiny_model():
     import torch
@@ -105,8 +107,11 @@ def test_tiny_core_regenerates_identically_and_csim_matches(tiny_core, tmp_path)
     assert result["identical"] and result["n_sources"] > 50
     assert not list(tmp_path.iterdir()), "check_ip left its work directory behind"
     csim = run_ip_csim(tiny_core.core_dir)
-    assert csim == {"n_vectors": len(read_vectors_h5(tiny_core.core_dir / "test_vectors/vectors.h5").inputs),
-                    "mismatches": 0, "compile_seconds": csim["compile_seconds"]}
+    assert csim == {
+        "n_vectors": len(read_vectors_h5(tiny_core.core_dir / "test_vectors/vectors.h5").inputs),
+        "mismatches": 0,
+        "compile_seconds": csim["compile_seconds"],
+    }
 
 
 def _flip_one_weight(core: Path) -> None:
@@ -213,7 +218,8 @@ def test_stream_core_csim_sees_the_element_order(tiny_stream_core, tmp_path):
         f["inputs"][...] = f["inputs"][()][:, ::-1]
         flipped = f["inputs"][()].reshape(len(f["inputs"]), -1)
     (core / "hls/tb_data/tb_input_features.dat").write_text(
-        "".join(" ".join(format_value(v) for v in row) + "\n" for row in flipped))
+        "".join(" ".join(format_value(v) for v in row) + "\n" for row in flipped)
+    )
     with pytest.raises(IPError, match=r"test vectors differ from the emulator"):
         run_ip_csim(core)
 

@@ -41,11 +41,42 @@ def trigq(*argv: str) -> list[str]:
 def inputs(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("inputs")
     data = root / "data.h5"
-    assert main(["simulate", "atlas-rpc", "--sample", "mixed", "--events", "2000", "--seed", "1",
-                 "--out", str(data)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "atlas-rpc",
+                "--sample",
+                "mixed",
+                "--events",
+                "2000",
+                "--seed",
+                "1",
+                "--out",
+                str(data),
+            ]
+        )
+        == 0
+    )
     run = root / "run"
-    assert main(["train", "tiny-cnn", "--data", str(data), "--out", str(run), "--epochs", "1",
-                 "--no-progress", "--device", "cpu"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "tiny-cnn",
+                "--data",
+                str(data),
+                "--out",
+                str(run),
+                "--epochs",
+                "1",
+                "--no-progress",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
     prj = root / "prj"
     assert main(["export", str(run), "--out", str(prj), "--no-compile"]) == 0
     return {"data": data, "run": run, "prj": prj}
@@ -55,11 +86,24 @@ def commands(kind: str, inputs: dict[str, Path], out: Path) -> tuple[list[str], 
     """(command that makes the previous output, the long command interrupted over it)."""
     if kind == "simulate":
         base = ["simulate", "atlas-rpc", "--sample", "mixed", "--out", str(out)]
-        return (trigq(*base, "--events", "500", "--seed", "2"),
-                trigq(*base, "--events", "1000000", "--seed", "3"))
+        return (
+            trigq(*base, "--events", "500", "--seed", "2"),
+            trigq(*base, "--events", "1000000", "--seed", "3"),
+        )
     if kind == "train":
-        base = ["train", "tiny-cnn", "--data", str(inputs["data"]), "--out", str(out), "--no-progress",
-                "--device", "cpu", "--batch-size", "16"]
+        base = [
+            "train",
+            "tiny-cnn",
+            "--data",
+            str(inputs["data"]),
+            "--out",
+            str(out),
+            "--no-progress",
+            "--device",
+            "cpu",
+            "--batch-size",
+            "16",
+        ]
         return trigq(*base, "--epochs", "1"), trigq(*base, "--epochs", "4", "--force")
     if kind == "export":
         base = ["export", str(inputs["run"]), "--out", str(out), "--no-compile"]

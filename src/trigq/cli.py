@@ -49,8 +49,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Quantised CNNs from training to FPGA firmware for particle-physics triggers.",
     )
     parser.add_argument("--version", action="version", version=f"trigq {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="show third-party output and full tracebacks of internal errors")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show third-party output and full tracebacks of internal errors",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -71,7 +75,8 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 def add_force_flag(parser: argparse.ArgumentParser) -> None:
     """Add ``--force``: replace a previous trigq output of another kind (never a user's file)."""
     parser.add_argument(
-        "--force", action="store_true",
+        "--force",
+        action="store_true",
         help="replace a previous trigq output of another kind at --out (never a file trigq did not "
         "write, never an input)",
     )
@@ -238,8 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if main_thread:  # the command is over: a second Ctrl-C must not cut the exit short
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        print(f"trigq {command or ''}: interrupted; previous outputs are unchanged".replace("  ", " "),
-              file=sys.stderr)
+        print(
+            f"trigq {command or ''}: interrupted; previous outputs are unchanged".replace("  ", " "),
+            file=sys.stderr,
+        )
         return 130
     finally:
         if main_thread:  # leave the process as it was (main() also runs inside other programs)
@@ -272,8 +279,10 @@ def _main(argv: list[str]) -> int:
             raise
         log = _log_internal_error(args.command, exc)
         where = f"traceback in {log}" if log else "run with -v for the traceback"
-        print(f"trigq {args.command}: internal error: {type(exc).__name__}: {exc} ({where}; "
-              "please report it)", file=sys.stderr)
+        print(
+            f"trigq {args.command}: internal error: {type(exc).__name__}: {exc} ({where}; please report it)",
+            file=sys.stderr,
+        )
         return 1
     if result is not None and getattr(args, "json", False):
         print(json.dumps(_jsonable(result), sort_keys=True))

@@ -26,6 +26,8 @@ def _demo_events(text: str) -> int:
     if value < MIN_EVENTS:
         raise argparse.ArgumentTypeError(f"must be >= {MIN_EVENTS}, got {value}")
     return value
+
+
 SIM_PRESET = "legacy"
 """The toy the demo simulates: the one the committed reference T-CNN was trained on."""
 
@@ -39,12 +41,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_json_flag, non_negative_int, seed_int
 
     parser.add_argument("--out", default="demo", help="output directory (default: ./demo)")
-    parser.add_argument("--events", type=_demo_events, default=20000,
-                        help=f"simulated mixed events (at least {MIN_EVENTS})")
+    parser.add_argument(
+        "--events", type=_demo_events, default=20000, help=f"simulated mixed events (at least {MIN_EVENTS})"
+    )
     parser.add_argument("--seed", type=seed_int, default=1)
-    parser.add_argument("--train-epochs", type=non_negative_int, default=0,
-                        help="train a fresh ternary T-CNN for this many epochs instead of using the "
-                        "committed reference weights (0: use the reference)")
+    parser.add_argument(
+        "--train-epochs",
+        type=non_negative_int,
+        default=0,
+        help="train a fresh ternary T-CNN for this many epochs instead of using the "
+        "committed reference weights (0: use the reference)",
+    )
     add_json_flag(parser)
 
 
@@ -56,13 +63,39 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
     prj = str(out / "export" / REFERENCE)
     cmds = [
         # legacy toy: the committed reference T-CNN was trained on it (issue 12 phase 2 retrains it)
-        ["simulate", "atlas-rpc", "--sample", "mixed", "--events", str(args.events),
-         "--seed", str(args.seed), "--preset", SIM_PRESET, "--out", data],
+        [
+            "simulate",
+            "atlas-rpc",
+            "--sample",
+            "mixed",
+            "--events",
+            str(args.events),
+            "--seed",
+            str(args.seed),
+            "--preset",
+            SIM_PRESET,
+            "--out",
+            data,
+        ],
         ["baseline", "rpc-coincidence", "--data", data, "--tune", "--out", str(out / "baseline")],
     ]
     if args.train_epochs > 0:
-        cmds.append(["train", "l0-trigger", "--quant", "ternary-a3", "--data", data, "--out", run,
-                     "--epochs", str(args.train_epochs), "--no-progress", "--force"])
+        cmds.append(
+            [
+                "train",
+                "l0-trigger",
+                "--quant",
+                "ternary-a3",
+                "--data",
+                data,
+                "--out",
+                run,
+                "--epochs",
+                str(args.train_epochs),
+                "--no-progress",
+                "--force",
+            ]
+        )
     cmds += [
         ["evaluate", run, "--data", data, "--split", "test", "--out", str(out / "evaluate")],
         ["export", run, "--out", prj, "--rtl"],

@@ -16,8 +16,21 @@ def test_cli_writes_json_and_png(tmp_path: Path, capsys: pytest.CaptureFixture[s
     bg = simulate("background", 300, seed=6)
     background = write_dataset(tmp_path / "bg.h5", bg.hits, bg.truth, bg.attrs())
     out = tmp_path / "out"
-    rc = main(["baseline", "rpc-coincidence", "--data", str(data), "--background", str(background),
-               "--threshold", "15", "--out", str(out), "--json"])
+    rc = main(
+        [
+            "baseline",
+            "rpc-coincidence",
+            "--data",
+            str(data),
+            "--background",
+            str(background),
+            "--threshold",
+            "15",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
     assert rc == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["threshold_gev"] == 15.0

@@ -52,15 +52,15 @@ def test_soft_muon_outside_the_roads_does_not_fire() -> None:
 @pytest.mark.parametrize(
     ("columns", "fires"),
     [
-        ({3: 100, 4: 100, 5: 100, 7: 100}, True),            # 3/4 BM + 1 BO
-        ({3: 100, 4: 100, 0: 100, 1: 100}, False),           # 2/4 BM only
-        ({3: 100, 4: 100, 5: 100, 0: 100}, False),           # 3/4 BM, 1/3 BI, no BO
-        ({3: 100, 4: 100, 5: 100, 0: 103, 1: 97}, True),     # 2/3 BI at the road edges
+        ({3: 100, 4: 100, 5: 100, 7: 100}, True),  # 3/4 BM + 1 BO
+        ({3: 100, 4: 100, 0: 100, 1: 100}, False),  # 2/4 BM only
+        ({3: 100, 4: 100, 5: 100, 0: 100}, False),  # 3/4 BM, 1/3 BI, no BO
+        ({3: 100, 4: 100, 5: 100, 0: 103, 1: 97}, True),  # 2/3 BI at the road edges
         # the pivot may sit 1 strip off BM2 (3/4 BM with +-1 BM roads): BI reach is 100 +- 4
-        ({3: 100, 4: 100, 5: 100, 0: 104, 1: 104}, True),    # BI on the edge of a shifted pivot's road
-        ({3: 100, 4: 100, 5: 100, 0: 105, 1: 105}, False),   # BI outside every pivot's road
-        ({3: 100, 4: 101, 5: 100, 6: 99, 8: 95}, False),     # BO outside its road (pivots 99..101)
-        ({3: 100, 4: 101, 5: 100, 6: 99, 8: 96}, True),      # BO on its road edge
+        ({3: 100, 4: 100, 5: 100, 0: 104, 1: 104}, True),  # BI on the edge of a shifted pivot's road
+        ({3: 100, 4: 100, 5: 100, 0: 105, 1: 105}, False),  # BI outside every pivot's road
+        ({3: 100, 4: 101, 5: 100, 6: 99, 8: 95}, False),  # BO outside its road (pivots 99..101)
+        ({3: 100, 4: 101, 5: 100, 6: 99, 8: 96}, True),  # BO on its road edge
     ],
 )
 def test_majority_logic_and_road_edges(columns: dict[int, int], fires: bool) -> None:

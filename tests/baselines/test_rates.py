@@ -58,8 +58,9 @@ def test_score_scan_matches_the_decisions_at_every_threshold():
     n = 400
     source = rng.choice([0, 1, 2], n, p=[0.3, 0.5, 0.2])
     pt = np.where(source == 0, 0.0, rng.uniform(3, 50, n))
-    truth = TriggerTruth.from_arrays({"source": source, "pt": pt, "weight": rng.uniform(0.1, 2, n),
-                                      "label": pt > 20}, 20.0)
+    truth = TriggerTruth.from_arrays(
+        {"source": source, "pt": pt, "weight": rng.uniform(0.1, 2, n), "label": pt > 20}, 20.0
+    )
     scores = np.round(rng.random(n), 2)  # ties
     model = RateModel(muon_rate_per_crossing=0.05)
     scan = score_scan(scores, truth, model)

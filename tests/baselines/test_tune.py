@@ -34,8 +34,13 @@ SMALL = TuneConfig(n_muons=8000, n_background=2000, road_pt_factors=(0.5, 1.0, 1
 
 def test_scan_decisions_equal_the_trigger_run_with_each_candidate():
     config = RPCSimConfig()
-    tune = TuneConfig(n_muons=300, n_background=100, road_pt_factors=(0.5, 1.5), bm_min_layers=(2, 3),
-                      confirm=("bi-and-bo", "bo"))
+    tune = TuneConfig(
+        n_muons=300,
+        n_background=100,
+        road_pt_factors=(0.5, 1.5),
+        bm_min_layers=(2, 3),
+        confirm=("bi-and-bo", "bo"),
+    )
     base = CoincidenceConfig(require_pivot_hit=True)
     sc = scan(simulated_tuning_blocks(config, tune, seed=3), base, config, tune)
     assert sc.fired.shape == (len(sc.road_pts), len(sc.options), int(sc.kept.sum()))
@@ -62,8 +67,12 @@ def _row(rule_pt, plateau, rate, r=0):
 
 def test_choose_keeps_the_rule_then_the_plateau_then_the_lowest_rate():
     tune = TuneConfig(tolerance_gev=1.0, plateau_tolerance=0.02)
-    rows = [_row(12.0, 0.99, 10.0, 0), _row(19.5, 0.90, 50.0, 1), _row(20.5, 0.89, 40.0, 2),
-            _row(20.2, 0.80, 5.0, 3)]
+    rows = [
+        _row(12.0, 0.99, 10.0, 0),
+        _row(19.5, 0.90, 50.0, 1),
+        _row(20.5, 0.89, 40.0, 2),
+        _row(20.2, 0.80, 5.0, 3),
+    ]
     winner, reached = choose(rows, 20.0, tune)
     assert reached and winner["r"] == 2  # 12 GeV breaks the rule; 0.80 is 10 points below the best plateau
     winner, reached = choose([_row(16.0, 0.9, 1.0, 0), _row(25.0, 0.9, 1.0, 1)], 20.0, tune)
@@ -83,8 +92,9 @@ def test_tuned_turn_on_sits_at_the_threshold_on_independent_events(rule):
     test = simulate("muons", 8000, seed=12, config=config)
     edges = np.asarray(base.pt_bin_edges_gev)
     bin_width = float(np.diff(edges).max())
-    curve = turn_on_curve(test.truth["pt"], coincidence_trigger(test.hits, result.config, sim_config=config),
-                          edges)
+    curve = turn_on_curve(
+        test.truth["pt"], coincidence_trigger(test.hits, result.config, sim_config=config), edges
+    )
     plateau = curve.efficiency[curve.centres >= 30].mean()
     point = crossing_pt(curve, 0.5 if rule == "half" else 0.9 * plateau)
     assert abs(point - 20.0) <= bin_width  # within one pT bin of the threshold
@@ -114,8 +124,23 @@ def test_cli_tune_writes_a_reusable_config(tmp_path: Path, capsys: pytest.Captur
     grid = tmp_path / "tune.yaml"
     grid.write_text("n_muons: 6000\nn_background: 1000\nroad_pt_factors: [0.5, 1.0, 2.0, 3.0]\n")
     out = tmp_path / "tuned"
-    assert main(["baseline", "rpc-coincidence", "--data", str(data), "--tune", "--tune-config", str(grid),
-                 "--out", str(out), "--json"]) == 0
+    assert (
+        main(
+            [
+                "baseline",
+                "rpc-coincidence",
+                "--data",
+                str(data),
+                "--tune",
+                "--tune-config",
+                str(grid),
+                "--out",
+                str(out),
+                "--json",
+            ]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["tuning"]["rule"] == "half" and "rate_hz" in summary["rate"]
     full = json.loads((out / "rpc_coincidence.json").read_text())
@@ -127,6 +152,20 @@ def test_cli_tune_writes_a_reusable_config(tmp_path: Path, capsys: pytest.Captur
     assert main(["baseline", "rpc-coincidence", *reuse, "--json"]) == 0
     reused = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert reused["pt_50_gev"] == summary["pt_50_gev"] and reused["rate"] == summary["rate"]
-    assert main(["baseline", "rpc-coincidence", "--data", str(data), "--tune", "--tune-data", str(data),
-                 "--out", str(tmp_path / "x")]) == 2
+    assert (
+        main(
+            [
+                "baseline",
+                "rpc-coincidence",
+                "--data",
+                str(data),
+                "--tune",
+                "--tune-data",
+                str(data),
+                "--out",
+                str(tmp_path / "x"),
+            ]
+        )
+        == 2
+    )
     assert "independent sample" in capsys.readouterr().err

@@ -64,7 +64,9 @@ def test_table_recovers_a_known_core_and_tail() -> None:
     expected_tail = 0.2 * (1 - 16 / 400) + 0.8 * np.mean(np.abs(rng.normal(0.5, 3.0, 200000)) > 8)
     assert row["tail_fraction"] == pytest.approx(expected_tail, abs=4 * row["tail_fraction_error"])
     assert [r["n"] for r in table["methods"]["m"]["vertex_r"]["vs_opening_angle"]] == [
-        int((angle < 0.1).sum()), int((angle >= 0.1).sum())]
+        int((angle < 0.1).sum()),
+        int((angle >= 0.1).sum()),
+    ]
     assert "vertex_z" not in table["methods"]["m"]
     text = markdown(table, "t")
     assert "| m | 20,000 |" in text and "vertex z" not in text

@@ -21,10 +21,12 @@ def ideal(noise: float = 0.0, model: str = "legacy", eta: tuple[float, float] = 
     """Full efficiency, 1-strip clusters, no scattering: the strip pitch is the only error."""
     c = RPCSimConfig()
     return dataclasses.replace(
-        c, geometry=dataclasses.replace(c.geometry, eta_min=eta[0], eta_max=eta[1]),
+        c,
+        geometry=dataclasses.replace(c.geometry, eta_min=eta[0], eta_max=eta[1]),
         scattering=dataclasses.replace(c.scattering, enabled=False),
-        response=dataclasses.replace(c.response, noise_per_strip=noise, efficiency=1.0,
-                                     cluster_size_probs=(1.0, 0.0, 0.0)),
+        response=dataclasses.replace(
+            c.response, noise_per_strip=noise, efficiency=1.0, cluster_size_probs=(1.0, 0.0, 0.0)
+        ),
         dark_photon=dataclasses.replace(c.dark_photon, model=model),
     )
 

@@ -57,8 +57,16 @@ def test_ddp_shards_are_disjoint_equal_and_cover(make_file, world_size: int) -> 
     path = make_file(200)
     shards = []
     for rank in range(world_size):
-        ds = HitsDataset(path, "train", targets=("pt",), batch_size=8, chunk_events=16,
-                         rank=rank, world_size=world_size, seed=4)
+        ds = HitsDataset(
+            path,
+            "train",
+            targets=("pt",),
+            batch_size=8,
+            chunk_events=16,
+            rank=rank,
+            world_size=world_size,
+            seed=4,
+        )
         ds.set_epoch(2)
         shards.append(_rows(ds))
     allrows = np.concatenate(shards)

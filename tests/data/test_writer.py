@@ -56,8 +56,10 @@ def test_compatible_dtypes_are_cast(tmp_path: Path, arrays, sim_attrs) -> None:
         (lambda h, t: (h[:, :8], t), "hits: expected shape"),
         (lambda h, t: (h.astype(np.float32), t), "hits: expected dtype uint8"),
         (lambda h, t: (h * 2, t), "hits: hit values must be 0 or 1"),
-        (lambda h, t: (h, {**t, "eta": np.where(np.arange(len(h)) == 3, np.nan, t["eta"])}),
-         "truth/eta: NaN or inf values (first at event 3)"),
+        (
+            lambda h, t: (h, {**t, "eta": np.where(np.arange(len(h)) == 3, np.nan, t["eta"])}),
+            "truth/eta: NaN or inf values (first at event 3)",
+        ),
         (lambda h, t: (h, {**t, "vertex_r": t["vertex_r"][:-1]}), "truth/vertex_r: expected length"),
         (lambda h, t: (h, {**t, "mu_pt": t["mu_pt"][:, 0]}), "truth/mu_pt: expected shape"),
         (lambda h, t: (h, {**t, "charge": t["charge"].astype(np.float32)}), "truth/charge: expected dtype"),

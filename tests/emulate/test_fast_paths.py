@@ -76,15 +76,20 @@ def test_nonzero_flat_matches_numpy(size):
 @pytest.mark.parametrize("mode", ["max", "sum"])
 @pytest.mark.parametrize(
     ("kernel", "strides", "pads"),
-    [((2, 2), (2, 2), (0, 0, 0, 0)), ((3, 2), (1, 2), (1, 0, 1, 1)), ((1, 9), (1, 9), (0, 0, 0, 0)),
-     ((9, 9), (1, 1), (0, 0, 0, 0))],  # 81 > CHAIN_POOL_MAX_WINDOW: torch's pooling
+    [
+        ((2, 2), (2, 2), (0, 0, 0, 0)),
+        ((3, 2), (1, 2), (1, 0, 1, 1)),
+        ((1, 9), (1, 9), (0, 0, 0, 0)),
+        ((9, 9), (1, 1), (0, 0, 0, 0)),
+    ],  # 81 > CHAIN_POOL_MAX_WINDOW: torch's pooling
 )
 def test_pooling_matches_direct_windows(mode, kernel, strides, pads):
     rng = np.random.default_rng(3)
     x = rng.integers(-20, 20, size=(3, 9, 19, 2)).astype(np.float32)
     top, left, bottom, right = pads
-    xp = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)),
-                constant_values=-np.inf if mode == "max" else 0)
+    xp = np.pad(
+        x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=-np.inf if mode == "max" else 0
+    )
     oh = (xp.shape[1] - kernel[0]) // strides[0] + 1
     ow = (xp.shape[2] - kernel[1]) // strides[1] + 1
     want = np.zeros((3, oh, ow, 2), dtype=np.float32)
@@ -98,8 +103,12 @@ def test_pooling_matches_direct_windows(mode, kernel, strides, pads):
     assert_array_equal(got, want)
     x1 = x[:, 0]  # 1-D maps [N, W, C]
     got1 = fn(torch.from_numpy(x1), kernel[1:], strides[1:], (pads[1], pads[3]))
-    assert_array_equal(got1, fn(torch.from_numpy(x1[:, None]), (1, kernel[1]), (1, strides[1]),
-                                (0, pads[1], 0, pads[3])).squeeze(1))
+    assert_array_equal(
+        got1,
+        fn(torch.from_numpy(x1[:, None]), (1, kernel[1]), (1, strides[1]), (0, pads[1], 0, pads[3])).squeeze(
+            1
+        ),
+    )
 
 
 def test_same_lsb_requantise_counts_and_leaves_input_alone():
@@ -112,8 +121,9 @@ def test_same_lsb_requantise_counts_and_leaves_input_alone():
     inside = K.requantise(raw[1:4], FixedFormat(True, 8, 2), FixedFormat(True, 4, 2))
     assert (inside.saturated, inside.wrapped) == (0, 0)
     assert_array_equal(inside.raw, [-8, 0, 7])
-    assert_array_equal(K.requantise(raw, FixedFormat(True, 8, 2), FixedFormat(True, 4, 2), count=False).raw,
-                       r.raw)
+    assert_array_equal(
+        K.requantise(raw, FixedFormat(True, 8, 2), FixedFormat(True, 4, 2), count=False).raw, r.raw
+    )
 
 
 def _first_layer_graph(op: str) -> tuple[IntegerGraph, np.ndarray, np.ndarray]:
@@ -132,11 +142,18 @@ def _first_layer_graph(op: str) -> tuple[IntegerGraph, np.ndarray, np.ndarray]:
     acc = FixedFormat(True, 12, 1)
     nodes = (
         Node("L0", op, ("in",), "acc", attrs, {"weight": w, "bias": b}, acc, acc),
-        Node("Q0", "quant", ("acc",), "out", {"rounding": "ROUND", "overflow": "SAT"},
-             out_fmt=FixedFormat(True, 3, 0, narrow=True)),
+        Node(
+            "Q0",
+            "quant",
+            ("acc",),
+            "out",
+            {"rounding": "ROUND", "overflow": "SAT"},
+            out_fmt=FixedFormat(True, 3, 0, narrow=True),
+        ),
     )
-    g = IntegerGraph("in", shape, in_fmt, nodes, "out", FixedFormat(True, 3, 0, narrow=True),
-                     input_node="Qin")
+    g = IntegerGraph(
+        "in", shape, in_fmt, nodes, "out", FixedFormat(True, 3, 0, narrow=True), input_node="Qin"
+    )
     return g, w, b
 
 
@@ -189,15 +206,25 @@ def test_sparse_first_layer_codes_and_audit_match_dense_and_reference(op, monkey
     assert_array_equal(results[True], results[False])
     # a dense batch falls back to the dense path and still agrees
     dense_x = rng.choice([-1.0, 0.5, 2.0], size=(n, *g.input_shape)).astype(np.float32)
-    assert_array_equal(Emulator(g).predict_raw(dense_x, channels_last=True),
-                       Emulator(g, sparse_input=False).predict_raw(dense_x, channels_last=True))
+    assert_array_equal(
+        Emulator(g).predict_raw(dense_x, channels_last=True),
+        Emulator(g, sparse_input=False).predict_raw(dense_x, channels_last=True),
+    )
     assert len(calls) == 2
 
 
 def test_sparse_path_with_float64_input_and_floor_rounding():
     g, _, _ = _first_layer_graph("conv2d")
-    g = IntegerGraph(g.input_name, g.input_shape, g.input_fmt, g.nodes, g.output_name, g.output_fmt,
-                     input_rounding="FLOOR", input_node="Qin")
+    g = IntegerGraph(
+        g.input_name,
+        g.input_shape,
+        g.input_fmt,
+        g.nodes,
+        g.output_name,
+        g.output_fmt,
+        input_rounding="FLOOR",
+        input_node="Qin",
+    )
     x = np.zeros((200, *g.input_shape))
     x[::7, 1, 3, 0] = -0.25  # floors to code -1 (round-half-even would give 0)
     x[::5, 2, 9, 1] = 0.75
@@ -222,7 +249,10 @@ def test_conv_kernels_accept_torch_layout_views():
     x = (rng.random((4, 9, 30, 1)) < 0.2).astype(np.float32)
     w = rng.integers(-1, 2, size=(9, 12, 1, 5)).astype(np.float32)
     got = K.conv2d(torch.from_numpy(x), torch.from_numpy(w), None, (1, 4), (0, 0, 0, 0))
-    want = F.conv2d(torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(),
-                    torch.from_numpy(w).permute(3, 2, 0, 1).contiguous(), stride=(1, 4)).permute(0, 2, 3, 1)
+    want = F.conv2d(
+        torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(),
+        torch.from_numpy(w).permute(3, 2, 0, 1).contiguous(),
+        stride=(1, 4),
+    ).permute(0, 2, 3, 1)
     assert got.is_contiguous()
     assert_array_equal(got, want)

@@ -114,7 +114,7 @@ def test_an_elementwise_function_between_quantisers_is_an_exact_table(tmp_path):
     emu = Emulator.from_qonnx(export(model, x[:1], tmp_path / "silu.onnx"))
     (lut,) = [n for n in emu.graph.nodes if n.op == "lut"]
     assert "Sigmoid" in lut.attrs["function"] and "Mul" in lut.attrs["function"]
-    assert lut.params["table"].size == 2 ** emu.graph.input_fmt.width
+    assert lut.params["table"].size == 2**emu.graph.input_fmt.width
     with torch.no_grad():
         want = model(x).numpy().astype(np.float64)
     assert_array_equal(emu.predict(x.numpy()), want)
@@ -148,3 +148,22 @@ def test_float32_and_float64_paths_agree(small):
     assert np.float32 in set(emu._dtypes.values())
     assert set(wide._dtypes.values()) == {np.float64}
     assert_array_equal(emu.predict_raw(x.numpy()), wide.predict_raw(x.numpy()))
+
+
+def test_a_graph_without_convolutions_reads_its_input_channels_last(tmp_path):
+    """qonnx keeps the input of a graph without convolutions channels-first; the IR's input is
+    channels-last all the same (a transpose follows it), so multi-channel inputs stay exact."""
+    import brevitas.nn as qnn
+    from emu_helpers import brevitas_codes, grid_inputs, weight_quant
+
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=act_quant(4, True), return_quant_tensor=True),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(2 * 3 * 5, 4, bias=False, weight_quant=weight_quant(4), return_quant_tensor=True),
+        qnn.QuantIdentity(act_quant=act_quant(8, True, max_val=8.0), return_quant_tensor=True),
+    ).eval()
+    x = grid_inputs(2.0**-3, -8, 7, (2, 3, 5), 300)
+    emu = Emulator.from_qonnx(export(model, x[:1], tmp_path / "flat.onnx"))
+    assert emu.graph.input_shape == (3, 5, 2)
+    assert_array_equal(emu.predict_raw(x.numpy()), brevitas_codes(model, x))

@@ -80,8 +80,13 @@ def test_conv2d_and_window_sum_against_direct_sums():
 
 def _random_bn(rng, c: int, gamma: tuple[float, float], beta: float) -> BatchNormParams:
     f32 = np.float32
-    return BatchNormParams(rng.uniform(*gamma, c).astype(f32), rng.uniform(-beta, beta, c).astype(f32),
-                           rng.normal(0, 1, c).astype(f32), rng.uniform(0.2, 2, c).astype(f32), 1e-5)
+    return BatchNormParams(
+        rng.uniform(*gamma, c).astype(f32),
+        rng.uniform(-beta, beta, c).astype(f32),
+        rng.normal(0, 1, c).astype(f32),
+        rng.uniform(0.2, 2, c).astype(f32),
+        1e-5,
+    )
 
 
 def _requantise(t: np.ndarray, frac: int, out: FixedFormat, rounding: str) -> np.ndarray:

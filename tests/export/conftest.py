@@ -22,14 +22,27 @@ class GraphBuilder:
         self.inits.append(numpy_helper.from_array(np.asarray(value, dtype=np.float32), name))
         return name
 
-    def quant(self, name: str, x: str, scale, bits: int, signed: int = 1, narrow: int = 0,
-              rounding: str = "ROUND") -> str:
+    def quant(
+        self, name: str, x: str, scale, bits: int, signed: int = 1, narrow: int = 0, rounding: str = "ROUND"
+    ) -> str:
         out = f"{name}_out"
-        self.nodes.append(helper.make_node(
-            "Quant", [x, self.const(f"{name}_s", scale), self.const(f"{name}_z", 0.0),
-                      self.const(f"{name}_b", float(bits))], [out], name=name, domain=QONNX_DOMAIN,
-            signed=signed, narrow=narrow, rounding_mode=rounding,
-        ))
+        self.nodes.append(
+            helper.make_node(
+                "Quant",
+                [
+                    x,
+                    self.const(f"{name}_s", scale),
+                    self.const(f"{name}_z", 0.0),
+                    self.const(f"{name}_b", float(bits)),
+                ],
+                [out],
+                name=name,
+                domain=QONNX_DOMAIN,
+                signed=signed,
+                narrow=narrow,
+                rounding_mode=rounding,
+            )
+        )
         return out
 
     def op(self, op_type: str, name: str, inputs: list[str], **attrs) -> str:
@@ -39,15 +52,19 @@ class GraphBuilder:
 
     def model(self, in_shape, out: str, out_shape) -> ModelWrapper:
         graph = helper.make_graph(
-            self.nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(in_shape))],
-            [helper.make_tensor_value_info(out, TensorProto.FLOAT, list(out_shape))], self.inits,
+            self.nodes,
+            "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(in_shape))],
+            [helper.make_tensor_value_info(out, TensorProto.FLOAT, list(out_shape))],
+            self.inits,
         )
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
         return cleanup_model(ModelWrapper(model))
 
 
-def mlp(w_scale: float = 2.0**-3, rounding: str = "ROUND", extra: str | None = None,
-        seed: int = 0) -> ModelWrapper:
+def mlp(
+    w_scale: float = 2.0**-3, rounding: str = "ROUND", extra: str | None = None, seed: int = 0
+) -> ModelWrapper:
     """x[1,4] -> Quant -> MatMul(Quant W) + Quant b -> Relu -> Quant -> MatMul -> Quant out.
 
     ``extra`` inserts an op (e.g. "Sigmoid") after the Relu.

@@ -18,8 +18,12 @@ def bn_mlp(g, with_quant: bool = True, seed: int = 0):
     b1 = g.quant("Quant_b1", g.const("B1", rng.integers(-50, 50, 3) * 2.0**-5), 2.0**-5, 8)
     h = g.op("MatMul", "MatMul_0", [h, w1])
     h = g.op("Add", "Add_0", [h, b1])
-    params = [g.const("gamma", rng.uniform(-1.5, 1.5, 3)), g.const("beta", rng.normal(0, 0.4, 3)),
-              g.const("mean", rng.normal(0, 0.5, 3)), g.const("var", rng.uniform(0.1, 2.0, 3))]
+    params = [
+        g.const("gamma", rng.uniform(-1.5, 1.5, 3)),
+        g.const("beta", rng.normal(0, 0.4, 3)),
+        g.const("mean", rng.normal(0, 0.5, 3)),
+        g.const("var", rng.uniform(0.1, 2.0, 3)),
+    ]
     h = g.op("BatchNormalization", "BatchNormalization_0", [h, *params], epsilon=1e-3)
     h = g.op("Relu", "Relu_0", [h])
     if with_quant:

@@ -7,8 +7,24 @@ def test_export_cli_json_and_verify_refuses_uncompiled_project(make_mlp, tmp_pat
     src = tmp_path / "mlp.onnx"
     make_mlp().save(str(src))
     prj = tmp_path / "prj"
-    rc = main(["export", str(src), "--out", str(prj), "--no-compile", "--io", "parallel",
-               "--strategy", "resource", "--reuse", "2", "--clock-mhz", "250", "--json"])
+    rc = main(
+        [
+            "export",
+            str(src),
+            "--out",
+            str(prj),
+            "--no-compile",
+            "--io",
+            "parallel",
+            "--strategy",
+            "resource",
+            "--reuse",
+            "2",
+            "--clock-mhz",
+            "250",
+            "--json",
+        ]
+    )
     assert rc == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["exact"] is True and result["compile_seconds"] is None

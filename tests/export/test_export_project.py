@@ -15,8 +15,14 @@ def _export(make_mlp, tmp_path, **kw):
 def test_export_writes_project_with_manifest_and_every_layer_assigned(make_mlp, tmp_path):
     result = _export(make_mlp, tmp_path)
     prj = tmp_path / "prj"
-    for name in ("model_qonnx.onnx", "model_clean.onnx", "hls4ml_config.yml", "manifest.json",
-                 "integer_graph.json", "integer_graph.npz"):
+    for name in (
+        "model_qonnx.onnx",
+        "model_clean.onnx",
+        "hls4ml_config.yml",
+        "manifest.json",
+        "integer_graph.json",
+        "integer_graph.npz",
+    ):
         assert (prj / name).is_file(), name
     manifest = json.loads((prj / "manifest.json").read_text())
     assert manifest["exact"] is True and manifest["problems"] == [] and result.exact
@@ -28,7 +34,8 @@ def test_export_writes_project_with_manifest_and_every_layer_assigned(make_mlp, 
     assert "Dense_MatMul_0" in types and "Quant_0_act" in types
     acc = manifest["formats"]["layers"]["MatMul_0"]["accum"]
     assert types["Dense_MatMul_0"]["accum_t"].startswith(
-        f"{'fixed' if acc['signed'] else 'ufixed'}<{acc['width']},{acc['width'] - acc['frac']},")
+        f"{'fixed' if acc['signed'] else 'ufixed'}<{acc['width']},{acc['width'] - acc['frac']},"
+    )
     assert not list(tmp_path.glob(".prj.*")), "temporary directories left behind"
 
 

@@ -57,18 +57,36 @@ def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io:
     (hls / "firmware" / "weights").mkdir(parents=True)
     graph.save(root / "integer_graph.json")
     config = dataclasses.asdict(ExportConfig(compile=False, io_type=io))
-    manifest = {"trigq_export_version": 1, "source": {"kind": "qonnx-file", "path": str(root / "m.onnx")},
-                "config": config, "exact": exact, "problems": [] if exact else ["Quant_3: float scale"],
-                "integer_graph": "integer_graph.json", "notes": [], "versions": {}}
+    manifest = {
+        "trigq_export_version": 1,
+        "source": {"kind": "qonnx-file", "path": str(root / "m.onnx")},
+        "config": config,
+        "exact": exact,
+        "problems": [] if exact else ["Quant_3: float scale"],
+        "integer_graph": "integer_graph.json",
+        "notes": [],
+        "versions": {},
+    }
     (root / "manifest.json").write_text(json.dumps(manifest))
     (root / "model_qonnx.onnx").write_bytes(b"fake qonnx weights")
     hls_model = {"Model": {"Strategy": "Latency", "ReuseFactor": 1, "Precision": "fixed<16,6>"}}
-    (root / "hls4ml_config.yml").write_text(yaml.safe_dump(hls_model if stream else
-        {"Backend": "Vitis", "IOType": "io_parallel", "ClockPeriod": 3.125, "Part": config["part"],
-         "HLSConfig": hls_model}))
+    (root / "hls4ml_config.yml").write_text(
+        yaml.safe_dump(
+            hls_model
+            if stream
+            else {
+                "Backend": "Vitis",
+                "IOType": "io_parallel",
+                "ClockPeriod": 3.125,
+                "Part": config["part"],
+                "HLSConfig": hls_model,
+            }
+        )
+    )
     in_t, out_t = (STREAM_INPUT_T, STREAM_RESULT_T) if stream else (INPUT_T, RESULT_T)
     (hls / "firmware" / "defines.h").write_text(
-        f"typedef {in_t} input_t;\ntypedef ap_fixed<8,4> layer2_t;\ntypedef {out_t} result_t;\n")
+        f"typedef {in_t} input_t;\ntypedef ap_fixed<8,4> layer2_t;\ntypedef {out_t} result_t;\n"
+    )
     (hls / "firmware" / "trigq_model.h").write_text(STREAM_TOP_H if stream else TOP_H)
     (hls / "firmware" / "trigq_model.cpp").write_text("// top function\n")
     (hls / "firmware" / "weights" / "w2.txt").write_text("1,0,-1\n")

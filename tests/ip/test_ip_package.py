@@ -18,15 +18,35 @@ from .conftest import INPUT_T, RESULT_T, write_fake_project
 def test_core_layout_and_excluded_files(fake_project, tmp_path):
     core = package_ip(fake_project, tmp_path / "hls" / "tiny", n_vectors=20, csim="skip").core_dir
     files = sorted(p.relative_to(core).as_posix() for p in core.rglob("*") if p.is_file())
-    for f in ("README.md", "manifest.json", "build_ip.sh", "hls/firmware/defines.h",
-              "hls/firmware/trigq_model.h", "hls/firmware/trigq_model.cpp", "hls/firmware/weights/w2.txt",
-              "hls/build_prj.tcl", "hls/project.tcl", "hls/trigq_model_test.cpp", "hls/build_lib.sh",
-              "hls/tb_data/tb_input_features.dat", "hls/tb_data/tb_output_predictions.dat",
-              "test_vectors/vectors.h5", "model/model_qonnx.onnx", "model/integer_graph.json",
-              "model/integer_graph.npz", "model/hls4ml_config.yml", "report/report.json"):
+    for f in (
+        "README.md",
+        "manifest.json",
+        "build_ip.sh",
+        "hls/firmware/defines.h",
+        "hls/firmware/trigq_model.h",
+        "hls/firmware/trigq_model.cpp",
+        "hls/firmware/weights/w2.txt",
+        "hls/build_prj.tcl",
+        "hls/project.tcl",
+        "hls/trigq_model_test.cpp",
+        "hls/build_lib.sh",
+        "hls/tb_data/tb_input_features.dat",
+        "hls/tb_data/tb_output_predictions.dat",
+        "test_vectors/vectors.h5",
+        "model/model_qonnx.onnx",
+        "model/integer_graph.json",
+        "model/integer_graph.npz",
+        "model/hls4ml_config.yml",
+        "report/report.json",
+    ):
         assert f in files, f
-    for f in ("hls/firmware/trigq_model-1a2b3c4d.so", "hls/firmware/nnet.o", "hls/hls4ml_config.yml",
-              "hls/build_opt.tcl", "hls/vitis_hls.log"):
+    for f in (
+        "hls/firmware/trigq_model-1a2b3c4d.so",
+        "hls/firmware/nnet.o",
+        "hls/hls4ml_config.yml",
+        "hls/build_opt.tcl",
+        "hls/vitis_hls.log",
+    ):
         assert f not in files, f
     assert "LIB_STAMP=core\n" in (core / "hls/build_lib.sh").read_text()
     assert "1a2b3c4d" not in (core / "hls/build_lib.sh").read_text()
@@ -43,7 +63,12 @@ def test_manifest_ports_formats_hashes_and_figures(fake_project, tmp_path):
     assert m["model"]["export_config"]["part"] == "xcvu13p-flga2577-2-e"
     pin, pout = m["ports"]["input"], m["ports"]["output"]
     assert (pin["name"], pin["ap_type"], pin["elements"], pin["element_width"], pin["bus_width"]) == (
-        "global_in", INPUT_T, 48, 12, 576)
+        "global_in",
+        INPUT_T,
+        48,
+        12,
+        576,
+    )
     assert pin["shape_channels_last"] == [4, 12, 1]
     assert pin["format"] == {"signed": True, "width": 12, "frac": 6, "narrow": False}
     assert (pout["ap_type"], pout["elements"], pout["bus_width"]) == (RESULT_T, 3, 12)
@@ -97,8 +122,10 @@ def test_same_seed_same_core_sources(fake_project, tmp_path):
     b = package_ip(fake_project, tmp_path / "b", n_vectors=10, seed=1, csim="skip").manifest["sources"]
     c = package_ip(fake_project, tmp_path / "c", n_vectors=10, seed=2, csim="skip").manifest["sources"]
     assert a == b
-    assert {k for k in a if a[k] != c[k]} == {"hls/tb_data/tb_input_features.dat",
-                                             "hls/tb_data/tb_output_predictions.dat"}
+    assert {k for k in a if a[k] != c[k]} == {
+        "hls/tb_data/tb_input_features.dat",
+        "hls/tb_data/tb_output_predictions.dat",
+    }
 
 
 def test_rtl_variant_is_copied_without_simulator_builds(tmp_path):
@@ -162,8 +189,10 @@ def test_training_run_source_hashes_the_checkpoint(fake_project, tmp_path):
     (fake_project / "manifest.json").write_text(json.dumps(manifest))
     m = package_ip(fake_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
     assert m["model"]["name"] == "l0-trigger" and m["model"]["task"] == "classification"
-    assert m["model"]["weights"]["checkpoint"] == {"path": str(run / "best.pt"),
-                                                   "sha256": sha256_file(run / "best.pt")}
+    assert m["model"]["weights"]["checkpoint"] == {
+        "path": str(run / "best.pt"),
+        "sha256": sha256_file(run / "best.pt"),
+    }
     assert "exported from run-dir" in (tmp_path / "core/README.md").read_text()
 
 

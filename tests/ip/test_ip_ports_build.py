@@ -12,12 +12,15 @@ from trigq.ip.build_script import build_script
 from trigq.ir import FixedFormat
 
 
-@pytest.mark.parametrize(("text", "fmt"), [
-    ("ap_fixed<11,3,AP_TRN,AP_SAT,0>", FixedFormat(True, 11, 8)),
-    ("ap_ufixed<4,0,AP_RND_CONV,AP_SAT,0>", FixedFormat(False, 4, 4)),
-    ("ap_fixed<16,-1>", FixedFormat(True, 16, 17)),
-    ("ap_ufixed<1,1>", FixedFormat(False, 1, 0)),
-])
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("ap_fixed<11,3,AP_TRN,AP_SAT,0>", FixedFormat(True, 11, 8)),
+        ("ap_ufixed<4,0,AP_RND_CONV,AP_SAT,0>", FixedFormat(False, 4, 4)),
+        ("ap_fixed<16,-1>", FixedFormat(True, 16, 17)),
+        ("ap_ufixed<1,1>", FixedFormat(False, 1, 0)),
+    ],
+)
 def test_parse_ap_type(text, fmt):
     assert parse_ap_type(text) == fmt
 
@@ -45,7 +48,8 @@ def test_read_ports_checks_element_counts(fake_project):
 
 def test_ports_that_are_neither_two_arrays_nor_two_streams_are_refused(fake_project):
     (fake_project / "hls4ml_prj/firmware/trigq_model.h").write_text(
-        "void trigq_model(hls::stream<input_t> &in, result_t out[3]);\n")
+        "void trigq_model(hls::stream<input_t> &in, result_t out[3]);\n"
+    )
     with pytest.raises(IPError, match=r"expected two array ports \(io_parallel\) or two hls::stream ports"):
         read_ports(fake_project / "hls4ml_prj", "trigq_model", ((4, 12, 1), (3,)))
 

@@ -34,7 +34,12 @@ def test_stream_ports_beats_and_element_order(stream_project):
     assert (pin.interface, pin.name, pin.ap_type, pin.n_elements) == ("stream", "global_in", IN_AP, 48)
     assert (pin.beat_elements, pin.beats, pin.element_width, pin.bus_width) == (12, 4, 12, 144)
     assert (pout.interface, pout.name, pout.beat_elements, pout.beats, pout.bus_width) == (
-        "stream", "layer9_out", 3, 1, 12)
+        "stream",
+        "layer9_out",
+        3,
+        1,
+        12,
+    )
     d = pin.to_dict()
     assert d["c_element"] == f"nnet::array<{IN_AP}, 12>" and d["c_declaration"] == "hls::stream<input_t>"
     assert d["element_order"] == "element j in beat j // 12, bits [(j % 12)*W +: W] of that beat"
@@ -74,8 +79,10 @@ def test_stream_core_manifest_readme_and_tb_data(stream_project, tmp_path):
     assert pin["protocol"].startswith("AXI4-Stream") and pin["shape_channels_last"] == [4, 12, 1]
     assert (pout["beats"], pout["beat_elements"], pout["bus_width"]) == (1, 3, 12)
     text = (core / "README.md").read_text()
-    assert (f"void trigq_model(hls::stream<nnet::array<{IN_AP}, 12>> &global_in, "
-            f"hls::stream<nnet::array<{OUT_AP}, 3>> &layer9_out)") in text
+    assert (
+        f"void trigq_model(hls::stream<nnet::array<{IN_AP}, 12>> &global_in, "
+        f"hls::stream<nnet::array<{OUT_AP}, 3>> &layer9_out)"
+    ) in text
     assert f"| input | `global_in` | 48 (4 x 12 x 1) | 4 x 12 | `{IN_AP}` | 144 |" in text
     assert f"| output | `layer9_out` | 3 (3) | 1 x 3 | `{OUT_AP}` | 12 |" in text
     assert "ARRAY_RESHAPE" not in text and "element `j % K` of beat `j // K`" in text
@@ -84,7 +91,7 @@ def test_stream_core_manifest_readme_and_tb_data(stream_project, tmp_path):
     tb_in, tb_out = read_tb_data(core / "hls/tb_data")
     assert tb_in.shape == (len(vec.inputs), 48)
     assert_array_equal(tb_in, vec.inputs.reshape(len(vec.inputs), -1))
-    assert_array_equal(tb_out * 2.0 ** vec.output_format.frac, vec.outputs_raw)
+    assert_array_equal(tb_out * 2.0**vec.output_format.frac, vec.outputs_raw)
     assert_array_equal(tb_in[:, 12:24], vec.inputs[:, 1, :, 0])  # beat 1 = image row 1
 
 
@@ -102,6 +109,7 @@ def test_stream_core_is_estimated_as_io_stream(stream_project, tmp_path):
     want = report_project(named).to_dict()["total"]
     assert m["latency"]["ii"] == want["ii"] and m["resources"]["LUT"] == want["LUT"]
     # and not the io_parallel estimate (a stream takes at least one cycle per input beat)
-    parallel = package_ip(write_fake_project(tmp_path / "par"), tmp_path / "pcore", n_vectors=3,
-                          csim="skip").manifest
+    parallel = package_ip(
+        write_fake_project(tmp_path / "par"), tmp_path / "pcore", n_vectors=3, csim="skip"
+    ).manifest
     assert m["latency"]["ii"]["value"] >= 4 > parallel["latency"]["ii"]["value"]

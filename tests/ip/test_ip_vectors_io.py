@@ -20,8 +20,9 @@ def _vectors(rng) -> Vectors:
     return Vectors(x, raw, in_fmt, out_fmt, {"events": (0, 9)}, "test")
 
 
-@pytest.mark.parametrize("v", [0.0, 1.0, -1.0, 0.5, -0.0078125, 2.0**-17, -(2.0**15) * 2.0**-17,
-                               12345.25, 2.0**-40 * 3])
+@pytest.mark.parametrize(
+    "v", [0.0, 1.0, -1.0, 0.5, -0.0078125, 2.0**-17, -(2.0**15) * 2.0**-17, 12345.25, 2.0**-40 * 3]
+)
 def test_format_value_reads_back_exactly_in_double_and_float(v):
     text = format_value(v)
     assert float(text) == v and "e" not in text
@@ -85,5 +86,12 @@ def test_inputs_the_port_cannot_hold_are_refused(graph):
     x = np.full((2, *graph.input_shape), 0.5)
     x[1, 0, 0, 0] = 2.0**-8  # the port has 6 fraction bits
     with pytest.raises(IPError, match=r"1 test inputs \(first row 1\).*ap_fixed<12,6>"):
-        make_vectors(graph, FixedFormat(True, 12, 6), FixedFormat(True, 4, -1), 0, 0, inputs=x,
-                     blocks={"events": (0, 2)})
+        make_vectors(
+            graph,
+            FixedFormat(True, 12, 6),
+            FixedFormat(True, 4, -1),
+            0,
+            0,
+            inputs=x,
+            blocks={"events": (0, 2)},
+        )

@@ -41,8 +41,9 @@ def test_trigger_gap_within_and_beyond_limit() -> None:
 
 
 def test_vertexing_gap_ratio_and_nan() -> None:
-    t = at.AccuracyThresholds(vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2,
-                                                               max_tail_fraction_increase=0.05))
+    t = at.AccuracyThresholds(
+        vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2, max_tail_fraction_increase=0.05)
+    )
     assert at.gap_failures("vertexing", GOOD_VERTEX, {**GOOD_VERTEX, "core_sigma": 4.2}, t) == []
     fails = at.gap_failures("vertexing", GOOD_VERTEX, {**GOOD_VERTEX, "core_sigma": 4.3}, t)
     assert len(fails) == 1 and "core sigma ratio" in fails[0]
@@ -82,14 +83,22 @@ def test_output_codes_flag_values_off_the_grid() -> None:
 
 def _result(failures: list[str]) -> at.TaskResult:
     spec = at.TaskSpec("trigger", "l0-trigger", "mixed", 20000, 7001)
-    rows = {"float": GOOD_TRIGGER, "brevitas": {**GOOD_TRIGGER, "accuracy": 0.925},
-            "emulated": {**GOOD_TRIGGER, "accuracy": 0.925, "roc_auc": math.nan}}
-    return at.TaskResult(spec=spec, rows=rows, sources=dict.fromkeys(at.VERSIONS, "committed x"),
-                         presets={"float": "float (firmware)", "brevitas": "ternary-a3",
-                                  "emulated": "ternary-a3"},
-                         mismatch={"events": 0, "max_lsb": 0, "off_grid_events": 0},
-                         output_format="ap_fixed<16,4>", gaps={"accuracy_drop_points": 2.0},
-                         failures=failures, notes=["a note"])
+    rows = {
+        "float": GOOD_TRIGGER,
+        "brevitas": {**GOOD_TRIGGER, "accuracy": 0.925},
+        "emulated": {**GOOD_TRIGGER, "accuracy": 0.925, "roc_auc": math.nan},
+    }
+    return at.TaskResult(
+        spec=spec,
+        rows=rows,
+        sources=dict.fromkeys(at.VERSIONS, "committed x"),
+        presets={"float": "float (firmware)", "brevitas": "ternary-a3", "emulated": "ternary-a3"},
+        mismatch={"events": 0, "max_lsb": 0, "off_grid_events": 0},
+        output_format="ap_fixed<16,4>",
+        gaps={"accuracy_drop_points": 2.0},
+        failures=failures,
+        notes=["a note"],
+    )
 
 
 def test_table_formatting() -> None:
@@ -100,8 +109,9 @@ def test_table_formatting() -> None:
     assert header.count("|") == 8 and "ROC AUC" in header
     assert "| float | float (firmware) | committed x | 0.9450 | 0.9500 | 0.9400 | 0.9800 |" in lines
     assert "| emulated | ternary-a3 | committed x | 0.9250 | 0.9500 | 0.9400 | n/a |" in lines
-    assert ("- emulated vs Brevitas: 0 of 20,000 events differ (output codes of ap_fixed<16,4>; "
-            "max 0 LSB)") in lines
+    assert (
+        "- emulated vs Brevitas: 0 of 20,000 events differ (output codes of ap_fixed<16,4>; max 0 LSB)"
+    ) in lines
     failed = at.format_table([_result(["trigger: accuracy drop"])], at.AccuracyThresholds())
     assert "Status: **FAIL**" in failed and "- FAIL: trigger: accuracy drop" in failed
     assert "checks: PASS" not in failed
@@ -144,8 +154,9 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
 
 
 def _tiny_task(n: int = 200) -> at.TaskSpec:
-    return at.TaskSpec("trigger", "tiny-cnn", "mixed", n, 11,
-                       at.SpotTraining(n_events=300, epochs=1, batch_size=64))
+    return at.TaskSpec(
+        "trigger", "tiny-cnn", "mixed", n, 11, at.SpotTraining(n_events=300, epochs=1, batch_size=64)
+    )
 
 
 @pytest.fixture
@@ -158,8 +169,13 @@ def loose_thresholds(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_tiny_model_table_is_bit_exact(tmp_path: Path, loose_thresholds: Path) -> None:
     out = tmp_path / "table.md"
-    result = at.make_table(out, runs_dir=tmp_path / "no-runs", thresholds_path=loose_thresholds,
-                           tasks=[_tiny_task()], work_dir=tmp_path)
+    result = at.make_table(
+        out,
+        runs_dir=tmp_path / "no-runs",
+        thresholds_path=loose_thresholds,
+        tasks=[_tiny_task()],
+        work_dir=tmp_path,
+    )
     assert result["passed"], result["failures"]
     task = result["tasks"][0]
     assert task["mismatch"] == {"events": 0, "max_lsb": 0, "off_grid_events": 0}
@@ -173,8 +189,9 @@ def test_tiny_model_table_is_bit_exact(tmp_path: Path, loose_thresholds: Path) -
 
 
 @pytest.mark.slow
-def test_one_lsb_emulator_difference_fails_the_table(tmp_path: Path, loose_thresholds: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_lsb_emulator_difference_fails_the_table(
+    tmp_path: Path, loose_thresholds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = at._emulated_codes
 
     def off_by_one(*args, **kwargs):
@@ -184,8 +201,13 @@ def test_one_lsb_emulator_difference_fails_the_table(tmp_path: Path, loose_thres
         return codes, fmt
 
     monkeypatch.setattr(at, "_emulated_codes", off_by_one)
-    result = at.make_table(tmp_path / "t.md", runs_dir=tmp_path / "no-runs", thresholds_path=loose_thresholds,
-                           tasks=[dataclasses.replace(_tiny_task(), n_events=100)], work_dir=tmp_path)
+    result = at.make_table(
+        tmp_path / "t.md",
+        runs_dir=tmp_path / "no-runs",
+        thresholds_path=loose_thresholds,
+        tasks=[dataclasses.replace(_tiny_task(), n_events=100)],
+        work_dir=tmp_path,
+    )
     assert not result["passed"]
     assert result["tasks"][0]["mismatch"]["events"] == 1
     assert "differ on 1 of 100 events (max 1 LSB" in result["failures"][0]

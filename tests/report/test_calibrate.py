@@ -11,8 +11,9 @@ from trigq.report.calibration_models import parse_case
 from trigq.report.estimate import Coefficients
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "hls4ml-synthesis-reports"
-needs_reference = pytest.mark.skipif(not (REFERENCE / "baselines").is_dir(),
-                                     reason=f"reference data not at {REFERENCE}")
+needs_reference = pytest.mark.skipif(
+    not (REFERENCE / "baselines").is_dir(), reason=f"reference data not at {REFERENCE}"
+)
 
 
 def test_parse_case_ids() -> None:
@@ -33,8 +34,14 @@ def test_relative_error_floor() -> None:
 def test_all_baselines_load() -> None:
     rows = load_baselines(REFERENCE)
     assert len(rows) == 81  # the reference holds 81 summaries (the brief said 84)
-    assert {r.group for r in rows} == {"vivado/io_parallel", "vivado/io_stream", "vitis/io_parallel",
-                                       "vitis/io_stream", "oneapi/io_parallel", "oneapi/io_stream"}
+    assert {r.group for r in rows} == {
+        "vivado/io_parallel",
+        "vivado/io_stream",
+        "vitis/io_parallel",
+        "vitis/io_stream",
+        "oneapi/io_parallel",
+        "oneapi/io_stream",
+    }
 
 
 @needs_reference

@@ -11,14 +11,26 @@ from trigq.report.layer_cost import LayerCost, csd_digits, weight_stats
 
 def _dense(w: np.ndarray, reuse: int = 1, bits: int = 16) -> LayerCost:
     n_in, n_out = w.shape
-    return LayerCost("fc", "dense", (n_in,), (n_out,), n_in=n_in, n_out=n_out,
-                     weights=weight_stats(w, n_out), weight_bits=bits, input_bits=bits,
-                     acc_bits=bits + 8, out_bits=bits, reuse_factor=reuse)
+    return LayerCost(
+        "fc",
+        "dense",
+        (n_in,),
+        (n_out,),
+        n_in=n_in,
+        n_out=n_out,
+        weights=weight_stats(w, n_out),
+        weight_bits=bits,
+        input_bits=bits,
+        acc_bits=bits + 8,
+        out_bits=bits,
+        reuse_factor=reuse,
+    )
 
 
 def test_csd_digits() -> None:
-    np.testing.assert_array_equal(csd_digits(np.array([0, 1, -1, 2, 3, 7, -7, 5, 11, 1024])),
-                                  [0, 1, 1, 1, 2, 2, 2, 2, 3, 1])
+    np.testing.assert_array_equal(
+        csd_digits(np.array([0, 1, -1, 2, 3, 7, -7, 5, 11, 1024])), [0, 1, 1, 1, 2, 2, 2, 2, 3, 1]
+    )
 
 
 def test_ternary_and_zero_weights_cost_no_dsp() -> None:

@@ -27,19 +27,43 @@ def _graph() -> IntegerGraph:
     conv_w = rng.integers(-1, 2, size=(3, 3, 1, 4))  # ternary HWIO
     dense_w = rng.integers(-1, 2, size=(4 * 4 * 4, 3))
     nodes = [
-        Node("conv", "conv2d", ("x",), "c", {"strides": [1, 1], "pads": [0, 0, 0, 0], "group": 1},
-             {"weight": conv_w}, out_fmt=FixedFormat(True, 8, 2), acc_fmt=FixedFormat(True, 8, 2),
-             weight_fmt=FixedFormat(True, 2, 0, narrow=True)),
+        Node(
+            "conv",
+            "conv2d",
+            ("x",),
+            "c",
+            {"strides": [1, 1], "pads": [0, 0, 0, 0], "group": 1},
+            {"weight": conv_w},
+            out_fmt=FixedFormat(True, 8, 2),
+            acc_fmt=FixedFormat(True, 8, 2),
+            weight_fmt=FixedFormat(True, 2, 0, narrow=True),
+        ),
         Node("relu", "relu", ("c",), "r", out_fmt=FixedFormat(False, 7, 2)),
         Node("q", "quant", ("r",), "rq", {"rounding": "FLOOR", "overflow": "SAT"}, out_fmt=A4),
-        Node("pool", "maxpool", ("rq",), "p", {"kernel": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]},
-             out_fmt=A4),
+        Node(
+            "pool",
+            "maxpool",
+            ("rq",),
+            "p",
+            {"kernel": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]},
+            out_fmt=A4,
+        ),
         Node("flat", "flatten", ("p",), "f", out_fmt=A4),
-        Node("fc", "dense", ("f",), "y", {}, {"weight": dense_w}, out_fmt=FixedFormat(True, 12, 2),
-             acc_fmt=FixedFormat(True, 12, 2), weight_fmt=FixedFormat(True, 2, 0, narrow=True)),
+        Node(
+            "fc",
+            "dense",
+            ("f",),
+            "y",
+            {},
+            {"weight": dense_w},
+            out_fmt=FixedFormat(True, 12, 2),
+            acc_fmt=FixedFormat(True, 12, 2),
+            weight_fmt=FixedFormat(True, 2, 0, narrow=True),
+        ),
     ]
-    return IntegerGraph("x", (10, 10, 1), FixedFormat(False, 1, 0), tuple(nodes), "y",
-                        FixedFormat(True, 12, 2), (3,))
+    return IntegerGraph(
+        "x", (10, 10, 1), FixedFormat(False, 1, 0), tuple(nodes), "y", FixedFormat(True, 12, 2), (3,)
+    )
 
 
 def test_adapter_shapes_and_widths() -> None:
@@ -80,8 +104,13 @@ def test_report_has_a_source_for_every_figure() -> None:
 
 def test_parts_table() -> None:
     vu13p = part_resources("xcvu13p-flga2577-2-e")
-    assert vu13p.as_dict() == {"LUT": 1_728_000, "FF": 3_456_000, "DSP": 12_288, "BRAM_18K": 5_376,
-                               "URAM": 1_280}
+    assert vu13p.as_dict() == {
+        "LUT": 1_728_000,
+        "FF": 3_456_000,
+        "DSP": 12_288,
+        "BRAM_18K": 5_376,
+        "URAM": 1_280,
+    }
     assert part_resources("xcvu9p-flga2104-2L-e").LUT == 1_182_240
     with pytest.raises(UnknownPartError, match="xc7a35t"):
         part_resources("xc7a35t-cpg236-1")
@@ -94,7 +123,8 @@ def _project(tmp_path: Path) -> Path:
     (d / "manifest.json").write_text(json.dumps({"model": "tiny"}))
     (d / "hls4ml_config.yml").write_text(
         "Backend: Vitis\nIOType: io_parallel\nClockPeriod: 3.125\nPart: xcvu13p-flga2577-2-e\n"
-        "HLSConfig:\n  Model: {Precision: 'ap_fixed<16,6>', ReuseFactor: 1, Strategy: Latency}\n")
+        "HLSConfig:\n  Model: {Precision: 'ap_fixed<16,6>', ReuseFactor: 1, Strategy: Latency}\n"
+    )
     return d
 
 
@@ -125,8 +155,9 @@ def test_yosys_counts_of_the_parallel_rtl_are_not_used_for_a_stream_design(tmp_p
     assert any("not used for this io_stream design" in n for n in rep.notes)
 
 
-def test_cli_synth_without_tools_names_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_synth_without_tools_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     d = _project(tmp_path)
     (d / "hls").mkdir()
     (d / "hls" / "project.tcl").write_text('set project_name "myproject"\n')
@@ -146,8 +177,9 @@ def test_project_settings_come_from_the_export_manifest_when_the_yaml_lacks_them
     """The export writes the bare HLS config; io type, clock and part live in its manifest."""
     d = _project(tmp_path)
     (d / "hls4ml_config.yml").write_text("Model: {Strategy: Latency, ReuseFactor: 1}\n")
-    (d / "manifest.json").write_text(json.dumps(
-        {"config": {"io_type": "stream", "clock_mhz": 250.0, "part": "xcvu9p-flga2104-2-e"}}))
+    (d / "manifest.json").write_text(
+        json.dumps({"config": {"io_type": "stream", "clock_mhz": 250.0, "part": "xcvu9p-flga2104-2-e"}})
+    )
     info = read_project(d)
     assert info.settings.io_type == "io_stream"
     assert info.clock_mhz == pytest.approx(250.0)

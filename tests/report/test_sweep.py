@@ -52,11 +52,13 @@ def test_pareto_front_minimise_and_nan() -> None:
     cost = [1.0, 2.0, 3.0, math.nan, 0.5]
     sigma = [5.0, 4.0, 4.5, 1.0, math.nan]
     # lower sigma is better; NaN cost/quality never on the front and dominates nothing
-    np.testing.assert_array_equal(pareto_front(cost, sigma, maximize=False),
-                                  [True, True, False, False, False])
+    np.testing.assert_array_equal(
+        pareto_front(cost, sigma, maximize=False), [True, True, False, False, False]
+    )
     # higher is better: (1, 5) is cheaper and better than both others
-    np.testing.assert_array_equal(pareto_front(cost, sigma, maximize=True),
-                                  [True, False, False, False, False])
+    np.testing.assert_array_equal(
+        pareto_front(cost, sigma, maximize=True), [True, False, False, False, False]
+    )
 
 
 def test_pareto_front_single_best_point_dominates_all() -> None:
@@ -66,37 +68,97 @@ def test_pareto_front_single_best_point_dominates_all() -> None:
 
 
 def _point(weights: str, acts: int, value: float, luts: list[float], lat: list[float]) -> dict:
-    return {"weights": weights, "act_bits": acts, "preset": f"{weights}-a{acts}", "status": "ok",
-            "task": "trigger", "metric": "accuracy", "value": value, "accuracy": value,
-            "mismatch_events": 0, "n_test_events": 10, "train_seconds": 1.0, "error": "",
-            "estimates": [{"reuse_factor": r, "lut": lut, "ff": 1.0, "dsp": 0.0, "latency_cycles": la,
-                           "latency_ns": la * 3.125, "ii": r}
-                          for r, lut, la in zip((1, 2), luts, lat)]}
+    return {
+        "weights": weights,
+        "act_bits": acts,
+        "preset": f"{weights}-a{acts}",
+        "status": "ok",
+        "task": "trigger",
+        "metric": "accuracy",
+        "value": value,
+        "accuracy": value,
+        "mismatch_events": 0,
+        "n_test_events": 10,
+        "train_seconds": 1.0,
+        "error": "",
+        "estimates": [
+            {
+                "reuse_factor": r,
+                "lut": lut,
+                "ff": 1.0,
+                "dsp": 0.0,
+                "latency_cycles": la,
+                "latency_ns": la * 3.125,
+                "ii": r,
+            }
+            for r, lut, la in zip((1, 2), luts, lat)
+        ],
+    }
 
 
 def test_expand_rows_flags_fronts_and_keeps_failed_points() -> None:
-    points = [_point("ternary", 2, 0.90, [100, 60], [4, 5]), _point("int4", 4, 0.95, [300, 200], [5, 6]),
-              {"weights": "int2", "act_bits": 2, "preset": "int2-a2", "status": "failed", "estimates": [],
-               "error": "ExportError: boom"}]
+    points = [
+        _point("ternary", 2, 0.90, [100, 60], [4, 5]),
+        _point("int4", 4, 0.95, [300, 200], [5, 6]),
+        {
+            "weights": "int2",
+            "act_bits": 2,
+            "preset": "int2-a2",
+            "status": "failed",
+            "estimates": [],
+            "error": "ExportError: boom",
+        },
+    ]
     rows = expand_rows(points)
     assert [(r["preset"], r["reuse_factor"]) for r in rows] == [
-        ("ternary-a2", 1), ("ternary-a2", 2), ("int4-a4", 1), ("int4-a4", 2), ("int2-a2", None)]
+        ("ternary-a2", 1),
+        ("ternary-a2", 2),
+        ("int4-a4", 1),
+        ("int4-a4", 2),
+        ("int2-a2", None),
+    ]
     assert [r.get("pareto_lut") for r in rows] == [False, True, False, True, None]
     assert [r.get("pareto_latency") for r in rows] == [True, False, True, False, None]
 
 
 def _summary(rows: list[dict]) -> dict:
-    return {"config": {"data": "d.h5", "epochs": 1, "max_train_events": 10, "max_test_events": 5,
-                       "backend": "Vitis", "strategy": "latency", "io_type": "parallel", "clock_mhz": 320.0},
-            "model": "tiny-cnn", "task": "trigger", "metric": "accuracy", "higher_is_better": True,
-            "n_points": 3, "n_failed": 1, "seconds": 1.0, "rows": rows}
+    return {
+        "config": {
+            "data": "d.h5",
+            "epochs": 1,
+            "max_train_events": 10,
+            "max_test_events": 5,
+            "backend": "Vitis",
+            "strategy": "latency",
+            "io_type": "parallel",
+            "clock_mhz": 320.0,
+        },
+        "model": "tiny-cnn",
+        "task": "trigger",
+        "metric": "accuracy",
+        "higher_is_better": True,
+        "n_points": 3,
+        "n_failed": 1,
+        "seconds": 1.0,
+        "rows": rows,
+    }
 
 
 def test_outputs_table_csv_json_png(tmp_path: Path) -> None:
-    rows = expand_rows([_point("ternary", 2, 0.9, [100, 60], [4, 5]),
-                        _point("int4", 4, math.nan, [3, 2], [5, 6]),
-                        {"weights": "int2", "act_bits": 2, "preset": "int2-a2", "status": "failed",
-                         "estimates": [], "error": "ExportError: boom"}])
+    rows = expand_rows(
+        [
+            _point("ternary", 2, 0.9, [100, 60], [4, 5]),
+            _point("int4", 4, math.nan, [3, 2], [5, 6]),
+            {
+                "weights": "int2",
+                "act_bits": 2,
+                "preset": "int2-a2",
+                "status": "failed",
+                "estimates": [],
+                "error": "ExportError: boom",
+            },
+        ]
+    )
     files = write_outputs(_summary(rows), tmp_path)
     assert set(files) == set(FILES)
     md = Path(files["markdown"]).read_text()
@@ -147,12 +209,31 @@ def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(sweep, "run_sweep", fake_run)
     parser = argparse.ArgumentParser()
     sweep_cli.add_arguments(parser)
-    args = parser.parse_args(["tiny-cnn", "--data", "d.h5", "--out", str(tmp_path / "o"),
-                              "--config", str(cfg), "--weights", "ternary,int4", "--reuse", "1,2"])
+    args = parser.parse_args(
+        [
+            "tiny-cnn",
+            "--data",
+            "d.h5",
+            "--out",
+            str(tmp_path / "o"),
+            "--config",
+            str(cfg),
+            "--weights",
+            "ternary,int4",
+            "--reuse",
+            "1,2",
+        ]
+    )
     sweep_cli.run(args)
     c = seen["config"]
     assert (c.model, c.weights, c.acts, c.reuse, c.epochs, c.processes) == (
-        "tiny-cnn", ("ternary", "int4"), (3,), (1, 2), 7, 1)
+        "tiny-cnn",
+        ("ternary", "int4"),
+        (3,),
+        (1, 2),
+        7,
+        1,
+    )
     with pytest.raises(SystemExit):
         parser.parse_args(["tiny-cnn", "--data", "d", "--out", "o", "--acts", "2,x"])
 
@@ -177,14 +258,28 @@ def test_sweep_refuses_bad_inputs(tmp_path: Path, tiny_h5: Path) -> None:
 
 @pytest.mark.slow
 def test_sweep_grid_2x1x2_in_two_processes(tmp_path: Path, tiny_h5: Path) -> None:
-    config = SweepConfig(model="tiny-cnn", data=str(tiny_h5), out=str(tmp_path / "sweep"),
-                         weights=("ternary", "int4"), acts=(2,), reuse=(1, 2), epochs=1,
-                         max_train_events=200, max_val_events=30, max_test_events=30, processes=2)
+    config = SweepConfig(
+        model="tiny-cnn",
+        data=str(tiny_h5),
+        out=str(tmp_path / "sweep"),
+        weights=("ternary", "int4"),
+        acts=(2,),
+        reuse=(1, 2),
+        epochs=1,
+        max_train_events=200,
+        max_val_events=30,
+        max_test_events=30,
+        processes=2,
+    )
     summary = run_sweep(config, progress=False)
     assert summary["n_failed"] == 0
     rows = summary["rows"]
     assert [(r["weights"], r["reuse_factor"]) for r in rows] == [
-        ("ternary", 1), ("ternary", 2), ("int4", 1), ("int4", 2)]
+        ("ternary", 1),
+        ("ternary", 2),
+        ("int4", 1),
+        ("int4", 2),
+    ]
     for r in rows:
         assert r["mismatch_events"] == 0 and r["n_test_events"] == 30
         assert 0.0 <= r["accuracy"] <= 1.0 and r["lut"] > 0
@@ -198,8 +293,7 @@ def test_sweep_grid_2x1x2_in_two_processes(tmp_path: Path, tiny_h5: Path) -> Non
     assert (tmp_path / "sweep" / "points" / "ternary-a2" / "export" / "integer_graph.json").is_file()
 
 
-def test_sweep_records_a_failed_point(tmp_path: Path, tiny_h5: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sweep_records_a_failed_point(tmp_path: Path, tiny_h5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import trigq.export
     from trigq.export import ExportError
 
@@ -207,9 +301,19 @@ def test_sweep_records_a_failed_point(tmp_path: Path, tiny_h5: Path,
         raise ExportError("layer Conv_0: boom")
 
     monkeypatch.setattr(trigq.export, "export", broken_export)
-    config = SweepConfig(model="tiny-cnn", data=str(tiny_h5), out=str(tmp_path / "sweep"), weights=("int4",),
-                         acts=(2,), reuse=(1,), epochs=1, max_train_events=100, max_val_events=20,
-                         max_test_events=20, processes=1)
+    config = SweepConfig(
+        model="tiny-cnn",
+        data=str(tiny_h5),
+        out=str(tmp_path / "sweep"),
+        weights=("int4",),
+        acts=(2,),
+        reuse=(1,),
+        epochs=1,
+        max_train_events=100,
+        max_val_events=20,
+        max_test_events=20,
+        processes=1,
+    )
     summary = run_sweep(config, progress=False)
     assert summary["n_failed"] == 1
     assert summary["rows"][0]["status"] == "failed" and "Conv_0: boom" in summary["rows"][0]["error"]

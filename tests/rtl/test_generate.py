@@ -44,7 +44,20 @@ def test_bad_arguments(tmp_path) -> None:
 
 
 def test_yosys_cell_grouping() -> None:
-    cells = {"BUFG": 1, "CARRY4": 941, "FDRE": 943, "FDSE": 133, "IBUF": 241, "INV": 537, "LUT2": 1828,
-             "LUT3": 523, "LUT6": 8, "MUXF7": 2, "DSP48E2": 3, "RAMB18E2": 2, "OBUF": 12}
+    cells = {
+        "BUFG": 1,
+        "CARRY4": 941,
+        "FDRE": 943,
+        "FDSE": 133,
+        "IBUF": 241,
+        "INV": 537,
+        "LUT2": 1828,
+        "LUT3": 523,
+        "LUT6": 8,
+        "MUXF7": 2,
+        "DSP48E2": 3,
+        "RAMB18E2": 2,
+        "OBUF": 12,
+    }
     c = counts_from_stat(cells)
     assert (c.lut, c.ff, c.dsp, c.carry, c.bram) == (2359, 1076, 3, 941, 2)

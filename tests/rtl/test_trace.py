@@ -22,8 +22,22 @@ def test_round_half_even_ties_and_saturation() -> None:
     y = trace_graph(quant_graph(in_fmt, out_fmt, "ROUND", "SAT", 1)).predict_raw(x)[:, 0]
     by_value = dict(zip((x[:, 0] / 4).tolist(), y.tolist()))
     # ties go to even; beyond +-3 (narrow 3-bit) saturates
-    expected = {0.5: 0, 1.5: 2, 2.5: 2, -0.5: 0, -1.5: -2, -2.5: -2, 0.75: 1, -0.75: -1,
-                3.5: 3, 7.75: 3, -3.5: -3, -8.0: -3, 0.25: 0, 1.25: 1}
+    expected = {
+        0.5: 0,
+        1.5: 2,
+        2.5: 2,
+        -0.5: 0,
+        -1.5: -2,
+        -2.5: -2,
+        0.75: 1,
+        -0.75: -1,
+        3.5: 3,
+        7.75: 3,
+        -3.5: -3,
+        -8.0: -3,
+        0.25: 0,
+        1.25: 1,
+    }
     assert {v: by_value[v] for v in expected} == expected
     assert_array_equal(y, emulate_raw(quant_graph(in_fmt, out_fmt, "ROUND", "SAT", 1), x)[:, 0])
 
@@ -75,11 +89,25 @@ def test_avgpool_affine_add_concat_and_spatial_output_order() -> None:
     f = FixedFormat
     rng = np.random.default_rng(2)
     nodes = (
-        Node("aff", "affine", ("x",), "a", {},
-             {"mult": rng.integers(-3, 4, 2), "offset": rng.integers(-5, 5, 2)},
-             f(True, 9, 2), f(True, 9, 2)),
-        Node("avg", "avgpool", ("a",), "v", {"kernel": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]}, {},
-             f(True, 9, 4)),
+        Node(
+            "aff",
+            "affine",
+            ("x",),
+            "a",
+            {},
+            {"mult": rng.integers(-3, 4, 2), "offset": rng.integers(-5, 5, 2)},
+            f(True, 9, 2),
+            f(True, 9, 2),
+        ),
+        Node(
+            "avg",
+            "avgpool",
+            ("a",),
+            "v",
+            {"kernel": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]},
+            {},
+            f(True, 9, 4),
+        ),
         Node("cat", "concat", ("v", "v"), "c", {"axis": 2}, {}, f(True, 9, 4)),
         Node("sum", "add", ("c", "c"), "s", {}, {}, f(True, 10, 4)),
         Node("q", "quant", ("s",), "y", {"rounding": "ROUND", "overflow": "WRAP"}, {}, f(True, 5, 2)),
@@ -92,8 +120,17 @@ def test_avgpool_affine_add_concat_and_spatial_output_order() -> None:
 def test_unsupported_layer_is_named() -> None:
     f = FixedFormat
     with pytest.raises(IRError, match=r"'grouped'.*grouped"):
-        Node("grouped", "conv2d", ("x",), "y", {"strides": [1, 1], "pads": [0, 0, 0, 0], "group": 2},
-             {"weight": np.ones((1, 1, 2, 2), dtype=np.int64)}, f(True, 6, 0), f(True, 6, 0), f(True, 2, 0))
+        Node(
+            "grouped",
+            "conv2d",
+            ("x",),
+            "y",
+            {"strides": [1, 1], "pads": [0, 0, 0, 0], "group": 2},
+            {"weight": np.ones((1, 1, 2, 2), dtype=np.int64)},
+            f(True, 6, 0),
+            f(True, 6, 0),
+            f(True, 2, 0),
+        )
 
 
 def test_wrong_input_shape_raises() -> None:

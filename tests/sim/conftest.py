@@ -7,7 +7,13 @@ from trigq.sim.atlas_rpc.presets import preset_config
 
 
 def make_config(
-    *, noise=0.0, efficiency=1.0, clusters=(1.0, 0.0, 0.0), scattering=False, b_tesla=0.5, preset="legacy",
+    *,
+    noise=0.0,
+    efficiency=1.0,
+    clusters=(1.0, 0.0, 0.0),
+    scattering=False,
+    b_tesla=0.5,
+    preset="legacy",
     **muons,
 ) -> RPCSimConfig:
     """A configurable config; defaults give an ideal detector (no noise, no scattering, 1 strip).

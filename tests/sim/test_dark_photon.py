@@ -30,9 +30,17 @@ def _momenta(t: dict) -> np.ndarray:
 
 def test_decay_lengths_follow_the_exponential():
     # phase space wide open: only the strips (central A's) and the vertex window cut
-    config = _with(_central(), ctau_cm=5.0, vertex_r_min_cm=0.0, vertex_r_max_cm=990.0,
-                   opening_angle_min_rad=0.0, opening_angle_max_rad=3.0, mu_pt_min_gev=0.5,
-                   mu_pt_max_gev=1000.0, acceptance_margin_strips=0)
+    config = _with(
+        _central(),
+        ctau_cm=5.0,
+        vertex_r_min_cm=0.0,
+        vertex_r_max_cm=990.0,
+        opening_angle_min_rad=0.0,
+        opening_angle_max_rad=3.0,
+        mu_pt_min_gev=0.5,
+        mu_pt_max_gev=1000.0,
+        acceptance_margin_strips=0,
+    )
     t = simulate("dark-photon", 4000, seed=21, config=config).truth
     proper = t["decay_length"].astype(np.float64) / t["beta_gamma"]
     assert stats.kstest(proper, "expon", args=(0.0, 5.0)).pvalue > 0.01
@@ -71,8 +79,14 @@ def test_projected_angles_are_what_the_chambers_see(config_factory):
     assert 0.6 < np.median(t["opening_angle_rz"] / t["opening_angle"]) < 0.8
     # the hits are the projected track: the toy muon of pT px and direction mu_angle_rz
     for m in range(2):
-        strips = expected_strips(p[:, m, 0], t["mu_charge"][:, m], eta_from_beta(t["mu_angle_rz"][:, m]),
-                                 t["vertex_r"].astype(np.float64), t["vertex_z"].astype(np.float64), config)
+        strips = expected_strips(
+            p[:, m, 0],
+            t["mu_charge"][:, m],
+            eta_from_beta(t["mu_angle_rz"][:, m]),
+            t["vertex_r"].astype(np.float64),
+            t["vertex_z"].astype(np.float64),
+            config,
+        )
         reached = strips >= 0
         layer = np.broadcast_to(np.arange(9), strips.shape)
         event = np.broadcast_to(np.arange(len(events))[:, None], strips.shape)
@@ -105,11 +119,16 @@ def test_legacy_events_carry_the_new_truth_fields(config_factory):
     assert_allclose(t["decay_length"], np.hypot(t["vertex_r"], t["vertex_z"]), rtol=1e-6)
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ({"mass_gev": 0.2}, "mass_gev"), ({"ctau_cm": 0.0}, "ctau_cm"),
-    ({"acceptance_margin_strips": 200}, "margin"), ({"model": "toy"}, "model"),
-    ({"pt_min_gev": 50.0, "pt_max_gev": 40.0}, "pt_"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"mass_gev": 0.2}, "mass_gev"),
+        ({"ctau_cm": 0.0}, "ctau_cm"),
+        ({"acceptance_margin_strips": 200}, "margin"),
+        ({"model": "toy"}, "model"),
+        ({"pt_min_gev": 50.0, "pt_max_gev": 40.0}, "pt_"),
+    ],
+)
 def test_invalid_dark_photon_settings_raise(override, message):
     with pytest.raises(ConfigError, match=message):
         load_config(RPCSimConfig, None, dark_photon=override)

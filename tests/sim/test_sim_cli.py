@@ -8,8 +8,21 @@ from trigq.sim.atlas_rpc.config import config_from_yaml_text
 
 
 def simulate_cli(out, *extra, sample="mixed", events=300, seed=4):
-    return main(["simulate", "atlas-rpc", "--sample", sample, "--events", str(events), "--seed", str(seed),
-                 "--out", str(out), *extra])
+    return main(
+        [
+            "simulate",
+            "atlas-rpc",
+            "--sample",
+            sample,
+            "--events",
+            str(events),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
 
 
 def test_simulate_writes_a_valid_dataset(tmp_path, capsys):

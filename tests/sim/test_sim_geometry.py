@@ -85,8 +85,15 @@ def integrate_track(r0, z0, beta0, kappa, config):
         r, _z, beta = y
         return [np.cos(beta), np.sin(beta), kappa if f.r_min_cm <= r <= f.r_max_cm else 0.0]
 
-    sol = solve_ivp(rhs, (0, 2000.0), [r0, z0, beta0], max_step=0.5, rtol=1e-10, atol=1e-9,
-                    t_eval=np.arange(0, 2000.0, 0.25))
+    sol = solve_ivp(
+        rhs,
+        (0, 2000.0),
+        [r0, z0, beta0],
+        max_step=0.5,
+        rtol=1e-10,
+        atol=1e-9,
+        t_eval=np.arange(0, 2000.0, 0.25),
+    )
     r, z = sol.y[0], sol.y[1]
     return np.interp(RADII, r, z)
 

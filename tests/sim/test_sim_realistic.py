@@ -14,8 +14,20 @@ from trigq.sim.atlas_rpc.presets import load_sim_config, preset_config
 from trigq.sim.atlas_rpc.spectrum import spectrum_weights
 from trigq.utils import ConfigError, dump_config
 
-OLD_FIELDS = ("charge", "eta", "label", "mu_charge", "mu_eta", "mu_pt", "n_muons", "opening_angle", "pt",
-              "source", "vertex_r", "vertex_z")
+OLD_FIELDS = (
+    "charge",
+    "eta",
+    "label",
+    "mu_charge",
+    "mu_eta",
+    "mu_pt",
+    "n_muons",
+    "opening_angle",
+    "pt",
+    "source",
+    "vertex_r",
+    "vertex_z",
+)
 LEGACY_DIGESTS = {"muons": "81a9676b43415bd6", "background": "c5eb8b420a041265", "mixed": "8de2eb66683cf611"}
 """sha256 of ``simulate(sample, 3000, seed=7)`` (packed hits, then the truth fields) made with the toy
 at commit b52ccf3, before the presets existed."""
@@ -71,10 +83,12 @@ def test_load_sim_config_applies_overrides_on_the_preset(tmp_path):
 def _quiet(config: RPCSimConfig, **muons) -> RPCSimConfig:
     """No noise, no cavern background, no scattering, full efficiency: only the muon's own hits."""
     return dataclasses.replace(
-        config, scattering=dataclasses.replace(config.scattering, enabled=False),
+        config,
+        scattering=dataclasses.replace(config.scattering, enabled=False),
         response=dataclasses.replace(config.response, noise_per_strip=0.0, efficiency=1.0),
         cavern=dataclasses.replace(config.cavern, enabled=False),
-        muons=dataclasses.replace(config.muons, **muons))
+        muons=dataclasses.replace(config.muons, **muons),
+    )
 
 
 def _soft(config: RPCSimConfig) -> RPCSimConfig:
@@ -101,14 +115,26 @@ def test_energy_loss_ranges_out_soft_muons():
     no_loss = dataclasses.replace(config, energy_loss=dataclasses.replace(config.energy_loss, enabled=False))
     soft = {"pt_min_gev": 2.0, "pt_max_gev": 2.8}  # p < 3 GeV x cosh(0.3): stops in the calorimeter
     hard = {"pt_min_gev": 8.0, "pt_max_gev": 9.0}
-    stopped = simulate("muons", 500, seed=22, config=dataclasses.replace(config, muons=dataclasses.replace(
-        config.muons, **soft))).hits
+    stopped = simulate(
+        "muons",
+        500,
+        seed=22,
+        config=dataclasses.replace(config, muons=dataclasses.replace(config.muons, **soft)),
+    ).hits
     assert stopped.sum() == 0
-    reached = simulate("muons", 500, seed=22, config=dataclasses.replace(no_loss, muons=dataclasses.replace(
-        no_loss.muons, **soft))).hits
+    reached = simulate(
+        "muons",
+        500,
+        seed=22,
+        config=dataclasses.replace(no_loss, muons=dataclasses.replace(no_loss.muons, **soft)),
+    ).hits
     assert reached[:, 7:].any(axis=(1, 2)).mean() > 0.95  # without the loss they reach BO
-    through = simulate("muons", 500, seed=22, config=dataclasses.replace(config, muons=dataclasses.replace(
-        config.muons, **hard))).hits
+    through = simulate(
+        "muons",
+        500,
+        seed=22,
+        config=dataclasses.replace(config, muons=dataclasses.replace(config.muons, **hard)),
+    ).hits
     assert through[:, 7:].any(axis=(1, 2)).all()
     # the toroid bends the reduced momentum: a 6 GeV muon bends like a ~3 GeV one
     with_loss = expected_strip_coordinates(6.0, 1, 0.0, config=config)
@@ -147,8 +173,10 @@ def test_cavern_background_scales_and_makes_noise_only_events_busier():
     config = RPCSimConfig()
     x10 = dataclasses.replace(config, cavern=dataclasses.replace(config.cavern, rate_multiplier=10.0))
     off = dataclasses.replace(config, cavern=dataclasses.replace(config.cavern, enabled=False))
-    hits = {name: simulate("background", 2000, seed=5, config=c).hits.mean()
-            for name, c in (("off", off), ("x1", config), ("x10", x10))}
+    hits = {
+        name: simulate("background", 2000, seed=5, config=c).hits.mean()
+        for name, c in (("off", off), ("x1", config), ("x10", x10))
+    }
     assert hits["x1"] - hits["off"] == pytest.approx(1e-3, rel=0.15)
     assert hits["x10"] - hits["off"] == pytest.approx(1e-2, rel=0.1)
 
@@ -161,8 +189,9 @@ def test_charge_sharing_depends_on_where_the_muon_crosses_the_strip():
         config = dataclasses.replace(base, response=response)
         ev = simulate("muons", 4000, seed=23, config=config)
         t = ev.truth
-        coords = expected_strip_coordinates(t["pt"].astype(float), t["charge"], t["eta"].astype(float),
-                                            config=config)[:, :3]  # BI: before the field, exact
+        coords = expected_strip_coordinates(
+            t["pt"].astype(float), t["charge"], t["eta"].astype(float), config=config
+        )[:, :3]  # BI: before the field, exact
         inside = np.isfinite(coords) & (coords >= 1) & (coords < 383)
         size = ev.hits[:, :3].sum(axis=2)
         edge = 0.5 - np.abs(coords - np.floor(coords) - 0.5)
@@ -180,8 +209,9 @@ def test_weights_reweight_a_flat_sample_to_the_falling_spectrum():
     t = simulate("mixed", 5000, seed=24).truth
     muon = t["source"] == 1
     assert np.all(t["weight"][~muon] == 1.0)
-    np.testing.assert_allclose(t["weight"][muon], spectrum_weights(t["pt"][muon], RPCSimConfig().muons),
-                               rtol=1e-5)  # truth pT is float32
+    np.testing.assert_allclose(
+        t["weight"][muon], spectrum_weights(t["pt"][muon], RPCSimConfig().muons), rtol=1e-5
+    )  # truth pT is float32
     muons = RPCSimConfig().muons
     pt = np.random.default_rng(0).uniform(muons.pt_min_gev, muons.pt_max_gev, 400000)
     w = spectrum_weights(pt, muons).astype(float)
@@ -196,8 +226,9 @@ def test_weights_reweight_a_flat_sample_to_the_falling_spectrum():
 
 def test_displaced_muons_above_threshold_are_signal():
     config = RPCSimConfig()
-    low = dataclasses.replace(config, dark_photon=dataclasses.replace(config.dark_photon, mu_pt_min_gev=5.0,
-                                                                         mu_pt_max_gev=30.0))
+    low = dataclasses.replace(
+        config, dark_photon=dataclasses.replace(config.dark_photon, mu_pt_min_gev=5.0, mu_pt_max_gev=30.0)
+    )
     t = simulate("dark-photon", 2000, seed=25, config=low).truth
     np.testing.assert_array_equal(t["label"], (t["mu_pt"].max(axis=1) > 20.0).astype(np.uint8))
     assert 0 < t["label"].mean() < 1

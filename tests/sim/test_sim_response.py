@@ -73,8 +73,9 @@ def test_two_strip_clusters_lean_towards_the_crossing_point(config_factory):
     config = config_factory(clusters=(0.0, 1.0, 0.0))
     events = simulate("muons", 300, seed=7, config=config)
     t = events.truth
-    coords = expected_strip_coordinates(t["pt"].astype(float), t["charge"], t["eta"].astype(float),
-                                        config=config)
+    coords = expected_strip_coordinates(
+        t["pt"].astype(float), t["charge"], t["eta"].astype(float), config=config
+    )
     centre = np.floor(coords).astype(int)
     side = np.where(coords - centre >= 0.5, 1, -1)
     e, layer = np.meshgrid(np.arange(300), np.arange(9), indexing="ij")

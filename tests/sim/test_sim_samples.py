@@ -11,12 +11,24 @@ from trigq.sim.atlas_rpc.kinematics import AcceptanceError, sample_pt
 from trigq.sim.atlas_rpc.simulate import BLOCK_EVENTS
 
 SCHEMA = {
-    "label": (np.uint8, ()), "source": (np.int8, ()), "n_muons": (np.uint8, ()), "pt": (np.float32, ()),
-    "charge": (np.int8, ()), "eta": (np.float32, ()), "vertex_r": (np.float32, ()),
-    "vertex_z": (np.float32, ()), "mu_pt": (np.float32, (2,)), "mu_eta": (np.float32, (2,)),
-    "mu_charge": (np.int8, (2,)), "opening_angle": (np.float32, ()), "opening_angle_rz": (np.float32, ()),
-    "mu_phi": (np.float32, (2,)), "mu_angle_rz": (np.float32, (2,)), "decay_length": (np.float32, ()),
-    "beta_gamma": (np.float32, ()), "weight": (np.float32, ()),
+    "label": (np.uint8, ()),
+    "source": (np.int8, ()),
+    "n_muons": (np.uint8, ()),
+    "pt": (np.float32, ()),
+    "charge": (np.int8, ()),
+    "eta": (np.float32, ()),
+    "vertex_r": (np.float32, ()),
+    "vertex_z": (np.float32, ()),
+    "mu_pt": (np.float32, (2,)),
+    "mu_eta": (np.float32, (2,)),
+    "mu_charge": (np.int8, (2,)),
+    "opening_angle": (np.float32, ()),
+    "opening_angle_rz": (np.float32, ()),
+    "mu_phi": (np.float32, (2,)),
+    "mu_angle_rz": (np.float32, (2,)),
+    "decay_length": (np.float32, ()),
+    "beta_gamma": (np.float32, ()),
+    "weight": (np.float32, ()),
 }
 
 
@@ -64,8 +76,9 @@ def test_prompt_muon_truth_and_hits_follow_the_expected_track(config_factory):
 def test_power_law_spectrum_is_steeper_than_flat():
     config = RPCSimConfig()
     flat = sample_pt(np.random.default_rng(0), 20000, config.muons)
-    power = sample_pt(np.random.default_rng(0), 20000,
-                      dataclasses.replace(config.muons, spectrum="power", power_index=2.0))
+    power = sample_pt(
+        np.random.default_rng(0), 20000, dataclasses.replace(config.muons, spectrum="power", power_index=2.0)
+    )
     assert power.min() >= 3.0 and power.max() <= 50.0
     # dN/dpT ~ pT^-2 on [3, 50]: median = 1 / mean(1/3, 1/50)
     assert np.median(power) == pytest.approx(1 / ((1 / 3 + 1 / 50) / 2), rel=0.03)
@@ -113,8 +126,9 @@ def test_extra_muons_enter_the_truth(config_factory):
 
 def test_mixed_sample_fractions(config_factory):
     base = config_factory()
-    config = dataclasses.replace(base, mix=dataclasses.replace(base.mix, muons=0.3, background=0.5,
-                                                               dark_photon=0.2))
+    config = dataclasses.replace(
+        base, mix=dataclasses.replace(base.mix, muons=0.3, background=0.5, dark_photon=0.2)
+    )
     n = 5000
     t = simulate("mixed", n, seed=12, config=config).truth
     for code, p in enumerate((0.5, 0.3, 0.2)):
@@ -131,9 +145,11 @@ def test_bad_requests_and_impossible_acceptance_raise():
         simulate("muons", 10, seed=-1)
     config = RPCSimConfig()
     narrow = dataclasses.replace(
-        config, geometry=dataclasses.replace(config.geometry, eta_min=0.5, eta_max=0.501),
-        muons=dataclasses.replace(config.muons, eta_margin=0.0, pt_min_gev=3.0, pt_max_gev=4.0,
-                                  redraw_outside=True),
+        config,
+        geometry=dataclasses.replace(config.geometry, eta_min=0.5, eta_max=0.501),
+        muons=dataclasses.replace(
+            config.muons, eta_margin=0.0, pt_min_gev=3.0, pt_max_gev=4.0, redraw_outside=True
+        ),
     )
     with pytest.raises(AcceptanceError, match="muons"):
         simulate("muons", 200, seed=0, config=narrow)

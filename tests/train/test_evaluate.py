@@ -13,8 +13,16 @@ from trigq.train.evaluate import coincidence_decisions, evaluate
 
 
 def _train(data, out, **kw):
-    base = dict(model="tiny-cnn", quant="int4", data=str(data), out=str(out), epochs=1, batch_size=32,
-                progress=False, max_train_events=128)
+    base = dict(
+        model="tiny-cnn",
+        quant="int4",
+        data=str(data),
+        out=str(out),
+        epochs=1,
+        batch_size=32,
+        progress=False,
+        max_train_events=128,
+    )
     base.update(kw)
     return train(TrainConfig(**base))
 

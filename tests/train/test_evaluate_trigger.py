@@ -20,8 +20,14 @@ from trigq.train.evaluate_trigger import (
     trigger_report,
 )
 
-TINY_TUNE = TuneConfig(n_muons=3000, n_background=500, road_pt_factors=(1.0, 2.0, 3.0),
-                       bm_min_layers=(3,), bi_min_layers=(2,), bo_min_layers=(1,))
+TINY_TUNE = TuneConfig(
+    n_muons=3000,
+    n_background=500,
+    road_pt_factors=(1.0, 2.0, 3.0),
+    bm_min_layers=(3,),
+    bi_min_layers=(2,),
+    bo_min_layers=(1,),
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +45,9 @@ def _fake_scores(truth: dict[str, np.ndarray], seed: int = 0) -> np.ndarray:
 def test_trigger_report_compares_at_equal_rate_and_equal_efficiency(events, tmp_path: Path):
     truth = dict(events.truth)
     scores = _fake_scores(truth)
-    base = coincidence_trigger(events.hits, CoincidenceConfig(road_pt_gev=60.0, confirm="bi-and-bo"),
-                               sim_config=events.config)
+    base = coincidence_trigger(
+        events.hits, CoincidenceConfig(road_pt_gev=60.0, confirm="bi-and-bo"), sim_config=events.config
+    )
     model = RateModel(muon_rate_per_crossing=1e-3)
     rep = trigger_report(scores, truth, base, model, CoincidenceConfig().pt_bin_edges_gev)
     b, n = rep["working_point"]["baseline"], rep["working_point"]["network"]
@@ -52,8 +59,11 @@ def test_trigger_report_compares_at_equal_rate_and_equal_efficiency(events, tmp_
     for w in (b, n, er):
         curve = w["turn_on"]
         assert sum(curve["total"]) == int((truth["source"] == 1).sum())
-        assert all(lo <= e <= hi for lo, e, hi in zip(curve["lower"], curve["efficiency"], curve["upper"])
-                   if np.isfinite(e))
+        assert all(
+            lo <= e <= hi
+            for lo, e, hi in zip(curve["lower"], curve["efficiency"], curve["upper"])
+            if np.isfinite(e)
+        )
         displaced = (truth["source"] == 2) & (truth["label"] == 1)
         assert sum(w["displaced_vs_vertex_r"]["total"]) == int(displaced.sum())
     acc = rep["network"]["accuracy_interval"]
@@ -69,28 +79,53 @@ def test_trigger_report_compares_at_equal_rate_and_equal_efficiency(events, tmp_
 
 
 @pytest.mark.slow
-def test_evaluate_tunes_the_baseline_by_default_and_reuses_a_given_one(events, tmp_path: Path,
-                                                                      capsys: pytest.CaptureFixture[str]):
+def test_evaluate_tunes_the_baseline_by_default_and_reuses_a_given_one(
+    events, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     from trigq.cli import main
     from trigq.train import TrainConfig, train
     from trigq.train.evaluate import evaluate
 
     data = write_dataset(tmp_path / "mixed.h5", events.hits, events.truth, events.attrs())
-    train(TrainConfig(model="tiny-cnn", quant="int4", data=str(data), out=str(tmp_path / "run"), epochs=1,
-                      batch_size=64, progress=False, max_train_events=512))
+    train(
+        TrainConfig(
+            model="tiny-cnn",
+            quant="int4",
+            data=str(data),
+            out=str(tmp_path / "run"),
+            epochs=1,
+            batch_size=64,
+            progress=False,
+            max_train_events=512,
+        )
+    )
     result = evaluate(tmp_path / "run", data, split="test", out=tmp_path / "ev", tune=TINY_TUNE)
     assert result["baseline"]["tuned"] is True
     rep = result["outputs"]["label"]
     assert rep["weighted"] and "equal_rate" in rep and "equal_efficiency" in rep
     ev = tmp_path / "ev"
-    for name in ("metrics.json", "metrics.md", "label.png", "label_efficiency_vs_rate.png",
-                 "baseline_config.yaml"):
+    for name in (
+        "metrics.json",
+        "metrics.md",
+        "label.png",
+        "label_efficiency_vs_rate.png",
+        "baseline_config.yaml",
+    ):
         assert (ev / name).is_file(), name
     saved = json.loads((ev / "metrics.json").read_text())
     base = saved["outputs"]["label"]["working_point"]["baseline"]
     assert "tuned" in (ev / "metrics.md").read_text()
-    args = ["evaluate", str(tmp_path / "run"), "--data", str(data), "--out", str(tmp_path / "ev2"),
-            "--baseline-config", str(ev / "baseline_config.yaml"), "--json"]
+    args = [
+        "evaluate",
+        str(tmp_path / "run"),
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "ev2"),
+        "--baseline-config",
+        str(ev / "baseline_config.yaml"),
+        "--json",
+    ]
     assert main(args) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["baseline"]["how"].startswith("given")

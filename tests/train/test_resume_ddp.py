@@ -18,13 +18,35 @@ from trigq.train import TrainConfig, load_trained
 from trigq.train.checkpoint import load_checkpoint
 from trigq.train.data_access import make_dataset, run_split_indices
 
-ARGS = ["--quant", "int4", "--epochs", "6", "--batch-size", "8", "--max-val-events", "16", "--no-progress",
-        "--seed", "5"]
+ARGS = [
+    "--quant",
+    "int4",
+    "--epochs",
+    "6",
+    "--batch-size",
+    "8",
+    "--max-val-events",
+    "16",
+    "--no-progress",
+    "--seed",
+    "5",
+]
 
 
 def _cmd(data: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "trigq.cli", "train", "tiny-cnn", "--data", str(data), "--out", str(out),
-            *ARGS, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "trigq.cli",
+        "train",
+        "tiny-cnn",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        *ARGS,
+        *extra,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -36,8 +58,9 @@ def test_resume_after_kill_is_bit_identical(tiny_h5, tmp_path):
     full, killed = tmp_path / "full", tmp_path / "killed"
     subprocess.run(_cmd(tiny_h5, full), check=True, env=_env(), capture_output=True)
 
-    proc = subprocess.Popen(_cmd(tiny_h5, killed), env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        _cmd(tiny_h5, killed), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 120
     while not (killed / "last.pt").exists():
         assert proc.poll() is None, proc.stderr.read().decode()
@@ -49,8 +72,9 @@ def test_resume_after_kill_is_bit_identical(tiny_h5, tmp_path):
     killed_at = int(load_checkpoint(killed / "last.pt")["epoch"])
     assert killed_at < 5, "the run finished before it could be killed"
 
-    resumed = subprocess.run(_cmd(tiny_h5, killed, "--resume", "--json"), check=True, env=_env(),
-                             capture_output=True, text=True)
+    resumed = subprocess.run(
+        _cmd(tiny_h5, killed, "--resume", "--json"), check=True, env=_env(), capture_output=True, text=True
+    )
     summary = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert summary["resumed_from_epoch"] == killed_at and summary["epochs_run"] == 6
 
@@ -67,9 +91,30 @@ def test_resume_after_kill_is_bit_identical(tiny_h5, tmp_path):
 @pytest.mark.slow
 def test_ddp_two_cpu_processes(tiny_h5, tmp_path):
     out = tmp_path / "ddp"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-           "-m", "trigq.cli", "train", "tiny-cnn", "--data", str(tiny_h5), "--out", str(out),
-           "--quant", "int4", "--epochs", "2", "--batch-size", "16", "--device", "cpu", "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        "-m",
+        "trigq.cli",
+        "train",
+        "tiny-cnn",
+        "--data",
+        str(tiny_h5),
+        "--out",
+        str(out),
+        "--quant",
+        "int4",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "16",
+        "--device",
+        "cpu",
+        "--no-progress",
+    ]
     proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     history = json.loads((out / "metrics.json").read_text())["epochs"]

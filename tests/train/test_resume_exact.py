@@ -19,8 +19,19 @@ from trigq.train import checkpoint as ckpt
 
 def _config(data, out) -> TrainConfig:
     # batch 2 on ~205 training events: ~103 steps per epoch, 5 epochs = 515 steps > 300 stats steps
-    return TrainConfig(model="tiny-cnn", quant="int4", data=str(data), out=str(out), epochs=5, batch_size=2,
-                       patience=0, seed=5, device="cpu", progress=False, max_val_events=16)
+    return TrainConfig(
+        model="tiny-cnn",
+        quant="int4",
+        data=str(data),
+        out=str(out),
+        epochs=5,
+        batch_size=2,
+        patience=0,
+        seed=5,
+        device="cpu",
+        progress=False,
+        max_val_events=16,
+    )
 
 
 @pytest.mark.slow

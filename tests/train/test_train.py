@@ -16,8 +16,17 @@ from trigq.utils import ConfigError, load_config
 
 
 def _config(data: Path, out: Path, **kw) -> TrainConfig:
-    base = dict(model="tiny-cnn", quant="int4", data=str(data), out=str(out), epochs=1, batch_size=32,
-                progress=False, max_train_events=128, max_val_events=16)
+    base = dict(
+        model="tiny-cnn",
+        quant="int4",
+        data=str(data),
+        out=str(out),
+        epochs=1,
+        batch_size=32,
+        progress=False,
+        max_train_events=128,
+        max_val_events=16,
+    )
     base.update(kw)
     return TrainConfig(**base)
 
@@ -53,8 +62,18 @@ def test_classification_one_epoch_writes_parseable_files(tiny_h5, tmp_path):
 
 @pytest.mark.slow
 def test_regression_one_epoch_vertexing(tiny_h5, tmp_path):
-    result = train(_config(tiny_h5, tmp_path / "vtx", model="l0-vertexing", quant="ternary-a4",
-                           loss="huber", huber_delta=0.5, max_train_events=96, max_val_events=16))
+    result = train(
+        _config(
+            tiny_h5,
+            tmp_path / "vtx",
+            model="l0-vertexing",
+            quant="ternary-a4",
+            loss="huber",
+            huber_delta=0.5,
+            max_train_events=96,
+            max_val_events=16,
+        )
+    )
     row = result.history[0]
     assert np.isfinite(row["val_rmse_vertex_r"]) and row["val_rmse_vertex_r"] > 0
     trained = load_trained(tmp_path / "vtx")
@@ -64,17 +83,39 @@ def test_regression_one_epoch_vertexing(tiny_h5, tmp_path):
 
 def test_early_stopping_triggers(tiny_h5, tmp_path):
     # lr = 0 on a float model: the validation loss never improves after the first epoch
-    result = train(_config(tiny_h5, tmp_path / "es", quant="float", lr=1e-12, epochs=10, patience=2,
-                           lr_schedule="constant", max_train_events=32, max_val_events=16,
-                           min_delta=1e-3))
+    result = train(
+        _config(
+            tiny_h5,
+            tmp_path / "es",
+            quant="float",
+            lr=1e-12,
+            epochs=10,
+            patience=2,
+            lr_schedule="constant",
+            max_train_events=32,
+            max_val_events=16,
+            min_delta=1e-3,
+        )
+    )
     assert result.stopped_early
     assert result.epochs_run == 3
     assert result.best_epoch == 0
 
 
 def test_l2_schedule_is_applied_in_the_history(tiny_h5, tmp_path):
-    result = train(_config(tiny_h5, tmp_path / "l2", quant="float", l2="halving", l2_value=0.01,
-                           l2_halve_every=1, epochs=2, max_train_events=32, max_val_events=16))
+    result = train(
+        _config(
+            tiny_h5,
+            tmp_path / "l2",
+            quant="float",
+            l2="halving",
+            l2_value=0.01,
+            l2_halve_every=1,
+            epochs=2,
+            max_train_events=32,
+            max_val_events=16,
+        )
+    )
     assert [r["l2"] for r in result.history] == [0.01, 0.005]
     for r in result.history:
         assert r["train_total_loss"] > r["train_loss"]  # the penalty is in the optimised loss
@@ -84,8 +125,11 @@ def test_distillation_runs_and_changes_the_loss(tiny_h5, tmp_path):
     teacher = tmp_path / "teacher"
     train(_config(tiny_h5, teacher, quant="float", epochs=2, lr=1e-2))
     plain = train(_config(tiny_h5, tmp_path / "plain"))
-    distilled = train(_config(tiny_h5, tmp_path / "student",
-                              distill={"teacher": str(teacher), "alpha": 0.7, "temperature": 2.0}))
+    distilled = train(
+        _config(
+            tiny_h5, tmp_path / "student", distill={"teacher": str(teacher), "alpha": 0.7, "temperature": 2.0}
+        )
+    )
     p, d = plain.history[0], distilled.history[0]
     assert p["train_distill_loss"] is None
     assert np.isfinite(d["train_distill_loss"]) and d["train_distill_loss"] > 0
@@ -98,8 +142,15 @@ def test_distillation_runs_and_changes_the_loss(tiny_h5, tmp_path):
 def test_teacher_for_another_task_is_refused(tiny_h5, tmp_path):
     train(_config(tiny_h5, tmp_path / "t", quant="float"))
     with pytest.raises(TrainError, match=r"distill\.teacher"):
-        train(_config(tiny_h5, tmp_path / "s", model="l0-vertexing", quant="ternary",
-                      distill={"teacher": str(tmp_path / "t")}))
+        train(
+            _config(
+                tiny_h5,
+                tmp_path / "s",
+                model="l0-vertexing",
+                quant="ternary",
+                distill={"teacher": str(tmp_path / "t")},
+            )
+        )
 
 
 def test_bad_config_key_is_an_error(tmp_path):
@@ -117,8 +168,9 @@ def test_cli_reports_bad_config_key(tiny_h5, tmp_path, capsys):
 
     cfg = tmp_path / "c.yaml"
     cfg.write_text("learning_rate: 0.1\n")
-    code = main(["train", "tiny-cnn", "--data", str(tiny_h5), "--out", str(tmp_path / "r"),
-                 "--config", str(cfg)])
+    code = main(
+        ["train", "tiny-cnn", "--data", str(tiny_h5), "--out", str(tmp_path / "r"), "--config", str(cfg)]
+    )
     assert code == 2
     assert "learning_rate" in capsys.readouterr().err
 
@@ -134,5 +186,7 @@ def test_existing_run_needs_resume_and_unknown_model_is_named(tiny_h5, tmp_path)
 def test_resume_with_changed_config_is_refused(tiny_h5, tmp_path):
     train(_config(tiny_h5, tmp_path / "r", max_train_events=32, max_val_events=16))
     with pytest.raises(TrainError, match="lr"):
-        train(_config(tiny_h5, tmp_path / "r", max_train_events=32, max_val_events=16, lr=0.5,
-                      epochs=2), resume=True)
+        train(
+            _config(tiny_h5, tmp_path / "r", max_train_events=32, max_val_events=16, lr=0.5, epochs=2),
+            resume=True,
+        )

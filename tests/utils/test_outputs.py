@@ -125,8 +125,9 @@ def test_interrupted_body_leaves_the_previous_output(tmp_path):
 
 
 def test_stale_temporaries_of_killed_processes_are_removed(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     target = tmp_path / "d.h5"
     stale_file = tmp_path / f".d.h5.trigq-{dead}-abc123.h5.tmp"
     stale_file.write_bytes(b"partial")

@@ -29,14 +29,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--background", help="background-only dataset file (optional)")
     p.add_argument("--config", help="CoincidenceConfig YAML (e.g. a tuned_config.yaml)")
     p.add_argument("--threshold", type=finite_float, help="pT threshold in GeV (default: config, 20)")
-    p.add_argument("--muon-rate", type=positive_float, metavar="MU",
-                   help="prompt muons per bunch crossing in the sector, for the rate (default: config, 1e-3)")
-    p.add_argument("--tune", action="store_true",
-                   help="tune road pT and majority on an independent sample first (see --rule)")
-    p.add_argument("--rule", choices=("half", "plateau90"),
-                   help="tuning rule: the 50%% point (half, default) or 90%% of the plateau at the threshold")
-    p.add_argument("--tune-data", metavar="FILE.h5",
-                   help="tuning sample file (default: simulated like --data, with another seed)")
+    p.add_argument(
+        "--muon-rate",
+        type=positive_float,
+        metavar="MU",
+        help="prompt muons per bunch crossing in the sector, for the rate (default: config, 1e-3)",
+    )
+    p.add_argument(
+        "--tune",
+        action="store_true",
+        help="tune road pT and majority on an independent sample first (see --rule)",
+    )
+    p.add_argument(
+        "--rule",
+        choices=("half", "plateau90"),
+        help="tuning rule: the 50%% point (half, default) or 90%% of the plateau at the threshold",
+    )
+    p.add_argument(
+        "--tune-data",
+        metavar="FILE.h5",
+        help="tuning sample file (default: simulated like --data, with another seed)",
+    )
     p.add_argument("--tune-seed", type=seed_int, help="seed of the simulated tuning sample")
     p.add_argument("--tune-config", metavar="YAML", help="TuneConfig YAML (search grid, sample sizes)")
     p.add_argument("--out", required=True, help="output directory")
@@ -81,13 +94,20 @@ def run_vertex_fit(args: argparse.Namespace) -> dict[str, Any]:
     paths = write_outputs(result, args.out, force=args.force)
     rows = result["table"]["methods"][METHOD]
     r, z = rows["vertex_r"]["all"], rows["vertex_z"]["all"]
-    print(f"vertex-fit on {result['n_events']} events ({result['events_per_second']:.0f} events/s): "
-          f"R core sigma {r['core_sigma']:.2f} cm, tail {100 * r['tail_fraction']:.1f}%; "
-          f"z core sigma {z['core_sigma']:.2f} cm, tail {100 * z['tail_fraction']:.1f}%; "
-          f"wrote {paths['markdown']}")
-    return {"n_events": result["n_events"], "events_per_second": result["events_per_second"],
-            "found_fraction": result["found_fraction"], "vertex_r": r, "vertex_z": z,
-            **{k: str(p) for k, p in paths.items()}}
+    print(
+        f"vertex-fit on {result['n_events']} events ({result['events_per_second']:.0f} events/s): "
+        f"R core sigma {r['core_sigma']:.2f} cm, tail {100 * r['tail_fraction']:.1f}%; "
+        f"z core sigma {z['core_sigma']:.2f} cm, tail {100 * z['tail_fraction']:.1f}%; "
+        f"wrote {paths['markdown']}"
+    )
+    return {
+        "n_events": result["n_events"],
+        "events_per_second": result["events_per_second"],
+        "found_fraction": result["found_fraction"],
+        "vertex_r": r,
+        "vertex_z": z,
+        **{k: str(p) for k, p in paths.items()},
+    }
 
 
 def run_coincidence(args: argparse.Namespace) -> dict[str, Any]:
@@ -97,13 +117,21 @@ def run_coincidence(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.utils import load_config
     from trigq.utils.outputs import final_paths, output_directory
 
-    stray = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
-                                      ("--tune-seed", args.tune_seed), ("--tune-config", args.tune_config))
-             if value is not None]
+    stray = [
+        flag
+        for flag, value in (
+            ("--rule", args.rule),
+            ("--tune-data", args.tune_data),
+            ("--tune-seed", args.tune_seed),
+            ("--tune-config", args.tune_config),
+        )
+        if value is not None
+    ]
     if stray and not args.tune:
         raise TuningError(f"{stray[0]}: only applies with --tune")
-    config = load_config(CoincidenceConfig, args.config, threshold_gev=args.threshold,
-                         muon_rate_per_crossing=args.muon_rate)
+    config = load_config(
+        CoincidenceConfig, args.config, threshold_gev=args.threshold, muon_rate_per_crossing=args.muon_rate
+    )
     inputs = [args.data, args.background, args.config, args.tune_data, args.tune_config]
     with output_directory(args.out, "baseline", inputs=inputs, force=args.force) as out:
         tuning = None
@@ -130,9 +158,20 @@ def run_coincidence(args: argparse.Namespace) -> dict[str, Any]:
     )
     if tuning is not None and not tuning.target_reached:
         print(f"tuning target NOT reached: closest rule pT {tuning.chosen['rule_pt_gev']:.2f} GeV")
-    summary_keys = ("threshold_gev", "n_muons", "n_background", "efficiency_plateau",
-                    "efficiency_at_threshold", "pt_50_gev", "pt_90_plateau_gev", "background_fire_fraction",
-                    "background_rate_hz", "background_rate_hz_upper", "rate", "efficiency")
+    summary_keys = (
+        "threshold_gev",
+        "n_muons",
+        "n_background",
+        "efficiency_plateau",
+        "efficiency_at_threshold",
+        "pt_50_gev",
+        "pt_90_plateau_gev",
+        "background_fire_fraction",
+        "background_rate_hz",
+        "background_rate_hz_upper",
+        "rate",
+        "efficiency",
+    )
     summary = {**{k: result[k] for k in summary_keys}, **paths}
     if tuning is not None:
         summary["tuning"] = {k: v for k, v in result["tuning"].items() if k != "closest_candidates"}

@@ -45,8 +45,9 @@ def _runs(hits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ev_s.astype(np.int64) * r + row_s, start.astype(np.int32), stop.astype(np.int32)
 
 
-def _pack(key: np.ndarray, values: tuple[np.ndarray, ...], n_rows: int, max_clusters: int
-          ) -> tuple[np.ndarray, ...]:
+def _pack(
+    key: np.ndarray, values: tuple[np.ndarray, ...], n_rows: int, max_clusters: int
+) -> tuple[np.ndarray, ...]:
     """Scatter per-run ``values`` (sorted by ``key``) into ``[n_rows, max_clusters]`` arrays (0 fill)."""
     rank = np.arange(key.size) - np.searchsorted(key, key, side="left")
     keep = rank < max_clusters
@@ -77,8 +78,9 @@ def group_stations(radii: tuple[float, ...] | np.ndarray, max_gap_cm: float) -> 
     return tuple(tuple(g) for g in groups)
 
 
-def station_clusters(hits: np.ndarray, stations: tuple[tuple[int, ...], ...], max_clusters: int
-                     ) -> tuple[Clusters, np.ndarray]:
+def station_clusters(
+    hits: np.ndarray, stations: tuple[tuple[int, ...], ...], max_clusters: int
+) -> tuple[Clusters, np.ndarray]:
     """Clusters of each station's OR image and how many of its layers fire inside each (``[N, S, C]``).
 
     With more than ``max_clusters`` in a station, those firing the most layers are kept (a muon

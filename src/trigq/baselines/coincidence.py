@@ -100,8 +100,9 @@ def calibrate_roads(config: CoincidenceConfig, sim_config: Any = None) -> Roads:
         np.minimum.at(lo[layer], pivot[ok], d)
         np.maximum.at(hi[layer], pivot[ok], d)
     if not covered.any():
-        raise ValueError(f"calibrate_roads: no {config.road_pt:g} GeV muon crosses the pivot layer inside "
-                         "the strips")
+        raise ValueError(
+            f"calibrate_roads: no {config.road_pt:g} GeV muon crosses the pivot layer inside the strips"
+        )
     cols = np.flatnonzero(covered)
     nearest = cols[np.abs(np.arange(N_STRIPS)[:, None] - cols[None, :]).argmin(axis=1)]
     m = config.road_margin_strips
@@ -147,12 +148,15 @@ def layers_in_road(hits: np.ndarray, roads: Roads, coordinates: HitCoordinates |
     return out.reshape(n, N_LAYERS, N_STRIPS)
 
 
-def station_counts(hits: np.ndarray, roads: Roads, coordinates: HitCoordinates | None = None
-                   ) -> dict[str, np.ndarray]:
+def station_counts(
+    hits: np.ndarray, roads: Roads, coordinates: HitCoordinates | None = None
+) -> dict[str, np.ndarray]:
     """Per station (BI, BM, BO): int8 ``[N, 384]`` number of its layers in coincidence at each pivot."""
     inroad = layers_in_road(hits, roads, coordinates)
-    return {name: inroad[:, idx[0] : idx[-1] + 1].sum(axis=1, dtype=np.int8)  # stations are contiguous
-            for name, idx in STATIONS.items()}
+    return {
+        name: inroad[:, idx[0] : idx[-1] + 1].sum(axis=1, dtype=np.int8)  # stations are contiguous
+        for name, idx in STATIONS.items()
+    }
 
 
 def majority(counts: dict[str, np.ndarray], hits: np.ndarray, config: CoincidenceConfig) -> np.ndarray:
@@ -160,7 +164,10 @@ def majority(counts: dict[str, np.ndarray], hits: np.ndarray, config: Coincidenc
     bi = counts["BI"] >= config.bi_min_layers
     bo = counts["BO"] >= config.bo_min_layers
     confirm = {
-        "bi-or-bo": lambda: bi | bo, "bi-and-bo": lambda: bi & bo, "bi": lambda: bi, "bo": lambda: bo,
+        "bi-or-bo": lambda: bi | bo,
+        "bi-and-bo": lambda: bi & bo,
+        "bi": lambda: bi,
+        "bo": lambda: bo,
         "none": lambda: np.ones_like(bi),
     }[config.confirm]()
     fire = (counts["BM"] >= config.bm_min_layers) & confirm

@@ -69,8 +69,11 @@ class CoincidenceConfig:
             )
         if self.road_margin_strips < 0 or self.calibration_points_per_strip < 1 or self.block_events < 1:
             raise ConfigError("road_margin_strips >= 0, calibration_points_per_strip >= 1, block_events >= 1")
-        for name, value in (("bm_min_layers", self.bm_min_layers), ("bi_min_layers", self.bi_min_layers),
-                            ("bo_min_layers", self.bo_min_layers)):
+        for name, value in (
+            ("bm_min_layers", self.bm_min_layers),
+            ("bi_min_layers", self.bi_min_layers),
+            ("bo_min_layers", self.bo_min_layers),
+        ):
             station = name[:2].upper()
             if not 0 <= value <= len(STATIONS[station]):
                 raise ConfigError(f"{name}: must lie in [0, {len(STATIONS[station])}], got {value}")

@@ -100,8 +100,9 @@ def evaluate_coincidence(
         "turn_on": curve.as_dict(),
         "efficiency_plateau": Efficiency.of(fired[muon & (pt >= PLATEAU_FACTOR * t)]).as_dict(),
         "plateau_min_gev": PLATEAU_FACTOR * t,
-        "efficiency_at_threshold": Efficiency.of(fired[muon & (np.abs(pt / t - 1) < THRESHOLD_WINDOW)])
-        .as_dict(),
+        "efficiency_at_threshold": Efficiency.of(
+            fired[muon & (np.abs(pt / t - 1) < THRESHOLD_WINDOW)]
+        ).as_dict(),
         "efficiency_above_threshold": Efficiency.of(fired[muon & (pt > t)]).as_dict(),
         "fire_fraction_below_threshold": Efficiency.of(fired[muon & (pt <= t)]).as_dict(),
         "efficiency_dark_photon": Efficiency.of(fired[source == 2]).as_dict(),
@@ -115,8 +116,9 @@ def evaluate_coincidence(
     result["weighted"] = "weight" in truth
     result.update(model.figures(fired, trigger_truth))
     displaced = model.masks(trigger_truth)["displaced"]
-    result["displaced_vs_vertex_r"] = turn_on_curve(trigger_truth.vertex_r[displaced], fired[displaced],
-                                                    VERTEX_R_EDGES_CM).as_dict()
+    result["displaced_vs_vertex_r"] = turn_on_curve(
+        trigger_truth.vertex_r[displaced], fired[displaced], VERTEX_R_EDGES_CM
+    ).as_dict()
     return result
 
 
@@ -133,8 +135,12 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     import matplotlib.pyplot as plt
 
     c = result["turn_on"]
-    curve = TurnOnCurve(*(np.asarray(c[k], dtype=np.float64)
-                          for k in ("edges", "total", "passed", "efficiency", "lower", "upper")))
+    curve = TurnOnCurve(
+        *(
+            np.asarray(c[k], dtype=np.float64)
+            for k in ("edges", "total", "passed", "efficiency", "lower", "upper")
+        )
+    )
     ok = curve.total > 0
     x = curve.centres[ok]
     eff = curve.efficiency[ok]
@@ -142,8 +148,13 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     xerr = 0.5 * np.diff(curve.edges)[ok]
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
     ax.errorbar(x, eff, yerr=yerr, xerr=xerr, fmt="o", ms=3, capsize=2, label="prompt muons")
-    ax.axvline(result["threshold_gev"], color="grey", ls="--", lw=1,
-               label=f"threshold {result['threshold_gev']:g} GeV")
+    ax.axvline(
+        result["threshold_gev"],
+        color="grey",
+        ls="--",
+        lw=1,
+        label=f"threshold {result['threshold_gev']:g} GeV",
+    )
     ax.set_xlabel("muon $p_T$ [GeV]")
     ax.set_ylabel("trigger efficiency")
     ax.set_ylim(-0.02, 1.05)
@@ -152,18 +163,31 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     ax.grid(alpha=0.3)
     bkg = result["background_fire_fraction"]
     rate = result.get("rate", {}).get("rate_hz", float("nan"))
-    text = (f"plateau ($p_T \\geq$ {result['plateau_min_gev']:g} GeV): "
-            f"{result['efficiency_plateau']['value']:.3f}\n"
-            f"at threshold: {result['efficiency_at_threshold']['value']:.3f}\n"
-            f"50% point: {result['pt_50_gev']:.1f} GeV, "
-            f"90% of plateau: {result['pt_90_plateau_gev']:.1f} GeV\n"
-            f"rate (sub-threshold muons + noise): {rate:.3g} Hz\n"
-            f"noise-only events: {bkg['passed']}/{bkg['total']} fire ("
-            + (f"< {result['background_rate_hz_upper'] / 1e3:.3g} kHz, 68% CL" if bkg["passed"] == 0
-               else f"{result['background_rate_hz'] / 1e3:.3g} kHz")
-            + " if every crossing were noise-only)")
-    ax.text(0.98, 0.04, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+    text = (
+        f"plateau ($p_T \\geq$ {result['plateau_min_gev']:g} GeV): "
+        f"{result['efficiency_plateau']['value']:.3f}\n"
+        f"at threshold: {result['efficiency_at_threshold']['value']:.3f}\n"
+        f"50% point: {result['pt_50_gev']:.1f} GeV, "
+        f"90% of plateau: {result['pt_90_plateau_gev']:.1f} GeV\n"
+        f"rate (sub-threshold muons + noise): {rate:.3g} Hz\n"
+        f"noise-only events: {bkg['passed']}/{bkg['total']} fire ("
+        + (
+            f"< {result['background_rate_hz_upper'] / 1e3:.3g} kHz, 68% CL"
+            if bkg["passed"] == 0
+            else f"{result['background_rate_hz'] / 1e3:.3g} kHz"
+        )
+        + " if every crossing were noise-only)"
+    )
+    ax.text(
+        0.98,
+        0.04,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+    )
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     with atomic_path(path) as tmp:
@@ -172,8 +196,9 @@ def plot_turn_on(result: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def write_outputs(result: dict[str, Any], out_dir: str | os.PathLike[str],
-                  tuned_config: CoincidenceConfig | None = None) -> dict[str, Path]:
+def write_outputs(
+    result: dict[str, Any], out_dir: str | os.PathLike[str], tuned_config: CoincidenceConfig | None = None
+) -> dict[str, Path]:
     """``rpc_coincidence.json``, ``rpc_coincidence_turn_on.png`` and, after tuning, the tuned config
     ``tuned_config.yaml`` (reusable with ``--config``) in ``out_dir`` (atomic)."""
     from trigq.utils import dump_config

@@ -31,8 +31,9 @@ def _nearest_two(lc: Clusters, pred: np.ndarray, road: float) -> tuple[np.ndarra
     return order[..., 0], dist[..., 0], order[..., 1], dist[..., 1]
 
 
-def joint_measurements(finder: TrackFinder, lc: Clusters, params: np.ndarray, layers: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def joint_measurements(
+    finder: TrackFinder, lc: Clusters, params: np.ndarray, layers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Strip coordinate, sigma and mask ``[B, 2, 9]`` for the two tracks ``params [B, 2, 3]``, in
     the ``layers [B, 9]`` allowed."""
     cfg = finder.config
@@ -79,8 +80,9 @@ def joint_measurements(finder: TrackFinder, lc: Clusters, params: np.ndarray, la
     return np.where(has1, c, 0.0), s, has1
 
 
-def refit_pair(finder: TrackFinder, lc: Clusters, params: np.ndarray, inner: np.ndarray,
-               iterations: int = 2) -> tuple[TrackFit, np.ndarray]:
+def refit_pair(
+    finder: TrackFinder, lc: Clusters, params: np.ndarray, inner: np.ndarray, iterations: int = 2
+) -> tuple[TrackFit, np.ndarray]:
     """Alternate joint re-assignment and exact refits of both tracks ``iterations`` times, in the
     layers at or beyond ``inner [B]`` (the pair's innermost hit: the hit pattern that chose it).
 

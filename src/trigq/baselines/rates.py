@@ -50,8 +50,13 @@ class Fraction:
         return cls(value, float(lo), float(hi), int(d.size), n_eff)
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"value": self.value, "lower": self.lower, "upper": self.upper, "n_events": self.n_events,
-                "n_effective": self.n_effective}
+        return {
+            "value": self.value,
+            "lower": self.lower,
+            "upper": self.upper,
+            "n_events": self.n_events,
+            "n_effective": self.n_effective,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,13 @@ class RateModel:
         ``signal`` (muon, pT > threshold), ``displaced`` (source 2, leading muon pT > threshold)."""
         muon = truth.source == 1
         above = truth.pt > self.threshold_gev
-        return {"noise": truth.source == 0, "muon": muon, "sub": muon & ~above, "signal": muon & above,
-                "displaced": (truth.source == 2) & above}
+        return {
+            "noise": truth.source == 0,
+            "muon": muon,
+            "sub": muon & ~above,
+            "signal": muon & above,
+            "displaced": (truth.source == 2) & above,
+        }
 
     def rate(self, fired: Any, truth: TriggerTruth) -> dict[str, float]:
         """``rate_hz`` with ``lower``/``upper``, its parts ``noise_hz``/``muon_hz`` (NaN without events)."""
@@ -110,9 +120,15 @@ class RateModel:
         value = sum(scale * part.value for scale, part in parts.values())
         down = np.sqrt(sum((scale * (part.value - part.lower)) ** 2 for scale, part in parts.values()))
         up = np.sqrt(sum((scale * (part.upper - part.value)) ** 2 for scale, part in parts.values()))
-        return {"rate_hz": float(value), "lower": float(value - down), "upper": float(value + up),
-                "noise_hz": parts["noise"][0] * noise.value, "muon_hz": parts["muon"][0] * muons.value,
-                "noise_fire_fraction": noise.as_dict(), "muon_fire_fraction": muons.as_dict()}
+        return {
+            "rate_hz": float(value),
+            "lower": float(value - down),
+            "upper": float(value + up),
+            "noise_hz": parts["noise"][0] * noise.value,
+            "muon_hz": parts["muon"][0] * muons.value,
+            "noise_fire_fraction": noise.as_dict(),
+            "muon_fire_fraction": muons.as_dict(),
+        }
 
     def efficiencies(self, fired: Any, truth: TriggerTruth) -> dict[str, dict[str, float | int]]:
         """Prompt efficiency above threshold (weighted, and unweighted) and the displaced one."""
@@ -129,8 +145,11 @@ class RateModel:
         return {"rate": self.rate(fired, truth), "efficiency": self.efficiencies(fired, truth)}
 
     def as_dict(self) -> dict[str, float]:
-        return {"threshold_gev": self.threshold_gev, "bunch_crossing_rate_hz": self.bunch_crossing_rate_hz,
-                "muon_rate_per_crossing": self.muon_rate_per_crossing}
+        return {
+            "threshold_gev": self.threshold_gev,
+            "bunch_crossing_rate_hz": self.bunch_crossing_rate_hz,
+            "muon_rate_per_crossing": self.muon_rate_per_crossing,
+        }
 
 
 def _passing(scores: np.ndarray, weights: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -141,8 +160,9 @@ def _passing(scores: np.ndarray, weights: np.ndarray, thresholds: np.ndarray) ->
     return tail[np.searchsorted(s, thresholds, side="left")]
 
 
-def score_scan(scores: Any, truth: TriggerTruth, model: RateModel, thresholds: Any | None = None
-               ) -> dict[str, np.ndarray]:
+def score_scan(
+    scores: Any, truth: TriggerTruth, model: RateModel, thresholds: Any | None = None
+) -> dict[str, np.ndarray]:
     """Rate and efficiencies of ``scores >= t`` for every ``t`` (default: every distinct score, and +inf).
 
     Returns ``threshold``, ``rate_hz``, ``prompt`` (weighted efficiency above threshold) and
@@ -162,8 +182,12 @@ def score_scan(scores: Any, truth: TriggerTruth, model: RateModel, thresholds: A
     muon_total = w[m["muon"]].sum()
     sub = _passing(s[m["sub"]], w[m["sub"]], t) / muon_total if muon_total > 0 else np.full(t.shape, np.nan)
     f, mu = model.bunch_crossing_rate_hz, model.muon_rate_per_crossing
-    return {"threshold": t, "rate_hz": f * ((1 - mu) * noise + mu * sub), "prompt": frac(m["signal"], w),
-            "displaced": frac(m["displaced"], ones)}
+    return {
+        "threshold": t,
+        "rate_hz": f * ((1 - mu) * noise + mu * sub),
+        "prompt": frac(m["signal"], w),
+        "displaced": frac(m["displaced"], ones),
+    }
 
 
 def threshold_at_rate(scan: dict[str, np.ndarray], rate_hz: float) -> float:

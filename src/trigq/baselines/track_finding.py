@@ -37,6 +37,7 @@ class Tracks:
 
     def take(self, index: np.ndarray) -> Tracks:
         """The tracks at ``index [B, M]`` (per event)."""
+
         def pick(a: np.ndarray) -> np.ndarray:
             return np.take_along_axis(a, index.reshape(index.shape + (1,) * (a.ndim - 2)), axis=1)
 
@@ -113,8 +114,9 @@ class TrackFinder:
         radii = self.station_radii[:, None]
         centre = np.where(st.valid, st.centre, 0.0)  # [B, S, C]
         z = self.model.z_of_strip(centre, radii)
-        w = np.where(st.valid, self.model.z_sigma(centre, c.sigma_strips * np.maximum(st.width, 1), radii)
-                     ** -2.0, 0.0)
+        w = np.where(
+            st.valid, self.model.z_sigma(centre, c.sigma_strips * np.maximum(st.width, 1), radii) ** -2.0, 0.0
+        )
         chosen = (combos < n_c)[None]
         present = chosen & st.valid[:, stations, idx]  # [B, Q, S]
         w = np.where(present, w[:, stations, idx], 0.0)
@@ -138,8 +140,11 @@ class TrackFinder:
         keep = np.argsort(suppressed, axis=1, kind="stable")[:, : c.n_seeds]
         first_station = np.argmax(np.take_along_axis(present, keep[..., None], axis=1), axis=-1)
         first_layer = np.array([s[0] for s in self.stations])[first_station]
-        return (np.take_along_axis(x, keep[..., None], axis=1), ~np.take_along_axis(suppressed, keep, axis=1),
-                first_layer)
+        return (
+            np.take_along_axis(x, keep[..., None], axis=1),
+            ~np.take_along_axis(suppressed, keep, axis=1),
+            first_layer,
+        )
 
     # ----------------------------------------------------------------------------- roads
     def attach(self, lc: Clusters, pred: np.ndarray, first_layer: np.ndarray) -> np.ndarray:
@@ -182,8 +187,11 @@ class TrackFinder:
         hit = self.attach(lc, self.model.linear_strips(x), first)
         fit = self.model.fit(*self.measurements(lc, hit), iterations=c.gauss_newton_iterations)
         valid = ok & (fit.n_hits >= 3) & np.isfinite(fit.chi2)
-        score = (fit.chi2 - self.hit_gain * fit.n_hits
-                 + self.miss_penalty * self.misses(hit, self.first_radius(hit)))
+        score = (
+            fit.chi2
+            - self.hit_gain * fit.n_hits
+            + self.miss_penalty * self.misses(hit, self.first_radius(hit))
+        )
         return Tracks(hit, fit, valid, np.where(valid, score, np.inf)), lc
 
     # ----------------------------------------------------------------------------- pairs
@@ -201,8 +209,9 @@ class TrackFinder:
         score = np.where(unique & tracks.valid, tracks.score, np.inf)
         keep = np.argsort(score, axis=1, kind="stable")[:, : self.config.n_candidates]
         out = tracks.take(keep)
-        return Tracks(out.hit, out.fit, out.valid & np.isfinite(np.take_along_axis(score, keep, axis=1)),
-                      out.score)
+        return Tracks(
+            out.hit, out.fit, out.valid & np.isfinite(np.take_along_axis(score, keep, axis=1)), out.score
+        )
 
     def pair_scores(self, tracks: Tracks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Score ``[B, P]`` of every pair (i < j) of ``tracks [B, M]`` and the index arrays i, j."""
@@ -220,10 +229,19 @@ class TrackFinder:
         crossed = self.parabola_crossed(tracks.fit.params[:, i], tracks.fit.params[:, j], inner)
         chi2 = tracks.fit.chi2[:, i] + tracks.fit.chi2[:, j]
         n_hits = tracks.fit.n_hits[:, i] + tracks.fit.n_hits[:, j]
-        score = (chi2 - self.hit_gain * n_hits + self.miss_penalty * misses + self.share_penalty * shared
-                 + charge + c.vertex_penalty * ~crossed)
-        ok = tracks.valid[:, i] & tracks.valid[:, j] & (shared < np.minimum(
-            tracks.fit.n_hits[:, i], tracks.fit.n_hits[:, j]))
+        score = (
+            chi2
+            - self.hit_gain * n_hits
+            + self.miss_penalty * misses
+            + self.share_penalty * shared
+            + charge
+            + c.vertex_penalty * ~crossed
+        )
+        ok = (
+            tracks.valid[:, i]
+            & tracks.valid[:, j]
+            & (shared < np.minimum(tracks.fit.n_hits[:, i], tracks.fit.n_hits[:, j]))
+        )
         return np.where(ok, score, np.inf), i, j
 
     def best_pair(self, hits: np.ndarray) -> tuple[Pair, Clusters]:
@@ -241,6 +259,7 @@ class TrackFinder:
     def parabola_crossed(self, p1: np.ndarray, p2: np.ndarray, inner: np.ndarray) -> np.ndarray:
         """Whether two tracks cross in ``[0, inner]``, in the parabolic approximation (closed form:
         a line inside the field, a quadratic in it, a line beyond; for scoring pairs)."""
+
         def coeffs(p: np.ndarray) -> np.ndarray:
             return np.stack([p[..., 0], np.tan(p[..., 1]), p[..., 2] / np.cos(p[..., 1]) ** 3], axis=-1)
 
@@ -272,8 +291,9 @@ class TrackFinder:
         crossed |= beyond & (np.sign(at_out) != np.sign(at_end))
         return crossed
 
-    def crossing(self, p1: np.ndarray, p2: np.ndarray, inner: np.ndarray, n_grid: int = 48,
-                 n_bisect: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def crossing(
+        self, p1: np.ndarray, p2: np.ndarray, inner: np.ndarray, n_grid: int = 48, n_bisect: int = 0
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Outermost crossing radius of track pairs (``[..., 3]`` each) inside ``inner [...]``.
 
         The difference of the two tracks' z is scanned on ``n_grid`` radii in ``[0, inner]``; the

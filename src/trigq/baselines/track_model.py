@@ -45,8 +45,17 @@ def solve3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     det = a00 * c00 + a01 * c01 + a02 * c02
     b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.stack([c00 * b0 + c01 * b1 + c02 * b2, c01 * b0 + c11 * b1 + c12 * b2,
-                         c02 * b0 + c12 * b1 + c22 * b2], axis=-1) / det[..., None]
+        return (
+            np.stack(
+                [
+                    c00 * b0 + c01 * b1 + c02 * b2,
+                    c01 * b0 + c11 * b1 + c12 * b2,
+                    c02 * b0 + c12 * b1 + c22 * b2,
+                ],
+                axis=-1,
+            )
+            / det[..., None]
+        )
 
 
 def inverse3(a: np.ndarray) -> np.ndarray:
@@ -68,8 +77,9 @@ class TrackFit:
 class TrackModel:
     """The exact track model of one simulator config (geometry, toroid) and its fits."""
 
-    def __init__(self, sim_config: Any, kappa_prior_sigma: float = 1e-3, kappa_bound: float | None = None
-                 ) -> None:
+    def __init__(
+        self, sim_config: Any, kappa_prior_sigma: float = 1e-3, kappa_bound: float | None = None
+    ) -> None:
         g, t = sim_config.geometry, sim_config.toroid
         self.config = sim_config
         self.radii = np.asarray(g.layer_radii_cm, dtype=np.float64)
@@ -117,8 +127,9 @@ class TrackModel:
         bend = 0.5 * path**2 + path * np.maximum(radii - self.r_out, 0.0)
         return np.stack([np.ones_like(radii), radii - self.r_ref, bend], axis=-1)
 
-    def linear_solve(self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray,
-                     radii: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def linear_solve(
+        self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray, radii: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Coefficients ``x [..., 3]`` of the parabolic model fitted in z to strip coordinates
         ``c [..., K]`` at ``radii [K]`` (default: the layers), and the fit chi2 (in z)."""
         radii = self.radii if radii is None else np.asarray(radii, dtype=np.float64)
@@ -126,8 +137,9 @@ class TrackModel:
         w = np.where(mask, 1.0 / self.z_sigma(c, sigma_c, radii) ** 2, 0.0)
         return self.linear_solve_z(self.z_of_strip(c, radii), w, radii)
 
-    def linear_solve_z(self, z: np.ndarray, w: np.ndarray, radii: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray]:
+    def linear_solve_z(
+        self, z: np.ndarray, w: np.ndarray, radii: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``linear_solve`` from z [cm] and weights 1/sigma_z^2 (0: no measurement) at ``radii``."""
         basis = self.bend_basis(radii)
         outer = (basis[:, :, None] * basis[:, None, :]).reshape(radii.size, 9)
@@ -147,20 +159,30 @@ class TrackModel:
         beta0 = np.arctan(x[..., 1])
         return np.stack([x[..., 0], beta0, x[..., 2] * np.cos(beta0) ** 3], axis=-1)
 
-    def linear_fit(self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray,
-                   radii: np.ndarray | None = None) -> np.ndarray:
+    def linear_fit(
+        self, c: np.ndarray, sigma_c: np.ndarray, mask: np.ndarray, radii: np.ndarray | None = None
+    ) -> np.ndarray:
         """Exact-model starting parameters ``[..., 3]`` from ``linear_solve``."""
         return self.from_linear(self.linear_solve(c, sigma_c, mask, radii)[0])
 
-    def _residuals(self, params: np.ndarray, c: np.ndarray, mask: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+    def _residuals(
+        self, params: np.ndarray, c: np.ndarray, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         pred = self.layer_strips(params)
         reachable = np.isfinite(pred)
         r = np.where(mask, np.where(reachable, c - np.where(reachable, pred, 0.0), RESIDUAL_CAP), 0.0)
         return r, reachable
 
-    def _gauss_newton(self, params: np.ndarray, c: np.ndarray, w: np.ndarray, mask: np.ndarray,
-                      iterations: int, prior: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _gauss_newton(
+        self,
+        params: np.ndarray,
+        c: np.ndarray,
+        w: np.ndarray,
+        mask: np.ndarray,
+        iterations: int,
+        prior: np.ndarray,
+        mean: np.ndarray,
+    ) -> tuple[np.ndarray, ...]:
         """Gauss-Newton on the exact model with a Gaussian curvature prior ``N(mean, 1 / prior[2, 2])``
         (``prior[:2]``: damping only, which leaves the minimum where it is): params, chi2 (data +
         curvature prior), normal matrix."""
@@ -169,8 +191,10 @@ class TrackModel:
             r, reachable = self._residuals(params, c, mask)
             base = self.layer_strips(params)
             with np.errstate(invalid="ignore"):
-                jac = np.stack([(self.layer_strips(params + step) - base) / step.max()
-                                for step in np.diag(STEPS)], axis=-1)
+                jac = np.stack(
+                    [(self.layer_strips(params + step) - base) / step.max() for step in np.diag(STEPS)],
+                    axis=-1,
+                )
             jac = np.where((mask & reachable)[..., None] & np.isfinite(jac), jac, 0.0)
             normal = np.einsum("...l,...li,...lj->...ij", w, jac, jac) + prior
             if i == iterations:

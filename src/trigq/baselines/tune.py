@@ -90,15 +90,20 @@ class TuneConfig:
 def majority_options(base: CoincidenceConfig, tune: TuneConfig) -> list[CoincidenceConfig]:
     """Every distinct majority setting of the search (options the confirmation ignores not repeated)."""
     out: dict[tuple[Any, ...], CoincidenceConfig] = {}
-    for bm, confirm, bi, bo in itertools.product(tune.bm_min_layers, tune.confirm, tune.bi_min_layers,
-                                                 tune.bo_min_layers):
+    for bm, confirm, bi, bo in itertools.product(
+        tune.bm_min_layers, tune.confirm, tune.bi_min_layers, tune.bo_min_layers
+    ):
         bi_used = confirm in ("bi", "bi-or-bo", "bi-and-bo")
         bo_used = confirm in ("bo", "bi-or-bo", "bi-and-bo")
         key = (bm, confirm, bi if bi_used else None, bo if bo_used else None)
         if key not in out:
-            out[key] = dataclasses.replace(base, bm_min_layers=bm, confirm=confirm,  # type: ignore[arg-type]
-                                           bi_min_layers=bi if bi_used else base.bi_min_layers,
-                                           bo_min_layers=bo if bo_used else base.bo_min_layers)
+            out[key] = dataclasses.replace(
+                base,
+                bm_min_layers=bm,
+                confirm=confirm,  # type: ignore[arg-type]
+                bi_min_layers=bi if bi_used else base.bi_min_layers,
+                bo_min_layers=bo if bo_used else base.bo_min_layers,
+            )
     return list(out.values())
 
 
@@ -128,9 +133,14 @@ def _state_masks(options: list[CoincidenceConfig]) -> np.ndarray:
     return masks
 
 
-def decisions_per_option(hits: np.ndarray, roads: Roads, masks: np.ndarray, base: CoincidenceConfig,
-                         coordinates: HitCoordinates | None = None,
-                         bm_floor: int = 0) -> np.ndarray:
+def decisions_per_option(
+    hits: np.ndarray,
+    roads: Roads,
+    masks: np.ndarray,
+    base: CoincidenceConfig,
+    coordinates: HitCoordinates | None = None,
+    bm_floor: int = 0,
+) -> np.ndarray:
     """bool ``[C, N]``: whether each majority option (``_state_masks``) fires on each event.
 
     ``bm_floor``: the lowest ``bm_min_layers`` of the options (pivots with fewer BM layers skipped).
@@ -171,8 +181,9 @@ class Scan:
         return out
 
 
-def loosest(roads: list[tuple[float, Roads]], options: list[CoincidenceConfig]
-            ) -> tuple[Roads, CoincidenceConfig]:
+def loosest(
+    roads: list[tuple[float, Roads]], options: list[CoincidenceConfig]
+) -> tuple[Roads, CoincidenceConfig]:
     """Roads covering every candidate's and the weakest majority: fires whenever any candidate does."""
     union = Roads(lo=np.min([r.lo for _, r in roads], axis=0), hi=np.max([r.hi for _, r in roads], axis=0))
     floor = min(option.bm_min_layers for option in options)
@@ -195,20 +206,27 @@ def scan(blocks: Iterable[Block], base: CoincidenceConfig, sim_config: Any, tune
             kept.append(keep)
             part = part[keep]
             where = hit_coordinates(part)
-            fired.append(np.stack([decisions_per_option(part, r, masks, base, where, loose.bm_min_layers)
-                                   for _, r in roads]))
+            fired.append(
+                np.stack(
+                    [decisions_per_option(part, r, masks, base, where, loose.bm_min_layers) for _, r in roads]
+                )
+            )
         for key in TRUTH_NEEDED:
             if key in block_truth:
                 truth[key].append(np.asarray(block_truth[key]))
     if not kept:
         raise TuningError("tuning sample: no events")
     arrays = {k: np.concatenate(v) for k, v in truth.items() if v}
-    return Scan([pt for pt, _ in roads], options, np.concatenate(kept), np.concatenate(fired, axis=2),
-                TriggerTruth.from_arrays(arrays, base.threshold_gev))
+    return Scan(
+        [pt for pt, _ in roads],
+        options,
+        np.concatenate(kept),
+        np.concatenate(fired, axis=2),
+        TriggerTruth.from_arrays(arrays, base.threshold_gev),
+    )
 
 
-def _weighted_mean(sc: Scan, mask: np.ndarray, weights: np.ndarray, total: float | None = None
-                   ) -> np.ndarray:
+def _weighted_mean(sc: Scan, mask: np.ndarray, weights: np.ndarray, total: float | None = None) -> np.ndarray:
     """``[R, C]``: sum of ``weights`` of the firing events of ``mask`` over ``total`` (their sum by
     default); NaN when that is 0. One road at a time (float copies stay small)."""
     total = float(weights[mask].sum()) if total is None else total
@@ -229,8 +247,9 @@ def _curves(sc: Scan, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kept_idx = idx[sc.kept][kept_use]
     onehot = np.zeros((kept_idx.size, bins), np.float32)
     onehot[np.arange(kept_idx.size), kept_idx] = 1.0
-    passed = np.stack([sc.fired[r][:, kept_use].astype(np.float32) @ onehot
-                       for r in range(sc.fired.shape[0])])
+    passed = np.stack(
+        [sc.fired[r][:, kept_use].astype(np.float32) @ onehot for r in range(sc.fired.shape[0])]
+    )
     return total, passed
 
 
@@ -246,8 +265,9 @@ def rule_pt(curve: TurnOnCurve, plateau: float, rule: str) -> float:
     return crossing_pt(curve, 0.5 if rule == "half" else 0.9 * plateau)
 
 
-def candidate_table(sc: Scan, base: CoincidenceConfig, tune: TuneConfig, model: RateModel
-                    ) -> list[dict[str, Any]]:
+def candidate_table(
+    sc: Scan, base: CoincidenceConfig, tune: TuneConfig, model: RateModel
+) -> list[dict[str, Any]]:
     """One row per candidate: road pT, majority, rule pT, 50% point, plateau, rate, efficiency above."""
     edges = np.asarray(base.pt_bin_edges_gev, dtype=np.float64)
     total, passed = _curves(sc, edges)
@@ -258,28 +278,36 @@ def candidate_table(sc: Scan, base: CoincidenceConfig, tune: TuneConfig, model: 
     noise = _weighted_mean(sc, m["noise"], ones)
     sub = _weighted_mean(sc, m["sub"], t.weight, float(t.weight[m["muon"]].sum()))
     above = _weighted_mean(sc, m["signal"], t.weight)
-    rate = model.bunch_crossing_rate_hz * ((1 - model.muon_rate_per_crossing) * noise
-                                           + model.muon_rate_per_crossing * sub)
+    rate = model.bunch_crossing_rate_hz * (
+        (1 - model.muon_rate_per_crossing) * noise + model.muon_rate_per_crossing * sub
+    )
     rows = []
     for r, c in itertools.product(range(len(sc.road_pts)), range(len(sc.options))):
         curve = _turn_on(total, passed[r, c], edges)
         option = sc.options[c]
-        rows.append({
-            "r": r, "c": c, "road_pt_gev": sc.road_pts[r], "bm_min_layers": option.bm_min_layers,
-            "confirm": option.confirm, "bi_min_layers": option.bi_min_layers,
-            "bo_min_layers": option.bo_min_layers,
-            "rule_pt_gev": rule_pt(curve, float(plateau[r, c]), tune.rule),
-            "pt_50_gev": crossing_pt(curve, 0.5),
-            "pt_90_plateau_gev": crossing_pt(curve, 0.9 * float(plateau[r, c])),
-            "plateau": float(plateau[r, c]),
-            "efficiency_above_threshold": float(above[r, c]),
-            "rate_hz": float(rate[r, c]),
-        })
+        rows.append(
+            {
+                "r": r,
+                "c": c,
+                "road_pt_gev": sc.road_pts[r],
+                "bm_min_layers": option.bm_min_layers,
+                "confirm": option.confirm,
+                "bi_min_layers": option.bi_min_layers,
+                "bo_min_layers": option.bo_min_layers,
+                "rule_pt_gev": rule_pt(curve, float(plateau[r, c]), tune.rule),
+                "pt_50_gev": crossing_pt(curve, 0.5),
+                "pt_90_plateau_gev": crossing_pt(curve, 0.9 * float(plateau[r, c])),
+                "plateau": float(plateau[r, c]),
+                "efficiency_above_threshold": float(above[r, c]),
+                "rate_hz": float(rate[r, c]),
+            }
+        )
     return rows
 
 
 def choose(rows: list[dict[str, Any]], threshold: float, tune: TuneConfig) -> tuple[dict[str, Any], bool]:
     """The winning row by the rule of the module docstring, and whether it meets the rule."""
+
     def distance(row: dict[str, Any]) -> float:
         d = abs(row["rule_pt_gev"] - threshold)
         return d if np.isfinite(d) else np.inf
@@ -289,8 +317,10 @@ def choose(rows: list[dict[str, Any]], threshold: float, tune: TuneConfig) -> tu
     if not reached:
         best = min(distance(row) for row in rows)
         if not np.isfinite(best):
-            raise TuningError("tuning: no candidate's turn-on reaches the rule's efficiency; "
-                              "widen tune.road_pt_factors or check the tuning sample")
+            raise TuningError(
+                "tuning: no candidate's turn-on reaches the rule's efficiency; "
+                "widen tune.road_pt_factors or check the tuning sample"
+            )
         meeting = [row for row in rows if distance(row) <= best + 1e-9]
     top = max(row["plateau"] for row in meeting)
     kept = [row for row in meeting if row["plateau"] >= top - tune.plateau_tolerance]
@@ -317,18 +347,33 @@ class TuneResult:
         from trigq.utils import config_to_dict
 
         threshold = self.config.threshold_gev
-        rows = sorted(self.candidates, key=lambda row: (abs(row["rule_pt_gev"] - threshold)
-                                                          if np.isfinite(row["rule_pt_gev"]) else np.inf,
-                                                          row["rate_hz"]))
+        rows = sorted(
+            self.candidates,
+            key=lambda row: (
+                abs(row["rule_pt_gev"] - threshold) if np.isfinite(row["rule_pt_gev"]) else np.inf,
+                row["rate_hz"],
+            ),
+        )
         strip = [{k: v for k, v in row.items() if k not in ("r", "c")} for row in rows[:max_rows]]
-        return {"rule": self.rule, "target_reached": self.target_reached, "sample": self.sample,
-                "config": config_to_dict(self.config),
-                "chosen": {k: v for k, v in self.chosen.items() if k not in ("r", "c")},
-                "n_candidates": len(self.candidates), "closest_candidates": strip}
+        return {
+            "rule": self.rule,
+            "target_reached": self.target_reached,
+            "sample": self.sample,
+            "config": config_to_dict(self.config),
+            "chosen": {k: v for k, v in self.chosen.items() if k not in ("r", "c")},
+            "n_candidates": len(self.candidates),
+            "closest_candidates": strip,
+        }
 
 
-def tune_coincidence(blocks: Iterable[Block], base: CoincidenceConfig, sim_config: Any, tune: TuneConfig,
-                     model: RateModel, sample: dict[str, Any] | None = None) -> TuneResult:
+def tune_coincidence(
+    blocks: Iterable[Block],
+    base: CoincidenceConfig,
+    sim_config: Any,
+    tune: TuneConfig,
+    model: RateModel,
+    sample: dict[str, Any] | None = None,
+) -> TuneResult:
     """Search the candidates on the tuning ``blocks`` and return the tuned config (module docstring)."""
     sc = scan(blocks, base, sim_config, tune)
     if not (sc.truth.source == 1).any():
@@ -337,8 +382,11 @@ def tune_coincidence(blocks: Iterable[Block], base: CoincidenceConfig, sim_confi
     chosen, reached = choose(rows, base.threshold_gev, tune)
     config = sc.config(chosen["r"], chosen["c"])
     info = dict(sample or {})
-    info.update(n_events=len(sc.truth), n_muons=int((sc.truth.source == 1).sum()),
-                n_background=int((sc.truth.source == 0).sum()))
+    info.update(
+        n_events=len(sc.truth),
+        n_muons=int((sc.truth.source == 1).sum()),
+        n_background=int((sc.truth.source == 0).sum()),
+    )
     return TuneResult(config, tune.rule, reached, chosen, rows, info)
 
 
@@ -368,8 +416,9 @@ def _same_detector(a: Any, b: Any) -> bool:
     return a.geometry == b.geometry and a.toroid == b.toroid
 
 
-def tune_for_data(data: Any, base: CoincidenceConfig, tune: TuneConfig, model: RateModel,
-                  tune_data: Any | None = None) -> TuneResult:
+def tune_for_data(
+    data: Any, base: CoincidenceConfig, tune: TuneConfig, model: RateModel, tune_data: Any | None = None
+) -> TuneResult:
     """Tune for the events of ``data``: on ``tune_data`` (another file), or on a sample simulated
     from ``data``'s generator config with another seed (``tune.seed``, else data seed + SEED_OFFSET)."""
     import os
@@ -384,20 +433,31 @@ def tune_for_data(data: Any, base: CoincidenceConfig, tune: TuneConfig, model: R
         if os.path.exists(tune_data) and os.path.samefile(data, tune_data):
             raise TuningError(f"{where}: is the evaluated data; tune on an independent sample")
         tune_info = validate_dataset(tune_data, require=("source", "pt"))
-        if info.config_yaml and tune_info.config_yaml and not _same_detector(sim_config,
-                                                                             sim_config_of(tune_info)):
+        if (
+            info.config_yaml
+            and tune_info.config_yaml
+            and not _same_detector(sim_config, sim_config_of(tune_info))
+        ):
             raise TuningError(f"{where}: simulated with another geometry or field than {data}")
         sample = {"source": "file", "path": str(tune_data)}
         blocks = file_blocks(tune_data, base.block_events)
         return tune_coincidence(blocks, base, sim_config, tune, model, sample)
     if not info.config_yaml:
-        raise TuningError(f"{data}: no generator config (config_yaml) to simulate a tuning sample from; "
-                          "pass --tune-data FILE")
+        raise TuningError(
+            f"{data}: no generator config (config_yaml) to simulate a tuning sample from; "
+            "pass --tune-data FILE"
+        )
     data_seed = int(info.attrs.get("seed", 0))
     seed = data_seed + SEED_OFFSET if tune.seed is None else tune.seed
     if seed in (data_seed, data_seed - 1):
         raise TuningError(f"tune seed {seed}: overlaps the seed {data_seed} of {data}; choose another")
-    sample = {"source": "simulated", "seed_muons": seed, "seed_background": seed + 1,
-              "preset": sim_config.preset, "spectrum": "flat"}
-    return tune_coincidence(simulated_tuning_blocks(sim_config, tune, seed), base, sim_config, tune, model,
-                            sample)
+    sample = {
+        "source": "simulated",
+        "seed_muons": seed,
+        "seed_background": seed + 1,
+        "preset": sim_config.preset,
+        "spectrum": "flat",
+    }
+    return tune_coincidence(
+        simulated_tuning_blocks(sim_config, tune, seed), base, sim_config, tune, model, sample
+    )

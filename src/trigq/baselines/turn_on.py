@@ -41,8 +41,13 @@ class Efficiency:
         return cls(k, n, k / n if n else float("nan"), float(lo), float(hi))
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"passed": self.passed, "total": self.total, "value": self.value,
-                "lower": self.lower, "upper": self.upper}
+        return {
+            "passed": self.passed,
+            "total": self.total,
+            "value": self.value,
+            "lower": self.lower,
+            "upper": self.upper,
+        }
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,10 @@ class TurnOnCurve:
         return 0.5 * (self.edges[1:] + self.edges[:-1])
 
     def as_dict(self) -> dict[str, list[float]]:
-        return {name: getattr(self, name).tolist()
-                for name in ("edges", "total", "passed", "efficiency", "lower", "upper")}
+        return {
+            name: getattr(self, name).tolist()
+            for name in ("edges", "total", "passed", "efficiency", "lower", "upper")
+        }
 
 
 def turn_on_curve(pt: Any, fired: Any, edges: Any) -> TurnOnCurve:

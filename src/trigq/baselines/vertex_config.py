@@ -75,8 +75,14 @@ class VertexFitConfig:
     opening_angle_bin_edges_rad: tuple[float, ...] = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.125, 0.15, 0.2)
 
     def __post_init__(self) -> None:
-        for name in ("max_clusters_per_layer", "max_station_clusters", "n_seeds", "n_candidates",
-                     "max_single_width", "block_events"):
+        for name in (
+            "max_clusters_per_layer",
+            "max_station_clusters",
+            "n_seeds",
+            "n_candidates",
+            "max_single_width",
+            "block_events",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if self.n_candidates < 2:

@@ -62,8 +62,9 @@ def fit_file(data: str | os.PathLike[str], indices: np.ndarray, config: VertexFi
     return VertexFit.concatenate(parts)
 
 
-def evaluate_vertex_fit(data: str | os.PathLike[str], config: VertexFitConfig | None = None,
-                        max_events: int | None = None) -> dict[str, Any]:
+def evaluate_vertex_fit(
+    data: str | os.PathLike[str], config: VertexFitConfig | None = None, max_events: int | None = None
+) -> dict[str, Any]:
     """The fit's vertexing table on the dark-photon events of ``data`` (the first ``max_events``)."""
     from trigq.baselines.evaluate import sim_config_of
     from trigq.data import DatasetError, validate_dataset
@@ -79,14 +80,23 @@ def evaluate_vertex_fit(data: str | os.PathLike[str], config: VertexFitConfig | 
     seconds = time.perf_counter() - start
     truth = truth_for_table(data, indices)
     predictions = {METHOD: {"vertex_r": fit.r, "vertex_z": fit.z}}
-    table = vertex_table(predictions, truth, config.vertex_r_bin_edges_cm, config.opening_angle_bin_edges_rad,
-                         config.tail_limit_cm)
+    table = vertex_table(
+        predictions,
+        truth,
+        config.vertex_r_bin_edges_cm,
+        config.opening_angle_bin_edges_rad,
+        config.tail_limit_cm,
+    )
     sim = sim_config_of(validate_dataset(data, require=()))
     return {
-        "data": str(data), "n_events": int(indices.size), "config": config_to_dict(config),
+        "data": str(data),
+        "n_events": int(indices.size),
+        "config": config_to_dict(config),
         "generator": {"dark_photon": config_to_dict(sim.dark_photon)},
-        "found_fraction": float(fit.found.mean()), "crossed_fraction": float(fit.crossed.mean()),
-        "seconds": seconds, "events_per_second": indices.size / seconds if seconds > 0 else float("nan"),
+        "found_fraction": float(fit.found.mean()),
+        "crossed_fraction": float(fit.crossed.mean()),
+        "seconds": seconds,
+        "events_per_second": indices.size / seconds if seconds > 0 else float("nan"),
         "table": table,
     }
 
@@ -103,8 +113,9 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def write_outputs(result: dict[str, Any], out_dir: str | os.PathLike[str], force: bool = False
-                  ) -> dict[str, Path]:
+def write_outputs(
+    result: dict[str, Any], out_dir: str | os.PathLike[str], force: bool = False
+) -> dict[str, Path]:
     """``vertex_fit.json``, ``vertex_fit.md`` and ``vertex_fit.png`` as one ``baseline`` directory output."""
     from trigq.utils import atomic_write_text
     from trigq.utils.outputs import output_directory

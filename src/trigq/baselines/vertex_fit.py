@@ -73,13 +73,15 @@ class VertexFitter:
         t = pair.tracks
         params, chi2, n_hits = t.fit.params, t.fit.chi2, t.fit.n_hits
         idx = np.maximum(t.hit, 0)
-        strips = np.where(t.hit >= 0, np.take_along_axis(lc.centre[:, None], idx[..., None], axis=-1)[..., 0],
-                          np.nan)
+        strips = np.where(
+            t.hit >= 0, np.take_along_axis(lc.centre[:, None], idx[..., None], axis=-1)[..., 0], np.nan
+        )
         if self.config.pair_refit_iterations:
             inner = np.minimum(finder.first_radius(t.hit[:, 0]), finder.first_radius(t.hit[:, 1]))
             fit, refit_strips = refit_pair(finder, lc, params, inner, self.config.pair_refit_iterations)
-            good = (np.all((fit.n_hits >= 3) & np.isfinite(fit.chi2), axis=1)
-                    & np.isfinite(fit.params).all(axis=(1, 2)))
+            good = np.all((fit.n_hits >= 3) & np.isfinite(fit.chi2), axis=1) & np.isfinite(fit.params).all(
+                axis=(1, 2)
+            )
             params = np.where(good[:, None, None], fit.params, params)
             chi2 = np.where(good[:, None], fit.chi2, chi2)
             n_hits = np.where(good[:, None], fit.n_hits, n_hits)
@@ -99,8 +101,14 @@ class VertexFitter:
         z = np.nanmean(np.where(np.isfinite(z_tracks), z_tracks, np.nan), axis=1) if r.size else r.copy()
         z = np.where(pair.found & np.isfinite(z), z, self._fallback_z(hits, r, model))
         return VertexFit(
-            r=r, z=z, found=pair.found, crossed=crossed & pair.found, params=params,
-            n_hits=np.where(pair.found[:, None], n_hits, 0), chi2=chi2, hit_strip=strips,
+            r=r,
+            z=z,
+            found=pair.found,
+            crossed=crossed & pair.found,
+            params=params,
+            n_hits=np.where(pair.found[:, None], n_hits, 0),
+            chi2=chi2,
+            hit_strip=strips,
         )
 
     def hit_layer_bracket(self, has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -124,8 +132,9 @@ class VertexFitter:
         return np.where(count > 0, z, 0.0)
 
 
-def fit_vertices(hits: np.ndarray, sim_config: Any = None, config: VertexFitConfig | None = None
-                 ) -> VertexFit:
+def fit_vertices(
+    hits: np.ndarray, sim_config: Any = None, config: VertexFitConfig | None = None
+) -> VertexFit:
     """Vertex R and z of every event of ``hits [N, 9, 384]`` (0/1) with the classical two-track fit.
 
     ``sim_config`` is the ``RPCSimConfig`` the events were made with (geometry, field, vertex

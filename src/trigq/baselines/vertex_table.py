@@ -32,22 +32,37 @@ def resolution_row(residuals: np.ndarray, tail_limit: float) -> dict[str, float 
     n = int(r.size)
     if n == 0:
         nan = float("nan")
-        return {"n": 0, "mean": nan, "mean_error": nan, "core_mean": nan, "core_mean_error": nan,
-                "core_sigma": nan, "core_sigma_error": nan, "tail_fraction": nan, "tail_fraction_error": nan,
-                "core_fit_converged": False}
+        return {
+            "n": 0,
+            "mean": nan,
+            "mean_error": nan,
+            "core_mean": nan,
+            "core_mean_error": nan,
+            "core_sigma": nan,
+            "core_sigma_error": nan,
+            "tail_fraction": nan,
+            "tail_fraction_error": nan,
+            "core_fit_converged": False,
+        }
     fit = core_gaussian_fit(r)
     tail = float(np.mean(np.abs(r) > tail_limit))
     return {
-        "n": n, "mean": float(r.mean()), "mean_error": float(r.std() / math.sqrt(n)),
-        "core_mean": fit["mean"], "core_mean_error": fit["mean_error"],
-        "core_sigma": fit["sigma"], "core_sigma_error": fit["sigma_error"],
-        "tail_fraction": tail, "tail_fraction_error": math.sqrt(max(tail * (1 - tail), 0.25 / n) / n),
+        "n": n,
+        "mean": float(r.mean()),
+        "mean_error": float(r.std() / math.sqrt(n)),
+        "core_mean": fit["mean"],
+        "core_mean_error": fit["mean_error"],
+        "core_sigma": fit["sigma"],
+        "core_sigma_error": fit["sigma_error"],
+        "tail_fraction": tail,
+        "tail_fraction_error": math.sqrt(max(tail * (1 - tail), 0.25 / n) / n),
         "core_fit_converged": bool(fit["converged"]),
     }
 
 
-def _binned(residuals: np.ndarray, x: np.ndarray, edges: np.ndarray, tail_limit: float
-            ) -> list[dict[str, Any]]:
+def _binned(
+    residuals: np.ndarray, x: np.ndarray, edges: np.ndarray, tail_limit: float
+) -> list[dict[str, Any]]:
     rows = []
     for i in range(len(edges) - 1):
         last = i == len(edges) - 2
@@ -65,9 +80,13 @@ def angle_field(truth: Mapping[str, np.ndarray]) -> str:
     return ANGLE_FIELDS[-1]
 
 
-def vertex_table(predictions: Mapping[str, Mapping[str, np.ndarray]], truth: Mapping[str, np.ndarray],
-                 r_edges: tuple[float, ...], angle_edges: tuple[float, ...], tail_limit: float = 8.0
-                 ) -> dict[str, Any]:
+def vertex_table(
+    predictions: Mapping[str, Mapping[str, np.ndarray]],
+    truth: Mapping[str, np.ndarray],
+    r_edges: tuple[float, ...],
+    angle_edges: tuple[float, ...],
+    tail_limit: float = 8.0,
+) -> dict[str, Any]:
     """The table for ``predictions`` (method -> coordinate -> ``[N]``) against ``truth`` (``vertex_r``,
     ``vertex_z`` and an opening angle, ``[N]`` each). A method may predict one coordinate only."""
     angle_name = angle_field(truth)
@@ -85,9 +104,14 @@ def vertex_table(predictions: Mapping[str, Mapping[str, np.ndarray]], truth: Map
                 "vs_opening_angle": _binned(residuals, angle, np.asarray(angle_edges), tail_limit),
                 "vs_vertex_r": _binned(residuals, true_r, np.asarray(r_edges), tail_limit),
             }
-    return {"n_events": int(true_r.size), "tail_limit_cm": float(tail_limit), "angle_field": angle_name,
-            "vertex_r_bin_edges_cm": list(map(float, r_edges)),
-            "opening_angle_bin_edges_rad": list(map(float, angle_edges)), "methods": methods}
+    return {
+        "n_events": int(true_r.size),
+        "tail_limit_cm": float(tail_limit),
+        "angle_field": angle_name,
+        "vertex_r_bin_edges_cm": list(map(float, r_edges)),
+        "opening_angle_bin_edges_rad": list(map(float, angle_edges)),
+        "methods": methods,
+    }
 
 
 # ----------------------------------------------------------------------------------- markdown
@@ -103,15 +127,22 @@ def _pm(row: Mapping[str, Any], key: str, scale: float = 1.0, digits: int = 2) -
 
 
 def _summary_line(method: str, row: Mapping[str, Any]) -> str:
-    return (f"| {method} | {row['n']:,} | {_pm(row, 'core_sigma')} | {_pm(row, 'core_mean')} | "
-            f"{_pm(row, 'mean')} | {_pm(row, 'tail_fraction', 100, 1)} |")
+    return (
+        f"| {method} | {row['n']:,} | {_pm(row, 'core_sigma')} | {_pm(row, 'core_mean')} | "
+        f"{_pm(row, 'mean')} | {_pm(row, 'tail_fraction', 100, 1)} |"
+    )
 
 
 def markdown(table: Mapping[str, Any], title: str) -> str:
     """Markdown: per coordinate an overall table (one row per method), then per-bin tables."""
     limit = table["tail_limit_cm"]
-    lines = [f"# {title}", "", f"{table['n_events']:,} events; core = Gaussian fit to the residual core; "
-             f"tail = fraction with |error| > {limit:g} cm (%); errors are statistical (68%).", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"{table['n_events']:,} events; core = Gaussian fit to the residual core; "
+        f"tail = fraction with |error| > {limit:g} cm (%); errors are statistical (68%).",
+        "",
+    ]
     methods = table["methods"]
     angle = "R-z opening angle" if table["angle_field"] == "opening_angle_rz" else "opening angle"
     for coord in COORDINATES:
@@ -123,8 +154,13 @@ def markdown(table: Mapping[str, Any], title: str) -> str:
         lines += [_summary_line(m, methods[m][coord]["all"]) for m in names]
         bins = (("vs_opening_angle", f"true {angle}", "rad"), ("vs_vertex_r", "true vertex R", "cm"))
         for key, label, unit in bins:
-            head = "| " + label + f" ({unit}) | events | " + " | ".join(
-                f"{m}: core sigma | {m}: tail (%)" for m in names) + " |"
+            head = (
+                "| "
+                + label
+                + f" ({unit}) | events | "
+                + " | ".join(f"{m}: core sigma | {m}: tail (%)" for m in names)
+                + " |"
+            )
             lines += ["", f"### {TITLES[coord]} vs {label}", "", head, "|---|---|" + "---|---|" * len(names)]
             for i, ref in enumerate(methods[names[0]][coord][key]):
                 fmt = "{:.3f}" if unit == "rad" else "{:.0f}"
@@ -154,8 +190,9 @@ def plot(table: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     fig, axes = plt.subplots(len(coords), 4, figsize=(16, 3.6 * len(coords)), squeeze=False)
     angle = "R-z opening angle" if table["angle_field"] == "opening_angle_rz" else "opening angle"
     for row_i, coord in enumerate(coords):
-        for col, (key, label) in enumerate((("vs_opening_angle", f"true {angle} [rad]"),
-                                             ("vs_vertex_r", "true vertex R [cm]"))):
+        for col, (key, label) in enumerate(
+            (("vs_opening_angle", f"true {angle} [rad]"), ("vs_vertex_r", "true vertex R [cm]"))
+        ):
             ax_s, ax_t = axes[row_i, 2 * col], axes[row_i, 2 * col + 1]
             for name, rep in methods.items():
                 if coord not in rep:

@@ -77,7 +77,8 @@ def reading(path: str | os.PathLike[str], what: str = "") -> Iterator[None]:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         where = f" ({what})" if what else ""
         raise DatasetError(
-            f"{path}: cannot read{where}: the file is truncated or corrupted ({detail})") from exc
+            f"{path}: cannot read{where}: the file is truncated or corrupted ({detail})"
+        ) from exc
 
 
 def open_dataset(path: str | os.PathLike[str]) -> h5py.File:

@@ -72,12 +72,21 @@ TRUTH_FIELDS: dict[str, FieldSpec] = {
         _f("opening_angle", "float32", (), "3D opening angle of the dark-photon muons in rad"),
         _f("opening_angle_rz", "float32", (), "opening angle of the dark-photon muons projected on R-z, rad"),
         _f("mu_phi", "float32", (2,), "phi of the two dark-photon muons from the sector centre, rad"),
-        _f("mu_angle_rz", "float32", (2,),
-           "direction of the two dark-photon muons in the R-z plane at the vertex (from R towards +z), rad"),
+        _f(
+            "mu_angle_rz",
+            "float32",
+            (2,),
+            "direction of the two dark-photon muons in the R-z plane at the vertex (from R towards +z), rad",
+        ),
         _f("decay_length", "float32", (), "dark-photon decay length (3D) in cm"),
         _f("beta_gamma", "float32", (), "dark-photon boost p / m (0 if unknown)"),
-        _f("weight", "float32", (), "event weight: reweights the generated prompt-muon pT spectrum to the "
-           "falling one (1 for other events)"),
+        _f(
+            "weight",
+            "float32",
+            (),
+            "event weight: reweights the generated prompt-muon pT spectrum to the "
+            "falling one (1 for other events)",
+        ),
     )
 }
 

@@ -48,9 +48,7 @@ def check_hits(hits: Any, where: str = HITS) -> np.ndarray:
     if arr.dtype.kind not in "uib":
         raise DatasetError(f"{where}: expected dtype uint8 (0/1 per strip), found {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() > 1):
-        raise DatasetError(
-            f"{where}: hit values must be 0 or 1, found values in [{arr.min()}, {arr.max()}]"
-        )
+        raise DatasetError(f"{where}: hit values must be 0 or 1, found values in [{arr.min()}, {arr.max()}]")
     return arr.astype(np.uint8, copy=False)
 
 
@@ -90,8 +88,11 @@ def check_truth_field(name: str, values: Any, n_events: int) -> np.ndarray:
 
 def check_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """Root attributes with the schema defaults filled in; a simulated file must carry SIM_ATTRS."""
-    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "trigq_version": __version__,
-                           MARKER_ATTR: "dataset"}
+    out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "trigq_version": __version__,
+        MARKER_ATTR: "dataset",
+    }
     for key, value in attrs.items():
         if not isinstance(value, _ATTR_TYPES):
             found = type(value).__name__
@@ -176,15 +177,23 @@ class DatasetWriter:
         assert self._h5 is not None
         comp = {"compression": "gzip", "compression_opts": GZIP_LEVEL, "shuffle": True}
         self._h5.create_dataset(
-            HITS, shape=(0, N_LAYERS, N_STRIPS), maxshape=(None, N_LAYERS, N_STRIPS), dtype=np.uint8,
-            chunks=(self.chunk_events, N_LAYERS, N_STRIPS), **comp,
+            HITS,
+            shape=(0, N_LAYERS, N_STRIPS),
+            maxshape=(None, N_LAYERS, N_STRIPS),
+            dtype=np.uint8,
+            chunks=(self.chunk_events, N_LAYERS, N_STRIPS),
+            **comp,
         )
         group = self._h5.create_group(TRUTH_GROUP)
         for name, arr in arrays.items():
             rows = max(1, min(TRUTH_CHUNK_EVENTS, self.chunk_events * 16))
             group.create_dataset(
-                name, shape=(0, *arr.shape[1:]), maxshape=(None, *arr.shape[1:]), dtype=arr.dtype,
-                chunks=(rows, *arr.shape[1:]), **comp,
+                name,
+                shape=(0, *arr.shape[1:]),
+                maxshape=(None, *arr.shape[1:]),
+                dtype=arr.dtype,
+                chunks=(rows, *arr.shape[1:]),
+                **comp,
             )
 
     def _extend(self, name: str, arr: np.ndarray, start: int) -> None:

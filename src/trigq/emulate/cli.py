@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--split-seed", type=seed_int, default=0, help="seed of the split (as in training)")
     parser.add_argument("--audit", action="store_true", help="print the per-layer overflow audit table")
-    parser.add_argument("--chunk", type=positive_int, default=65536,
-                        help="events per chunk read and emulated")
+    parser.add_argument(
+        "--chunk", type=positive_int, default=65536, help="events per chunk read and emulated"
+    )
     add_force_flag(parser)
     add_json_flag(parser)
 

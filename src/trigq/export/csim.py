@@ -21,8 +21,9 @@ def find_library(hls_dir: Path, project_name: str) -> Path:
     """The newest compiled C-simulation library of the hls4ml project in ``hls_dir``."""
     libs = sorted((hls_dir / "firmware").glob(f"{project_name}-*.so"), key=lambda p: p.stat().st_mtime)
     if not libs:
-        raise VerifyError(f"{hls_dir}: no compiled C simulation (firmware/{project_name}-*.so); "
-                          "export without --no-compile")
+        raise VerifyError(
+            f"{hls_dir}: no compiled C simulation (firmware/{project_name}-*.so); export without --no-compile"
+        )
     return libs[-1]
 
 
@@ -42,8 +43,9 @@ class CSimulation:
         """Outputs ``[N, n_out]`` (float64 values of the output type) for inputs ``[N, n_in]``."""
         x = np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(len(x), -1))
         if x.shape[1] != self.n_in:
-            raise VerifyError(f"C simulation {self.library.name} expects {self.n_in} inputs per event, "
-                              f"got {x.shape[1]}")
+            raise VerifyError(
+                f"C simulation {self.library.name} expects {self.n_in} inputs per event, got {x.shape[1]}"
+            )
         out = np.zeros((len(x), self.n_out), dtype=np.float64)
         for i in range(len(x)):
             row = np.zeros(self.n_out, dtype=np.float64)
@@ -56,8 +58,15 @@ def _gxx_flags() -> list[str]:
     """The flags hls4ml's build_lib.sh uses: -O3 -fPIC, C++23 if g++ has it, -fno-gnu-unique."""
     flags = ["-O3", "-fPIC"]
     for probe, fallback in ((["-std=c++23"], ["-std=c++11"]), (["-fno-gnu-unique"], [])):
-        ok = subprocess.run(["g++", "-Werror", "-fsyntax-only", *probe, "-xc++", "-", "-o", "/dev/null"],
-                            input="", capture_output=True, text=True).returncode == 0
+        ok = (
+            subprocess.run(
+                ["g++", "-Werror", "-fsyntax-only", *probe, "-xc++", "-", "-o", "/dev/null"],
+                input="",
+                capture_output=True,
+                text=True,
+            ).returncode
+            == 0
+        )
         flags += probe if ok else fallback
     return flags
 
@@ -75,8 +84,16 @@ def compile_library(hls_dir: Path, project_name: str, stamp: str, weights_dir: P
     steps = [
         ["g++", *flags, *inc, *define, "-c", f"firmware/{project_name}.cpp", "-o", f"{project_name}.o"],
         ["g++", *flags, *inc, *define, "-c", f"{project_name}_bridge.cpp", "-o", f"{project_name}_bridge.o"],
-        ["g++", *flags, *inc, "-shared", f"{project_name}.o", f"{project_name}_bridge.o",
-         "-o", f"firmware/{project_name}-{stamp}.so"],
+        [
+            "g++",
+            *flags,
+            *inc,
+            "-shared",
+            f"{project_name}.o",
+            f"{project_name}_bridge.o",
+            "-o",
+            f"firmware/{project_name}-{stamp}.so",
+        ],
     ]
     for cmd in steps:
         run = subprocess.run(cmd, cwd=hls_dir, capture_output=True, text=True)

@@ -60,8 +60,9 @@ def _resolve_source(
         try:
             from trigq.train import load_trained
         except ImportError as exc:
-            raise ExportError(f"{path}: training run directories need trigq.train.load_trained, "
-                              "which is not available") from exc
+            raise ExportError(
+                f"{path}: training run directories need trigq.train.load_trained, which is not available"
+            ) from exc
         loaded = load_trained(path)
         model, spec = (loaded if isinstance(loaded, tuple) else (loaded.model, loaded.spec))[:2]
         return "run-dir", model, input_shape or (1, 1, 9, int(spec.input_width))
@@ -111,8 +112,11 @@ def _formats_manifest(graph: Any, table: Any, model: Any) -> dict[str, Any]:
     ops = {n.name: n.op_type for n in model.graph.node}
 
     def plain(layer: Any) -> dict[str, Any]:
-        out = {k: (v.to_dict() if hasattr(v, "to_dict") else v)
-               for k, v in dataclasses.asdict(layer).items() if v is not None and k != "weight_key"}
+        out = {
+            k: (v.to_dict() if hasattr(v, "to_dict") else v)
+            for k, v in dataclasses.asdict(layer).items()
+            if v is not None and k != "weight_key"
+        }
         return {**out, "op": ops.get(layer.node)}
 
     return {
@@ -181,9 +185,14 @@ def step_hls4ml(state: _State, config: ExportConfig) -> None:
     hls_cfg = build_hls_config(state.model, state.table, config)
     atomic_write_text(state.prj / HLS_CONFIG_FILE, _yaml(hls_cfg))
     state.hls_model = hls4ml.converters.convert_from_onnx_model(
-        state.model, output_dir=str(state.prj / HLS_DIR), project_name=config.project_name,
-        backend=config.backend, hls_config=hls_cfg, part=config.part,
-        clock_period=config.clock_period_ns, io_type=config.hls4ml_io_type,
+        state.model,
+        output_dir=str(state.prj / HLS_DIR),
+        project_name=config.project_name,
+        backend=config.backend,
+        hls_config=hls_cfg,
+        part=config.part,
+        clock_period=config.clock_period_ns,
+        io_type=config.hls4ml_io_type,
     )
     try:
         state.hls_types = finalise_precisions(state.hls_model, state.model, state.table, config)
@@ -194,9 +203,12 @@ def step_hls4ml(state: _State, config: ExportConfig) -> None:
     state.hls_model.write()
     if config.compile:
         t0 = time.perf_counter()
-        compile_library(state.prj / HLS_DIR, config.project_name,
-                        state.hls_model.config.get_config_value("Stamp"),
-                        state.final_dir.resolve() / HLS_DIR / "firmware" / "weights")
+        compile_library(
+            state.prj / HLS_DIR,
+            config.project_name,
+            state.hls_model.config.get_config_value("Stamp"),
+            state.final_dir.resolve() / HLS_DIR / "firmware" / "weights",
+        )
         state.compile_s = round(time.perf_counter() - t0, 1)
 
 
@@ -205,8 +217,15 @@ def step_rtl(state: _State, config: ExportConfig) -> None:
     from trigq.rtl import generate_rtl
 
     r = config.rtl
-    rtl = generate_rtl(state.graph, state.prj / RTL_DIR, clock_mhz=config.clock_mhz, top=r.top,
-                       latency_cutoff=r.latency_cutoff, part=config.part, reuse_kernels=r.reuse_kernels)
+    rtl = generate_rtl(
+        state.graph,
+        state.prj / RTL_DIR,
+        clock_mhz=config.clock_mhz,
+        top=r.top,
+        latency_cutoff=r.latency_cutoff,
+        part=config.part,
+        reuse_kernels=r.reuse_kernels,
+    )
     state.rtl = {**rtl.to_dict(), "rtl_dir": RTL_DIR}
 
 
@@ -217,8 +236,14 @@ def step_synth(state: _State, config: ExportConfig) -> None:
     r = config.rtl
     counts = synthesize(state.prj / RTL_DIR, per_stage=r.per_stage, jobs=r.jobs, timeout=r.synth_timeout_s)
     assert state.rtl is not None
-    state.rtl["yosys"] = {"lut": counts.lut, "ff": counts.ff, "dsp": counts.dsp, "carry": counts.carry,
-                          "hierarchy": counts.hierarchy, "seconds": round(counts.seconds, 1)}
+    state.rtl["yosys"] = {
+        "lut": counts.lut,
+        "ff": counts.ff,
+        "dsp": counts.dsp,
+        "carry": counts.carry,
+        "hierarchy": counts.hierarchy,
+        "seconds": round(counts.seconds, 1),
+    }
 
 
 STEPS = {"qonnx": step_qonnx, "ir": step_ir, "hls4ml": step_hls4ml, "rtl": step_rtl, "synth": step_synth}
@@ -234,8 +259,14 @@ def steps_of(config: ExportConfig) -> list[str]:
     return chosen
 
 
-def export(source: Any, out_dir: str | Path, config: ExportConfig | None = None,
-           input_shape: tuple[int, ...] | None = None, *, force: bool = False) -> ExportResult:
+def export(
+    source: Any,
+    out_dir: str | Path,
+    config: ExportConfig | None = None,
+    input_shape: tuple[int, ...] | None = None,
+    *,
+    force: bool = False,
+) -> ExportResult:
     """Export ``source`` (torch/Brevitas module, training run dir or ``.onnx`` QONNX file).
 
     Runs the named steps of :func:`steps_of` (``STEPS``) in a temporary sibling of ``out_dir`` and
@@ -270,8 +301,14 @@ def _manifest(state: _State, config: ExportConfig, source: Any) -> dict[str, Any
     hls = state.hls_model
     return {
         "trigq_export_version": 1,
-        "source": {"kind": kind, "path": None if kind == "module" else str(Path(payload).resolve())
-                   if kind == "qonnx-file" else str(Path(source).resolve())},
+        "source": {
+            "kind": kind,
+            "path": None
+            if kind == "module"
+            else str(Path(payload).resolve())
+            if kind == "qonnx-file"
+            else str(Path(source).resolve()),
+        },
         "input_shape": list(state.input_shape) if state.input_shape else graph_shape,
         "input_name": model.graph.input[0].name,
         "hls_input_size": int(np.prod(hls.get_input_variables()[0].shape)) if hls else None,
@@ -290,8 +327,9 @@ def _manifest(state: _State, config: ExportConfig, source: Any) -> dict[str, Any
         "steps": state.seconds,
         "rtl": state.rtl,
         "versions": toolkit_versions(),
-        "files": file_hashes(state.prj, [QONNX_FILE, QONNX_FILE + ".data", CLEAN_FILE, HLS_CONFIG_FILE,
-                                         IR_FILE]),
+        "files": file_hashes(
+            state.prj, [QONNX_FILE, QONNX_FILE + ".data", CLEAN_FILE, HLS_CONFIG_FILE, IR_FILE]
+        ),
     }
 
 
@@ -299,5 +337,3 @@ def _yaml(hls_cfg: dict[str, Any]) -> str:
     import yaml
 
     return yaml.safe_dump(hls_cfg, sort_keys=True)
-
-

@@ -52,14 +52,19 @@ def hls_formats(graph: IntegerGraph) -> HlsTable:
     """
     fmts = graph.formats()
     layers: dict[str, HlsFormats] = {
-        graph.input_node: HlsFormats(graph.input_node, result=graph.input_fmt, rounding=graph.input_rounding)}
+        graph.input_node: HlsFormats(graph.input_node, result=graph.input_fmt, rounding=graph.input_rounding)
+    }
     for node in graph.nodes:
+        if node.name == f"{graph.input_node}_layout":  # the IR's own input layout change
+            continue
         spec = spec_of(node.op, node.name)
         if spec.hls4ml is not None:
             others = " and ".join(b for b in ("emulator", "rtl") if spec.supports(b))
             what = f"{node.op} of {node.attrs['function']}" if "function" in node.attrs else node.op
-            raise ExportError(f"node {node.name!r} ({what}): the hls4ml back end cannot build it: "
-                              f"{spec.hls4ml}; the {others} back ends can (export with --no-hls --rtl)")
+            raise ExportError(
+                f"node {node.name!r} ({what}): the hls4ml back end cannot build it: "
+                f"{spec.hls4ml}; the {others} back ends can (export with --no-hls --rtl)"
+            )
         rule = spec.hls4ml_formats
         entries = rule(node, fmts[node.inputs[0]]) if rule else [HlsFormats(node.name, result=node.out_fmt)]
         layers.update({e.node: e for e in entries})
@@ -107,7 +112,10 @@ def build_hls_config(model, formats: HlsTable, config: ExportConfig) -> dict[str
     import hls4ml
 
     hls_cfg = hls4ml.utils.config_from_onnx_model(
-        model, granularity="name", backend=config.backend, default_precision="fixed<16,6>",
+        model,
+        granularity="name",
+        backend=config.backend,
+        default_precision="fixed<16,6>",
         default_reuse_factor=config.reuse_factor,
     )
     hls_cfg["Model"]["Strategy"] = config.strategy.capitalize()
@@ -132,7 +140,7 @@ def origin_name(hls_name: str) -> str:
     """The QONNX node an hls4ml layer came from (hls4ml adds prefixes/suffixes)."""
     for prefix in HLS_NAME_PREFIXES:
         if hls_name.startswith(prefix):
-            return hls_name[len(prefix):]
+            return hls_name[len(prefix) :]
     for suffix in HLS_NAME_SUFFIXES:
         if hls_name.endswith(suffix):
             return hls_name[: -len(suffix)]
@@ -146,11 +154,15 @@ def _precision(text: str):
 
 
 def _same(have, want, with_modes: bool) -> bool:
-    ok = (getattr(have, "width", None) == want.width and getattr(have, "integer", None) == want.integer
-          and getattr(have, "signed", None) == want.signed)
+    ok = (
+        getattr(have, "width", None) == want.width
+        and getattr(have, "integer", None) == want.integer
+        and getattr(have, "signed", None) == want.signed
+    )
     if ok and with_modes:
         ok = str(have.rounding_mode) == str(want.rounding_mode) and str(have.saturation_mode) == str(
-            want.saturation_mode)
+            want.saturation_mode
+        )
     return ok
 
 
@@ -224,15 +236,19 @@ def finalise_precisions(
     for layer in hls_model.get_layers():
         want_text, with_modes, quant = _expected_result(layer, model, formats, producers, config)
         if want_text is None:
-            problems.append(f"hls4ml layer {layer.name} ({layer.class_name}) maps to no QONNX node with a "
-                            "derived format")
+            problems.append(
+                f"hls4ml layer {layer.name} ({layer.class_name}) maps to no QONNX node with a derived format"
+            )
             continue
         if quant is not None:
             realised.add(quant)
         want = _precision(want_text)
         out_var = layer.get_output_variable()
-        if not with_modes and layer.class_name in ("Dense", "Conv1D", "Conv2D") and not _same(
-                out_var.type.precision, want, False):
+        if (
+            not with_modes
+            and layer.class_name in ("Dense", "Conv1D", "Conv2D")
+            and not _same(out_var.type.precision, want, False)
+        ):
             # hls4ml left it open to fuse the bias Add, then inferred it: pin the derived format
             out_var.type.precision = APTypeConverter().convert(want)
         have = out_var.type.precision

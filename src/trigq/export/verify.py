@@ -75,7 +75,8 @@ def event_inputs(
             hits = arrays["hits"]
             if hits.shape[-1] < shape[2]:
                 raise VerifyError(
-                    f"{data}: hits are {list(hits.shape[1:])}, the model reads {list(shape[1:])}")
+                    f"{data}: hits are {list(hits.shape[1:])}, the model reads {list(shape[1:])}"
+                )
         else:
             from trigq.sim import simulate
 
@@ -169,8 +170,9 @@ def collect_codes(
     return ref_name, codes, off_grid
 
 
-def verify(project: str | Path, n_events: int = 2000, data: str | Path | None = None, module=None,
-           seed: int = 0) -> dict[str, Any]:
+def verify(
+    project: str | Path, n_events: int = 2000, data: str | Path | None = None, module=None, seed: int = 0
+) -> dict[str, Any]:
     """Run reference, emulator and C simulation on ``n_events`` events plus edge cases.
 
     Writes ``verify.json`` into the project and returns the same dict. Raises

@@ -20,9 +20,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.export.verify import verify
 
     result = verify(args.project, n_events=args.events, data=args.data, seed=args.seed)
-    print(f"verified {result['n_inputs']} inputs against {result['reference']}: "
-          f"{result['mismatches']} mismatches")
+    print(
+        f"verified {result['n_inputs']} inputs against {result['reference']}: "
+        f"{result['mismatches']} mismatches"
+    )
     for pair, c in result["comparisons"].items():
-        print(f"  {pair}: mismatching events per output {c['mismatching_events']}, "
-              f"max |diff| LSB {c['max_abs_lsb']}")
+        print(
+            f"  {pair}: mismatching events per output {c['mismatching_events']}, "
+            f"max |diff| LSB {c['max_abs_lsb']}"
+        )
     return result

@@ -7,8 +7,16 @@ PATH. It writes hls4ml's ``build_opt.tcl`` (csim=1 synth=1 export=1 cosim=0 vsyn
 
 from __future__ import annotations
 
-BUILD_OPTIONS = {"reset": 0, "csim": 1, "synth": 1, "cosim": 0, "validation": 0, "export": 1,
-                 "vsynth": 0, "fifo_opt": 0}
+BUILD_OPTIONS = {
+    "reset": 0,
+    "csim": 1,
+    "synth": 1,
+    "cosim": 0,
+    "validation": 0,
+    "export": 1,
+    "vsynth": 0,
+    "fifo_opt": 0,
+}
 
 _HEAD = """#!/usr/bin/env bash
 # Build this IP core with the vendor HLS tool: C simulation on hls/tb_data, C synthesis, and
@@ -43,6 +51,7 @@ def build_script(backend: str, project_name: str) -> str:
     """The text of ``build_ip.sh`` for an hls4ml ``Vitis`` or ``Vivado`` backend project."""
     vitis = backend.lower() == "vitis"
     options = "".join(f"    {k:<10} {v}\n" for k, v in BUILD_OPTIONS.items())
-    head = _HEAD.format(project=project_name, options=options,
-                        tools="vitis-run or vitis_hls" if vitis else "vivado_hls")
+    head = _HEAD.format(
+        project=project_name, options=options, tools="vitis-run or vitis_hls" if vitis else "vivado_hls"
+    )
     return head + (_VITIS if vitis else _VIVADO)

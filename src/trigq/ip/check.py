@@ -76,8 +76,9 @@ def _export_source(core: Path, manifest: dict[str, Any], regenerate_from: str | 
 
         rel, root = manifest["model"].get("source_in_repo"), repo_root(core)
         if not rel or root is None or not (root / rel).exists():
-            raise IPError(f"{core}: its export source is not in this repository "
-                          f"(model.source_in_repo = {rel!r})")
+            raise IPError(
+                f"{core}: its export source is not in this repository (model.source_in_repo = {rel!r})"
+            )
         return root / rel
     if regenerate_from is not None:
         return Path(regenerate_from)
@@ -94,13 +95,25 @@ def _regenerate_rtl(core: Path, project: Path) -> None:
 
     rm = json.loads((core / L.RTL / "rtl_manifest.json").read_text())
     graph = IntegerGraph.load(project / "integer_graph.json")
-    generate_rtl(graph, project / L.RTL, clock_mhz=rm["clock_mhz"], top=rm["top"],
-                 latency_cutoff=rm["latency_cutoff"], part=rm["part"],
-                 reuse_kernels=rm.get("reuse_kernels", True))
+    generate_rtl(
+        graph,
+        project / L.RTL,
+        clock_mhz=rm["clock_mhz"],
+        top=rm["top"],
+        latency_cutoff=rm["latency_cutoff"],
+        part=rm["part"],
+        reuse_kernels=rm.get("reuse_kernels", True),
+    )
 
 
-def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *, rtl: bool = True,
-             work_dir: str | Path | None = None, strict: bool = True) -> dict[str, Any]:
+def check_ip(
+    core_dir: str | Path,
+    regenerate_from: str | Path | None = None,
+    *,
+    rtl: bool = True,
+    work_dir: str | Path | None = None,
+    strict: bool = True,
+) -> dict[str, Any]:
     """Re-export and re-package the core's model in a temporary directory; compare sources.
 
     ``regenerate_from``: None = the core's ``model/model_qonnx.onnx``; ``"source"`` = the training
@@ -130,18 +143,33 @@ def check_ip(core_dir: str | Path, regenerate_from: str | Path | None = None, *,
             _regenerate_rtl(core, project)
         new_core = Path(tmp) / core.name
         new_core.mkdir()
-        new = assemble_core(project, new_core, 0, 0, manifest["name"], "skip", inputs=vectors.inputs,
-                            blocks=vectors.blocks, source=vectors.source,
-                            model_name=manifest["model"]["name"])
+        new = assemble_core(
+            project,
+            new_core,
+            0,
+            0,
+            manifest["name"],
+            "skip",
+            inputs=vectors.inputs,
+            blocks=vectors.blocks,
+            source=vectors.source,
+            model_name=manifest["model"]["name"],
+        )
     regenerated = new["sources"]
     if not rtl:
         committed = {k: v for k, v in committed.items() if not k.startswith(L.RTL + "/")}
     diff = L.diff_hashes(committed, regenerated)
-    result = {"identical": not any(diff.values()) and not any(edited.values()), **diff,
-              "edited": edited["changed"] + edited["missing"] + edited["added"],
-              "n_sources": len(committed)}
+    result = {
+        "identical": not any(diff.values()) and not any(edited.values()),
+        **diff,
+        "edited": edited["changed"] + edited["missing"] + edited["added"],
+        "n_sources": len(committed),
+    }
     if strict and not result["identical"]:
-        parts = [f"{k}: {', '.join(v[:8])}{' ...' if len(v) > 8 else ''}"
-                 for k, v in result.items() if isinstance(v, list) and v]
+        parts = [
+            f"{k}: {', '.join(v[:8])}{' ...' if len(v) > 8 else ''}"
+            for k, v in result.items()
+            if isinstance(v, list) and v
+        ]
         raise IPError(f"{core}: regenerated sources differ from the committed core ({'; '.join(parts)})")
     return result

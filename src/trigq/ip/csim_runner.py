@@ -22,12 +22,22 @@ def run_csim(library: Path, top: str, inputs: np.ndarray, n_out: int, timeout_s:
     with tempfile.TemporaryDirectory(prefix="trigq-csim-") as tmp:
         x_path, y_path = Path(tmp) / "in.npy", Path(tmp) / "out.npy"
         np.save(x_path, np.ascontiguousarray(inputs, dtype=np.float64))
-        cmd = [sys.executable, "-m", "trigq.ip.csim_runner", str(library), top, str(n_out), str(x_path),
-               str(y_path)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "trigq.ip.csim_runner",
+            str(library),
+            top,
+            str(n_out),
+            str(x_path),
+            str(y_path),
+        ]
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
         if run.returncode != 0 or not y_path.is_file():
-            raise IPError(f"C simulation {library} failed (exit {run.returncode}): "
-                          f"{(run.stderr or run.stdout).strip()[-1500:]}")
+            raise IPError(
+                f"C simulation {library} failed (exit {run.returncode}): "
+                f"{(run.stderr or run.stdout).strip()[-1500:]}"
+            )
         return np.load(y_path, allow_pickle=False)
 
 

@@ -39,8 +39,14 @@ README = "README.md"
 MANIFEST = "manifest.json"
 BUILD_SCRIPT = "build_ip.sh"
 
-MODEL_FILES = ("model_qonnx.onnx", "model_qonnx.onnx.data", "model_clean.onnx", "integer_graph.json",
-               "integer_graph.npz", "hls4ml_config.yml")
+MODEL_FILES = (
+    "model_qonnx.onnx",
+    "model_qonnx.onnx.data",
+    "model_clean.onnx",
+    "integer_graph.json",
+    "integer_graph.npz",
+    "hls4ml_config.yml",
+)
 HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
 HLS_SKIPPED_SUFFIXES = (".so", ".o", ".log", ".a", ".pyc")
 HLS_SKIPPED_DIRS = ("tb_data",)  # written from the core's own vectors

@@ -38,8 +38,9 @@ class PackageResult:
         return list(self.manifest["vectors_checked_with"])
 
 
-def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None,
-                source_rel: str | None) -> dict[str, Any]:
+def _model_info(
+    export_manifest: dict[str, Any], project: Path, name: str | None, source_rel: str | None
+) -> dict[str, Any]:
     """The manifest's ``model`` entry; paths relative to the repository when the export source is
     committed there (``source_rel``), not paths of the packager's machine."""
     source = export_manifest.get("source", {})
@@ -53,8 +54,10 @@ def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None
             model_name = model_name or (yaml.safe_load(cfg_path.read_text()) or {}).get("model")
         best = run / "best.pt"
         if best.is_file():
-            checkpoint = {"path": f"{source_rel}/best.pt" if source_rel else str(best),
-                          "sha256": L.sha256_file(best)}
+            checkpoint = {
+                "path": f"{source_rel}/best.pt" if source_rel else str(best),
+                "sha256": L.sha256_file(best),
+            }
     model_name = model_name or project.name
     from trigq.models import MODEL_SPECS
 
@@ -63,10 +66,14 @@ def _model_info(export_manifest: dict[str, Any], project: Path, name: str | None
     for f in ("model_qonnx.onnx", "model_qonnx.onnx.data"):
         if (project / f).is_file():
             weights[f] = L.sha256_file(project / f)
-    return {"name": model_name, "task": spec.task if spec else "unknown",
-            "targets": list(spec.targets) if spec else None,
-            "source": {**source, "path": source_rel} if source_rel else source,
-            "export_config": export_manifest.get("config", {}), "weights": weights}
+    return {
+        "name": model_name,
+        "task": spec.task if spec else "unknown",
+        "targets": list(spec.targets) if spec else None,
+        "source": {**source, "path": source_rel} if source_rel else source,
+        "export_config": export_manifest.get("config", {}),
+        "weights": weights,
+    }
 
 
 def repo_root(path: Path) -> Path | None:
@@ -103,8 +110,12 @@ def _report(project: Path, core: Path) -> tuple[dict[str, Any], list[str]]:
     except TrigqError as exc:
         return {}, [f"no latency/resource report: {exc}"]
     # the export directory is a scratch path on the packager's machine: name it, don't record it
-    rep = dataclasses.replace(rep, notes=tuple(n.replace(str(project.resolve()), "<export>")
-                                               .replace(str(project), "<export>") for n in rep.notes))
+    rep = dataclasses.replace(
+        rep,
+        notes=tuple(
+            n.replace(str(project.resolve()), "<export>").replace(str(project), "<export>") for n in rep.notes
+        ),
+    )
     write_report(rep, core / L.REPORT, estimator_error_table())
     return rep.to_dict(), []
 
@@ -139,8 +150,10 @@ def compare_codes(got: np.ndarray, want: np.ndarray, what: str) -> None:
     bad = np.flatnonzero(np.any(got != want, axis=1))
     if bad.size:
         i = int(bad[0])
-        raise IPError(f"{what}: {bad.size} of {len(want)} test vectors differ from the emulator "
-                      f"(first: row {i}, got {got[i].tolist()}, expected {want[i].tolist()})")
+        raise IPError(
+            f"{what}: {bad.size} of {len(want)} test vectors differ from the emulator "
+            f"(first: row {i}, got {got[i].tolist()}, expected {want[i].tolist()})"
+        )
 
 
 def _figures(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -149,8 +162,9 @@ def _figures(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return latency, {k: total.get(k) for k in RESOURCES if k in total}
 
 
-def _rtl_entry(project: Path, core: Path, max_rtl_mb: float | None, command_source: str,
-               export_config: dict[str, Any]) -> dict[str, Any] | None:
+def _rtl_entry(
+    project: Path, core: Path, max_rtl_mb: float | None, command_source: str, export_config: dict[str, Any]
+) -> dict[str, Any] | None:
     """Copy the project's RTL variant into the core unless it exceeds ``max_rtl_mb``; the
     manifest's ``rtl`` entry (None when the project has no RTL variant)."""
     from trigq.ip.rtl_variant import export_command, omitted_rtl, rtl_figures, rtl_size
@@ -174,20 +188,34 @@ def _command_source(source_rel: str | None, out: Path) -> str:
     return f"{rel}/{L.MODEL}/model_qonnx.onnx"
 
 
-def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: str, csim: CsimMode,
-                  inputs: np.ndarray | None = None, blocks: dict[str, tuple[int, int]] | None = None,
-                  source: str | None = None, model_name: str | None = None,
-                  final_dir: Path | None = None, max_rtl_mb: float | None = None) -> dict[str, Any]:
+def assemble_core(
+    project: Path,
+    core: Path,
+    vectors_n: int,
+    seed: int,
+    name: str,
+    csim: CsimMode,
+    inputs: np.ndarray | None = None,
+    blocks: dict[str, tuple[int, int]] | None = None,
+    source: str | None = None,
+    model_name: str | None = None,
+    final_dir: Path | None = None,
+    max_rtl_mb: float | None = None,
+) -> dict[str, Any]:
     """Write the core into the (empty, existing) directory ``core``; returns its manifest."""
     from trigq.export.project import read_manifest, toolkit_versions
 
     exp = read_manifest(project)
     if not exp.get("integer_graph"):
-        raise IPError(f"{project}: the export has no integer graph (emulator IR): "
-                      f"{'; '.join(exp.get('notes', [])) or 'integer_graph.json missing'}")
+        raise IPError(
+            f"{project}: the export has no integer graph (emulator IR): "
+            f"{'; '.join(exp.get('notes', [])) or 'integer_graph.json missing'}"
+        )
     if not exp.get("exact", False):
-        raise IPError(f"{project}: the export is not exact ({'; '.join(exp.get('problems', []))}); "
-                      "an IP core must match its emulator bit for bit")
+        raise IPError(
+            f"{project}: the export is not exact ({'; '.join(exp.get('problems', []))}); "
+            "an IP core must match its emulator bit for bit"
+        )
     graph = IntegerGraph.load(project / exp["integer_graph"])
     cfg = exp["config"]
     prj_name = cfg["project_name"]
@@ -221,24 +249,40 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
         "trigq_core_version": CORE_VERSION,
         "name": name,
         "model": {**_model_info(exp, project, model_name, source_rel), "source_in_repo": source_rel},
-        "hls": {"top": prj_name, "backend": cfg["backend"], "part": cfg["part"],
-                "clock_mhz": cfg["clock_mhz"],
-                "io_type": cfg["io_type"], "strategy": cfg["strategy"], "reuse_factor": cfg["reuse_factor"],
-                "input_guard_bits": cfg["input_guard_bits"]},
+        "hls": {
+            "top": prj_name,
+            "backend": cfg["backend"],
+            "part": cfg["part"],
+            "clock_mhz": cfg["clock_mhz"],
+            "io_type": cfg["io_type"],
+            "strategy": cfg["strategy"],
+            "reuse_factor": cfg["reuse_factor"],
+            "input_guard_bits": cfg["input_guard_bits"],
+        },
         "ports": {"input": in_port.to_dict(), "output": out_port.to_dict()},
-        "formats": {"input_quantiser": graph.input_fmt.ap_type(), "output": graph.output_fmt.ap_type(),
-                    "input_port": in_port.ap_type, "output_port": out_port.ap_type},
+        "formats": {
+            "input_quantiser": graph.input_fmt.ap_type(),
+            "output": graph.output_fmt.ap_type(),
+            "input_port": in_port.ap_type,
+            "output_port": out_port.ap_type,
+        },
         "latency": latency,
         "resources": resources,
         "report_notes": list(report.get("notes", [])) + notes,
         "rtl": rtl,
-        "vectors": {"n": len(vectors.inputs), "n_events": vectors_n if inputs is None else None,
-                    "seed": seed if inputs is None else None, "source": vectors.source,
-                    "blocks": {k: list(v) for k, v in vectors.blocks.items()}},
+        "vectors": {
+            "n": len(vectors.inputs),
+            "n_events": vectors_n if inputs is None else None,
+            "seed": seed if inputs is None else None,
+            "source": vectors.source,
+            "blocks": {k: list(v) for k, v in vectors.blocks.items()},
+        },
         "vectors_checked_with": checked,
         "versions": toolkit_versions(),
-        "normalised": {"excluded": [f"hls/{f}" for f in L.HLS_EXCLUDED],
-                       "rewritten": {"hls/build_lib.sh": "LIB_STAMP=core"}},
+        "normalised": {
+            "excluded": [f"hls/{f}" for f in L.HLS_EXCLUDED],
+            "rewritten": {"hls/build_lib.sh": "LIB_STAMP=core"},
+        },
         "sources": {},
     }
     if csim == "compile":
@@ -253,9 +297,17 @@ def assemble_core(project: Path, core: Path, vectors_n: int, seed: int, name: st
     return manifest
 
 
-def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 1000, seed: int = 0, *,
-               csim: CsimMode = "auto", model_name: str | None = None,
-               max_rtl_mb: float | None = None, force: bool = False) -> PackageResult:
+def package_ip(
+    project_dir: str | Path,
+    out_dir: str | Path,
+    n_vectors: int = 1000,
+    seed: int = 0,
+    *,
+    csim: CsimMode = "auto",
+    model_name: str | None = None,
+    max_rtl_mb: float | None = None,
+    force: bool = False,
+) -> PackageResult:
     """Package the exported ``project_dir`` as an IP core in ``out_dir`` (replaced atomically).
 
     Test vectors: ``n_vectors`` events plus edge cases, expected outputs from the emulator. With
@@ -279,6 +331,15 @@ def package_ip(project_dir: str | Path, out_dir: str | Path, n_vectors: int = 10
     if max_rtl_mb is not None and not max_rtl_mb >= 0:
         raise IPError(f"max_rtl_mb: must be >= 0, got {max_rtl_mb}")
     with output_directory(out, "ip-core", inputs=[project], force=force) as tmp:
-        manifest = assemble_core(project, tmp, n_vectors, seed, out.name, csim, model_name=model_name,
-                                 final_dir=out, max_rtl_mb=max_rtl_mb)
+        manifest = assemble_core(
+            project,
+            tmp,
+            n_vectors,
+            seed,
+            out.name,
+            csim,
+            model_name=model_name,
+            final_dir=out,
+            max_rtl_mb=max_rtl_mb,
+        )
     return PackageResult(out, manifest)

@@ -75,23 +75,35 @@ class Port:
         """Where element ``j`` of the channels-last flattened tensor travels on the port."""
         if self.interface == "array":
             return "element j in bits [j*W +: W]"
-        return (f"element j in beat j // {self.beat_elements}, bits [(j % {self.beat_elements})*W +: W] "
-                f"of that beat")
+        return (
+            f"element j in beat j // {self.beat_elements}, bits [(j % {self.beat_elements})*W +: W] "
+            f"of that beat"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         fmt = self.format
         d: dict[str, Any] = {
-            "name": self.name, "c_type": self.type_name, "ap_type": self.ap_type,
+            "name": self.name,
+            "c_type": self.type_name,
+            "ap_type": self.ap_type,
             "interface": self.interface,
-            "shape_channels_last": list(self.shape), "elements": self.n_elements,
-            "element_width": fmt.width, "bus_width": self.bus_width,
-            "element_order": self.element_order, "format": fmt.to_dict(),
+            "shape_channels_last": list(self.shape),
+            "elements": self.n_elements,
+            "element_width": fmt.width,
+            "bus_width": self.bus_width,
+            "element_order": self.element_order,
+            "format": fmt.to_dict(),
         }
         if self.interface == "stream":
-            d.update({"c_declaration": f"hls::stream<{self.type_name}>",
-                      "c_element": f"nnet::array<{self.ap_type}, {self.beat_elements}>",
-                      "beat_elements": self.beat_elements, "beats": self.beats,
-                      "protocol": "AXI4-Stream (#pragma HLS INTERFACE axis)"})
+            d.update(
+                {
+                    "c_declaration": f"hls::stream<{self.type_name}>",
+                    "c_element": f"nnet::array<{self.ap_type}, {self.beat_elements}>",
+                    "beat_elements": self.beat_elements,
+                    "beats": self.beats,
+                    "protocol": "AXI4-Stream (#pragma HLS INTERFACE axis)",
+                }
+            )
         return d
 
 
@@ -130,17 +142,22 @@ def _check_stream_order(pname: str, k: int, shape: tuple[int, ...], where: str) 
     """IPError unless the stream's flattened order is the channels-last one (module docstring)."""
     n = math.prod(shape)
     if n % k:
-        raise IPError(f"{where}: stream port {pname} carries {k} elements per beat, which does not "
-                      f"divide the {n} elements of the model tensor {list(shape)}")
+        raise IPError(
+            f"{where}: stream port {pname} carries {k} elements per beat, which does not "
+            f"divide the {n} elements of the model tensor {list(shape)}"
+        )
     channels = shape[-1] if len(shape) > 1 else 1
     if len(shape) > 1 and channels != 1 and k != channels:
-        raise IPError(f"{where}: stream port {pname} carries {k} elements per beat of a tensor with "
-                      f"{channels} channels (channels-last {list(shape)}): its element order is not "
-                      "channels-last, which trigq cores do not support")
+        raise IPError(
+            f"{where}: stream port {pname} carries {k} elements per beat of a tensor with "
+            f"{channels} channels (channels-last {list(shape)}): its element order is not "
+            "channels-last, which trigq cores do not support"
+        )
 
 
-def read_ports(hls_dir: Path, project_name: str,
-               shapes: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[Port, Port]:
+def read_ports(
+    hls_dir: Path, project_name: str, shapes: tuple[tuple[int, ...], tuple[int, ...]]
+) -> tuple[Port, Port]:
     """(input port, output port) of ``project_name`` in the hls4ml project ``hls_dir``.
 
     ``shapes`` are the channels-last tensor shapes (no batch) of input and output; their element
@@ -157,8 +174,10 @@ def read_ports(hls_dir: Path, project_name: str,
         raise IPError(f"{header}: no prototype of the top function {project_name}()")
     streams, arrays = _STREAM_ARG.findall(proto[1]), _ARRAY_ARG.findall(proto[1])
     if not ((len(arrays) == 2 and not streams) or (len(streams) == 2 and not arrays)):
-        raise IPError(f"{header}: expected two array ports (io_parallel) or two hls::stream ports "
-                      f"(io_stream) in {project_name}(), found {proto[1].strip()!r}")
+        raise IPError(
+            f"{header}: expected two array ports (io_parallel) or two hls::stream ports "
+            f"(io_stream) in {project_name}(), found {proto[1].strip()!r}"
+        )
     defines = Path(hls_dir) / "firmware" / "defines.h"
     types = _typedefs(defines)
     ports = []
@@ -169,13 +188,17 @@ def read_ports(hls_dir: Path, project_name: str,
             raise IPError(f"{defines}: no typedef of port type {tname}")
         if arrays:
             if i == 0 and len(shape) > 1 and shape[-1] != 1:
-                raise IPError(f"{header}: input port {pname} carries a {shape[-1]}-channel tensor in the "
-                              "model's channels-first order (hls4ml transposes inside the firmware); "
-                              "trigq cores describe channels-last ports: single-channel inputs only")
+                raise IPError(
+                    f"{header}: input port {pname} carries a {shape[-1]}-channel tensor in the "
+                    "model's channels-first order (hls4ml transposes inside the firmware); "
+                    "trigq cores describe channels-last ports: single-channel inputs only"
+                )
             n = _elements(arrays[i][2], str(header))
             if n != math.prod(shape):
-                raise IPError(f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
-                              f"has {math.prod(shape)}")
+                raise IPError(
+                    f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
+                    f"has {math.prod(shape)}"
+                )
             ports.append(Port(pname, tname, types[tname], n, shape))
             continue
         ap_type, k = parse_stream_element(types[tname], f"{defines}: {tname}")

@@ -13,12 +13,30 @@ from typing import Any
 
 from trigq.ip import layout as L
 
-RTL_KEYS = ("top", "clock_mhz", "latency_cutoff", "pipeline_stages", "latency_cycles", "latency_ns",
-            "cost_luts", "reg_bits", "input_port", "output_port", "part", "reuse_kernels")
+RTL_KEYS = (
+    "top",
+    "clock_mhz",
+    "latency_cutoff",
+    "pipeline_stages",
+    "latency_cycles",
+    "latency_ns",
+    "cost_luts",
+    "reg_bits",
+    "input_port",
+    "output_port",
+    "part",
+    "reuse_kernels",
+)
 YOSYS_KEYS = ("lut", "ff", "dsp", "carry", "bram", "seconds", "yosys_version")
 # ExportConfig field -> `trigq export` flag; fields without a flag must keep their default
-_EXPORT_FLAGS = {"backend": "--backend", "part": "--part", "clock_mhz": "--clock-mhz", "io_type": "--io",
-                 "strategy": "--strategy", "reuse_factor": "--reuse"}
+_EXPORT_FLAGS = {
+    "backend": "--backend",
+    "part": "--part",
+    "clock_mhz": "--clock-mhz",
+    "io_type": "--io",
+    "strategy": "--strategy",
+    "reuse_factor": "--reuse",
+}
 
 
 def rtl_size(rtl_dir: Path) -> tuple[int, int]:
@@ -59,8 +77,13 @@ def omitted_rtl(rtl_dir: Path, max_mb: float, command: str) -> dict[str, Any]:
     """The manifest's ``rtl`` entry for a variant left out of the core (bigger than ``max_mb``)."""
     n, size = rtl_size(rtl_dir)
     trace = json.loads((Path(rtl_dir) / "rtl_manifest.json").read_text()).get("trace_seconds")
-    return {"included": False, **rtl_figures(rtl_dir), "files": n, "size_bytes": size,
-            "trace_seconds": None if trace is None else round(float(trace)),
-            "reason": f"the generated rtl/ is {size / 1e6:.1f} MB in {n} files, over the {max_mb:g} MB "
-                      "limit for committed cores",
-            "generate": command}
+    return {
+        "included": False,
+        **rtl_figures(rtl_dir),
+        "files": n,
+        "size_bytes": size,
+        "trace_seconds": None if trace is None else round(float(trace)),
+        "reason": f"the generated rtl/ is {size / 1e6:.1f} MB in {n} files, over the {max_mb:g} MB "
+        "limit for committed cores",
+        "generate": command,
+    }

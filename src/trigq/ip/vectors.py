@@ -95,9 +95,16 @@ def port_codes(graph: IntegerGraph, x_channels_last: np.ndarray) -> np.ndarray:
     return y
 
 
-def make_vectors(graph: IntegerGraph, input_format: FixedFormat, output_format: FixedFormat,
-                 n_events: int, seed: int, inputs: np.ndarray | None = None,
-                 blocks: dict[str, tuple[int, int]] | None = None, source: str | None = None) -> Vectors:
+def make_vectors(
+    graph: IntegerGraph,
+    input_format: FixedFormat,
+    output_format: FixedFormat,
+    n_events: int,
+    seed: int,
+    inputs: np.ndarray | None = None,
+    blocks: dict[str, tuple[int, int]] | None = None,
+    source: str | None = None,
+) -> Vectors:
     """Inputs (generated, or the given channels-last ``inputs`` with their ``blocks``) and the
     emulator's expected outputs. Edge-case blocks whose values the input port cannot hold exactly
     are left out; events must fit (``IPError`` otherwise)."""
@@ -112,14 +119,19 @@ def make_vectors(graph: IntegerGraph, input_format: FixedFormat, output_format: 
         inputs = np.concatenate(parts)
     inputs = np.asarray(inputs, dtype=np.float64)
     bad = ~on_grid(inputs, input_format) | np.any(
-        inputs.reshape(len(inputs), -1) != inputs.reshape(len(inputs), -1).astype(np.float32), axis=1)
+        inputs.reshape(len(inputs), -1) != inputs.reshape(len(inputs), -1).astype(np.float32), axis=1
+    )
     if bad.any():
-        raise IPError(f"{int(bad.sum())} test inputs (first row {int(np.argmax(bad))}) are not exact in the "
-                      f"input port type {input_format.ap_type()} or in float32")
+        raise IPError(
+            f"{int(bad.sum())} test inputs (first row {int(np.argmax(bad))}) are not exact in the "
+            f"input port type {input_format.ap_type()} or in float32"
+        )
     raw = port_codes(graph, inputs)
     if output_format.frac != graph.output_fmt.frac or output_format.width < graph.output_fmt.width:
-        raise IPError(f"output port type {output_format.ap_type()} does not hold the model's output "
-                      f"format {graph.output_fmt.ap_type()}")
+        raise IPError(
+            f"output port type {output_format.ap_type()} does not hold the model's output "
+            f"format {graph.output_fmt.ap_type()}"
+        )
     return Vectors(inputs, raw, input_format, output_format, dict(blocks or {}), source or "given")
 
 
@@ -170,8 +182,9 @@ def write_vectors_h5(path: Path, vectors: Vectors) -> None:
         f.attrs["output_ap_type"] = vectors.output_format.ap_type()
         f.attrs["blocks"] = json.dumps({k: list(v) for k, v in vectors.blocks.items()})
         f.attrs["source"] = vectors.source
-        f.attrs["layout"] = ("channels-last; element j of a flattened row is element j of the port; "
-                             "value = raw * 2**-frac")
+        f.attrs["layout"] = (
+            "channels-last; element j of a flattened row is element j of the port; value = raw * 2**-frac"
+        )
         for k, v in vectors.attrs.items():
             f.attrs[k] = v
 
@@ -184,7 +197,8 @@ def read_vectors_h5(path: Path) -> Vectors:
         with h5py.File(path, "r") as f:
             try:
                 vec = Vectors(
-                    inputs=f["inputs"][()], outputs_raw=f["outputs_raw"][()],
+                    inputs=f["inputs"][()],
+                    outputs_raw=f["outputs_raw"][()],
                     input_format=FixedFormat.from_dict(json.loads(f.attrs["input_format"])),
                     output_format=FixedFormat.from_dict(json.loads(f.attrs["output_format"])),
                     blocks={k: tuple(v) for k, v in json.loads(f.attrs["blocks"]).items()},

@@ -111,7 +111,9 @@ class BuildContext:
         self.graph = model.graph
         self.acts: dict[str, Act] = {}
         self.qconsts: dict[str, QConst] = {}
-        self.floats: set[str] = {model.graph.input[0].name}  # the float graph input and its transposes
+        # the float graph input and its transposes: axis order (no batch axis) of the original input
+        rank = len(model.get_tensor_shape(model.graph.input[0].name) or (0,)) - 1
+        self.floats: dict[str, tuple[int, ...]] = {model.graph.input[0].name: tuple(range(rank))}
         self.nodes: list[Node] = []
         self.consumed: set[str] = set()
         self.input_name = ""
@@ -224,11 +226,33 @@ class BuildContext:
         self.acts[node.output] = act
 
     def set_input(self, node: Any, fmt: FixedFormat, rounding: str) -> None:
-        """Record ``node`` (the Quant of the float graph input) as the IR's input quantiser."""
+        """Record ``node`` (the Quant of the float graph input) as the IR's input quantiser.
+
+        The IR's input is always the channels-last form of the model's input (what the emulator
+        and the firmware read); where the QONNX graph reads it in another axis order (a graph
+        without convolutions keeps its channels-first input), a ``transpose`` follows the input.
+        """
         if self.input_name:
             raise UnsupportedOpError(f"node {node.name!r}: only one quantiser may read the float graph input")
-        self.input_name, self.input_rounding, self.input_node = node.output[0], rounding, node.name
-        self.acts[node.output[0]] = Act(fmt, fmt.lo, fmt.hi, self.shape(node.input[0]))
+        order = self.floats[node.input[0]]
+        shape = self.shape(node.input[0])
+        last = (*range(1, len(order)), 0) if len(order) >= 2 else order
+        self.input_rounding, self.input_node = rounding, node.name
+        if order == last:
+            self.input_name = node.output[0]
+            self.acts[node.output[0]] = Act(fmt, fmt.lo, fmt.hi, shape)
+            return
+        base = [0] * len(order)  # the original input's shape
+        for axis, size in zip(order, shape, strict=True):
+            base[axis] = size
+        self.input_name = f"{node.output[0]}_channels_last"
+        self.acts[self.input_name] = Act(fmt, fmt.lo, fmt.hi, tuple(base[a] for a in last))
+        perm = [last.index(a) for a in order]
+        self.emit(
+            Node(f"{node.name}_layout", "transpose", (self.input_name,), node.output[0], {"perm": perm}, {},
+                 out_fmt=fmt),
+            Act(fmt, fmt.lo, fmt.hi, shape),
+        )
 
 
 def ctx_is_activation(ctx: BuildContext, node: Any) -> bool:

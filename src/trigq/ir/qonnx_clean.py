@@ -57,8 +57,12 @@ def channels_last(model: Any, where: str = "model") -> ModelWrapper:
             raise UnsupportedOpError(f"{where}: not a readable ONNX/QONNX model: {_first_line(exc)}") from exc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from trigq.ir.ops import QONNX_PREPARES
+
         try:
             model = cleanup_model(model)
+            for prepare in QONNX_PREPARES:  # ops that must be fused before the conversion (tables)
+                model = prepare(model)
             model = model.transform(ConvertToChannelsLastAndClean())
             model = model.transform(AddZeroGemmBias())
             model = model.transform(GemmToMatMul())

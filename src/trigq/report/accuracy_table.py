@@ -39,9 +39,12 @@ VERSIONS = ("float", "brevitas", "emulated")
 TRIGGER_COLUMNS = ("accuracy", "efficiency", "background_rejection", "roc_auc")
 VERTEXING_COLUMNS = ("residual_mean", "core_sigma", "tail_fraction")
 COLUMN_TITLES = {
-    "accuracy": "accuracy", "efficiency": "efficiency (label 1)",
-    "background_rejection": "bkg rejection", "roc_auc": "ROC AUC",
-    "residual_mean": "residual mean [cm]", "core_sigma": "core sigma [cm]",
+    "accuracy": "accuracy",
+    "efficiency": "efficiency (label 1)",
+    "background_rejection": "bkg rejection",
+    "roc_auc": "ROC AUC",
+    "residual_mean": "residual mean [cm]",
+    "core_sigma": "core sigma [cm]",
     "tail_fraction": "tail fraction (abs residual > 8 cm)",
 }
 TAIL_LIMIT_CM = 8.0
@@ -85,8 +88,9 @@ def load_thresholds(path: str | Path | None = None) -> AccuracyThresholds:
     return load_config(AccuracyThresholds, path or Path(__file__).with_name(THRESHOLDS_FILE))
 
 
-def gap_failures(task: str, float_m: dict[str, float], quant_m: dict[str, float],
-                 thresholds: AccuracyThresholds) -> list[str]:
+def gap_failures(
+    task: str, float_m: dict[str, float], quant_m: dict[str, float], thresholds: AccuracyThresholds
+) -> list[str]:
     """Messages for every quantised-vs-float gap of ``task`` beyond its threshold (empty: pass).
 
     A NaN metric on either side fails (it cannot be shown to be within the limit).
@@ -94,30 +98,48 @@ def gap_failures(task: str, float_m: dict[str, float], quant_m: dict[str, float]
     checks: list[tuple[str, float, float]] = []  # (description, value, limit); fail if value > limit
     if task == "trigger":
         t = thresholds.trigger
-        checks.append(("accuracy drop [points]", 100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
-                       t.max_accuracy_drop_points))
+        checks.append(
+            (
+                "accuracy drop [points]",
+                100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
+                t.max_accuracy_drop_points,
+            )
+        )
         checks.append(("ROC AUC drop", float_m["roc_auc"] - quant_m["roc_auc"], t.max_roc_auc_drop))
     elif task == "vertexing":
         v = thresholds.vertexing
         ratio = quant_m["core_sigma"] / float_m["core_sigma"] if float_m["core_sigma"] > 0 else math.nan
         checks.append(("core sigma ratio quantised/float", ratio, v.max_core_sigma_ratio))
-        checks.append(("tail fraction increase", quant_m["tail_fraction"] - float_m["tail_fraction"],
-                       v.max_tail_fraction_increase))
+        checks.append(
+            (
+                "tail fraction increase",
+                quant_m["tail_fraction"] - float_m["tail_fraction"],
+                v.max_tail_fraction_increase,
+            )
+        )
     else:
         raise AccuracyTableError(f"unknown task {task!r}; expected trigger or vertexing")
-    return [f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
-            if math.isfinite(value) else f"{task}: {what} is undefined (NaN)"
-            for what, value, limit in checks if not (math.isfinite(value) and value <= limit)]
+    return [
+        f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
+        if math.isfinite(value)
+        else f"{task}: {what} is undefined (NaN)"
+        for what, value, limit in checks
+        if not (math.isfinite(value) and value <= limit)
+    ]
 
 
 def gap_values(task: str, float_m: dict[str, float], quant_m: dict[str, float]) -> dict[str, float]:
     """The gaps ``gap_failures`` checks, for the table."""
     if task == "trigger":
-        return {"accuracy_drop_points": 100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
-                "roc_auc_drop": float_m["roc_auc"] - quant_m["roc_auc"]}
+        return {
+            "accuracy_drop_points": 100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
+            "roc_auc_drop": float_m["roc_auc"] - quant_m["roc_auc"],
+        }
     fs = float_m["core_sigma"]
-    return {"core_sigma_ratio": quant_m["core_sigma"] / fs if fs > 0 else math.nan,
-            "tail_fraction_increase": quant_m["tail_fraction"] - float_m["tail_fraction"]}
+    return {
+        "core_sigma_ratio": quant_m["core_sigma"] / fs if fs > 0 else math.nan,
+        "tail_fraction_increase": quant_m["tail_fraction"] - float_m["tail_fraction"],
+    }
 
 
 # ------------------------------------------------------------------------------- output codes
@@ -139,8 +161,10 @@ def code_mismatches(a: np.ndarray, b: np.ndarray) -> dict[str, int]:
         raise AccuracyTableError(f"output code arrays differ in shape: {a.shape} vs {b.shape}")
     a, b = a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1)
     diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
-    return {"events": int(np.count_nonzero(diff.any(axis=1))) if diff.size else 0,
-            "max_lsb": int(diff.max()) if diff.size else 0}
+    return {
+        "events": int(np.count_nonzero(diff.any(axis=1))) if diff.size else 0,
+        "max_lsb": int(diff.max()) if diff.size else 0,
+    }
 
 
 # ------------------------------------------------------------------------------------- metrics
@@ -164,13 +188,13 @@ def vertexing_row(pred_cm: np.ndarray, true_cm: np.ndarray) -> dict[str, float]:
     """Residual mean, core sigma (Gaussian core fit) and tail fraction, all in cm."""
     from trigq.train.metrics import regression_metrics
 
-    m = regression_metrics(np.asarray(pred_cm).reshape(-1), np.asarray(true_cm).reshape(-1),
-                           TAIL_LIMIT_CM)
+    m = regression_metrics(np.asarray(pred_cm).reshape(-1), np.asarray(true_cm).reshape(-1), TAIL_LIMIT_CM)
     return {k: float(m[k]) for k in VERTEXING_COLUMNS}
 
 
-def task_row(task: str, raw: np.ndarray, truth: dict[str, np.ndarray],
-             normalisation: Any) -> dict[str, float]:
+def task_row(
+    task: str, raw: np.ndarray, truth: dict[str, np.ndarray], normalisation: Any
+) -> dict[str, float]:
     """The metric row of raw model outputs (logits / normalised values), output 0 only."""
     if task == "trigger":
         return trigger_row(raw, truth["label"])
@@ -225,11 +249,21 @@ class TaskResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"task": self.spec.task, "model": self.spec.model, "sample": self.spec.sample,
-                "n_events": self.spec.n_events, "seed": self.spec.seed, "rows": self.rows,
-                "sources": self.sources, "presets": self.presets, "mismatch": self.mismatch,
-                "output_format": self.output_format, "gaps": self.gaps, "failures": self.failures,
-                "notes": self.notes}
+        return {
+            "task": self.spec.task,
+            "model": self.spec.model,
+            "sample": self.spec.sample,
+            "n_events": self.spec.n_events,
+            "seed": self.spec.seed,
+            "rows": self.rows,
+            "sources": self.sources,
+            "presets": self.presets,
+            "mismatch": self.mismatch,
+            "output_format": self.output_format,
+            "gaps": self.gaps,
+            "failures": self.failures,
+            "notes": self.notes,
+        }
 
 
 def find_reference_runs(runs_dir: Path, model: str) -> dict[str, Path]:
@@ -284,11 +318,23 @@ def _train_on_spot(task: TaskSpec, kind: str, work: Path, spot: SpotTraining) ->
         write_dataset(data, ev.hits, ev.truth, file_attrs(task.sample, ev.seed, ev.config))
     spec = get_spec(task.model)
     quant = "float" if kind == "float" else spec.default_quant
-    cfg = TrainConfig(model=task.model, quant=quant, arch="firmware", data=str(data),
-                      out=str(work / f"{task.task}-{kind}"), epochs=spot.epochs,
-                      batch_size=spot.batch_size, lr=spot.lr, patience=0, seed=0, device="cpu",
-                      progress=False, split_fractions=(0.9, 0.1, 0.0),
-                      loss="huber" if task.task == "vertexing" else "mse", huber_delta=0.1)
+    cfg = TrainConfig(
+        model=task.model,
+        quant=quant,
+        arch="firmware",
+        data=str(data),
+        out=str(work / f"{task.task}-{kind}"),
+        epochs=spot.epochs,
+        batch_size=spot.batch_size,
+        lr=spot.lr,
+        patience=0,
+        seed=0,
+        device="cpu",
+        progress=False,
+        split_fractions=(0.9, 0.1, 0.0),
+        loss="huber" if task.task == "vertexing" else "mse",
+        huber_delta=0.1,
+    )
     return train(cfg).run_dir
 
 
@@ -325,8 +371,10 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
             sources[kind] = f"trained on the spot ({spot.epochs} epochs, {spot.n_events} events)"
         trained[kind] = load_trained(run_dir)
     if not trained["float"].preset.is_float or trained["quantised"].preset.is_float:
-        raise AccuracyTableError(f"{task.model}: expected one float and one quantised run, got "
-                                 f"{trained['float'].preset.name} and {trained['quantised'].preset.name}")
+        raise AccuracyTableError(
+            f"{task.model}: expected one float and one quantised run, got "
+            f"{trained['float'].preset.name} and {trained['quantised'].preset.name}"
+        )
 
     ev = _simulate(task.sample, task.n_events, task.seed)
     start = spec.crop_start
@@ -343,32 +391,51 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
     emulated = emu_codes * out_fmt.scale
 
     norm_f, norm_q = trained["float"].normalisation, trained["quantised"].normalisation
-    rows = {"float": task_row(task.task, float_raw, truth, norm_f),
-            "brevitas": task_row(task.task, brevitas_raw, truth, norm_q),
-            "emulated": task_row(task.task, emulated, truth, norm_q)}
+    rows = {
+        "float": task_row(task.task, float_raw, truth, norm_f),
+        "brevitas": task_row(task.task, brevitas_raw, truth, norm_q),
+        "emulated": task_row(task.task, emulated, truth, norm_q),
+    }
     failures = []
     if mismatch["events"]:
-        failures.append(f"{task.task}: emulated and Brevitas output codes differ on {mismatch['events']} "
-                        f"of {task.n_events} events (max {mismatch['max_lsb']} LSB, "
-                        f"{mismatch['off_grid_events']} Brevitas outputs off the output grid)")
+        failures.append(
+            f"{task.task}: emulated and Brevitas output codes differ on {mismatch['events']} "
+            f"of {task.n_events} events (max {mismatch['max_lsb']} LSB, "
+            f"{mismatch['off_grid_events']} Brevitas outputs off the output grid)"
+        )
     failures += gap_failures(task.task, rows["float"], rows["emulated"], thresholds)
     notes = []
     if task.task == "vertexing":
         target = truth[norm_q.targets[0]].astype(np.float64)
         const = vertexing_row(np.full_like(target, np.median(target)), target)
-        notes.append(f"constant prediction (test-set median) for scale: core sigma "
-                     f"{const['core_sigma']:.1f} cm, tail fraction {const['tail_fraction']:.3f}")
+        notes.append(
+            f"constant prediction (test-set median) for scale: core sigma "
+            f"{const['core_sigma']:.1f} cm, tail fraction {const['tail_fraction']:.3f}"
+        )
     if len(runs) < 2:
-        notes.append("models trained on the spot are short runs, not the reference models: commit reference "
-                     f"runs under {runs_dir} for meaningful quantised-vs-float gaps")
+        notes.append(
+            "models trained on the spot are short runs, not the reference models: commit reference "
+            f"runs under {runs_dir} for meaningful quantised-vs-float gaps"
+        )
     return TaskResult(
-        spec=task, rows=rows, sources={"float": sources["float"], "brevitas": sources["quantised"],
-                                       "emulated": sources["quantised"]},
-        presets={"float": f"float ({trained['float'].config.arch})",
-                 "brevitas": trained["quantised"].preset.name, "emulated": trained["quantised"].preset.name},
-        mismatch=mismatch, output_format=out_fmt.ap_type(), gaps=gap_values(task.task, rows["float"],
-                                                                             rows["emulated"]),
-        failures=failures, notes=notes)
+        spec=task,
+        rows=rows,
+        sources={
+            "float": sources["float"],
+            "brevitas": sources["quantised"],
+            "emulated": sources["quantised"],
+        },
+        presets={
+            "float": f"float ({trained['float'].config.arch})",
+            "brevitas": trained["quantised"].preset.name,
+            "emulated": trained["quantised"].preset.name,
+        },
+        mismatch=mismatch,
+        output_format=out_fmt.ap_type(),
+        gaps=gap_values(task.task, rows["float"], rows["emulated"]),
+        failures=failures,
+        notes=notes,
+    )
 
 
 # ---------------------------------------------------------------------------------------- table
@@ -382,16 +449,25 @@ def format_task(result: TaskResult) -> str:
     """Markdown section of one task: the three rows, then the checks."""
     s = result.spec
     cols = TRIGGER_COLUMNS if s.task == "trigger" else VERTEXING_COLUMNS
-    lines = [f"## {s.task} (`{s.model}`): {s.n_events:,} {s.sample} events, seed {s.seed}", "",
-             "| version | quantisation | weights | " + " | ".join(COLUMN_TITLES[c] for c in cols) + " |",
-             "|---|---|---|" + "---|" * len(cols)]
+    lines = [
+        f"## {s.task} (`{s.model}`): {s.n_events:,} {s.sample} events, seed {s.seed}",
+        "",
+        "| version | quantisation | weights | " + " | ".join(COLUMN_TITLES[c] for c in cols) + " |",
+        "|---|---|---|" + "---|" * len(cols),
+    ]
     for version in VERSIONS:
         row = result.rows[version]
-        lines.append(f"| {version} | {result.presets[version]} | {result.sources[version]} | "
-                     + " | ".join(_cell(row[c]) for c in cols) + " |")
+        lines.append(
+            f"| {version} | {result.presets[version]} | {result.sources[version]} | "
+            + " | ".join(_cell(row[c]) for c in cols)
+            + " |"
+        )
     m = result.mismatch
-    lines += ["", f"- emulated vs Brevitas: {m['events']} of {s.n_events:,} events differ "
-              f"(output codes of {result.output_format}; max {m['max_lsb']} LSB)"]
+    lines += [
+        "",
+        f"- emulated vs Brevitas: {m['events']} of {s.n_events:,} events differ "
+        f"(output codes of {result.output_format}; max {m['max_lsb']} LSB)",
+    ]
     lines += [f"- {k.replace('_', ' ')}: {_cell(v)}" for k, v in result.gaps.items()]
     lines += [f"- note: {n}" for n in result.notes]
     lines += [f"- FAIL: {f}" for f in result.failures] or ["- checks: PASS"]
@@ -404,10 +480,14 @@ def format_table(results: Sequence[TaskResult], thresholds: AccuracyThresholds) 
 
     failed = [f for r in results for f in r.failures]
     lim = dataclasses.asdict(thresholds)
-    head = [f"# Accuracy: float vs Brevitas vs emulated (trigq {__version__})", "",
-            f"Status: **{'FAIL' if failed else 'PASS'}**. Thresholds ({THRESHOLDS_FILE}): "
-            + "; ".join(f"{task}: " + ", ".join(f"{k} {v:g}" for k, v in d.items())
-                        for task, d in lim.items()) + ".", ""]
+    head = [
+        f"# Accuracy: float vs Brevitas vs emulated (trigq {__version__})",
+        "",
+        f"Status: **{'FAIL' if failed else 'PASS'}**. Thresholds ({THRESHOLDS_FILE}): "
+        + "; ".join(f"{task}: " + ", ".join(f"{k} {v:g}" for k, v in d.items()) for task, d in lim.items())
+        + ".",
+        "",
+    ]
     return "\n".join(head) + "\n".join(format_task(r) for r in results)
 
 
@@ -422,9 +502,13 @@ DEFAULT_TASKS = (
 )
 
 
-def make_table(out: str | Path, runs_dir: str | Path | None = None, thresholds_path: str | Path | None = None,
-               tasks: Sequence[TaskSpec] = DEFAULT_TASKS,
-               work_dir: str | Path | None = None) -> dict[str, Any]:
+def make_table(
+    out: str | Path,
+    runs_dir: str | Path | None = None,
+    thresholds_path: str | Path | None = None,
+    tasks: Sequence[TaskSpec] = DEFAULT_TASKS,
+    work_dir: str | Path | None = None,
+) -> dict[str, Any]:
     """Evaluate ``tasks``, write the Markdown table to ``out`` and return the result dict."""
     from trigq.utils import atomic_write_text
     from trigq.utils.outputs import check_output_file, marker_text
@@ -437,18 +521,26 @@ def make_table(out: str | Path, runs_dir: str | Path | None = None, thresholds_p
     text = format_table(results, thresholds)
     atomic_write_text(out, marker_text("accuracy-table") + text)
     failures = [f for r in results for f in r.failures]
-    return {"out": str(out), "passed": not failures, "failures": failures, "text": text,
-            "tasks": [r.to_dict() for r in results]}
+    return {
+        "out": str(out),
+        "passed": not failures,
+        "failures": failures,
+        "text": text,
+        "tasks": [r.to_dict() for r in results],
+    }
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m trigq.report.accuracy_table",
-                                description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="python -m trigq.report.accuracy_table", description=__doc__.splitlines()[0]
+    )
     p.add_argument("--out", required=True, help="Markdown file to write the table to")
-    p.add_argument("--runs", default=None,
-                   help=f"directory of reference run directories (default {DEFAULT_RUNS})")
-    p.add_argument("--thresholds", default=None,
-                   help=f"thresholds YAML (default: the committed {THRESHOLDS_FILE})")
+    p.add_argument(
+        "--runs", default=None, help=f"directory of reference run directories (default {DEFAULT_RUNS})"
+    )
+    p.add_argument(
+        "--thresholds", default=None, help=f"thresholds YAML (default: the committed {THRESHOLDS_FILE})"
+    )
     p.add_argument("--trigger-events", type=int, default=DEFAULT_TASKS[0].n_events)
     p.add_argument("--vertexing-events", type=int, default=DEFAULT_TASKS[1].n_events)
     p.add_argument("--tasks", default="trigger,vertexing", help="comma-separated subset of trigger,vertexing")

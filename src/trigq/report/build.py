@@ -49,12 +49,16 @@ class ResourceReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "part": self.part, "clock_mhz": self.clock_mhz,
-            "layers": [{k: (v.to_dict() if isinstance(v, Figure) else v) for k, v in row.items()}
-                       for row in self.layers],
+            "part": self.part,
+            "clock_mhz": self.clock_mhz,
+            "layers": [
+                {k: (v.to_dict() if isinstance(v, Figure) else v) for k, v in row.items()}
+                for row in self.layers
+            ],
             "total": {k: f.to_dict() for k, f in self.total.items()},
             "share_of_part": {k: f.to_dict() for k, f in self.share.items()},
-            "sources": self.sources, "vendor_modules": list(self.vendor_modules),
+            "sources": self.sources,
+            "vendor_modules": list(self.vendor_modules),
             "notes": list(self.notes),
         }
 
@@ -70,15 +74,27 @@ def _vendor_figures(hls: SynthesisReport | None, vivado: SynthesisReport | None)
     return out
 
 
-def build_report(estimate: DesignEstimate, part: str = DEFAULT_PART, clock_mhz: float = DEFAULT_CLOCK_MHZ,
-                 hls: SynthesisReport | None = None, vivado: SynthesisReport | None = None,
-                 yosys: dict[str, float] | None = None, notes: tuple[str, ...] = ()) -> ResourceReport:
+def build_report(
+    estimate: DesignEstimate,
+    part: str = DEFAULT_PART,
+    clock_mhz: float = DEFAULT_CLOCK_MHZ,
+    hls: SynthesisReport | None = None,
+    vivado: SynthesisReport | None = None,
+    yosys: dict[str, float] | None = None,
+    notes: tuple[str, ...] = (),
+) -> ResourceReport:
     """Merge the sources into one report (see module docstring for the precedence)."""
     avail = part_resources(part).as_dict()
     sources: dict[str, dict[str, float | None]] = {
-        "estimate": {"LUT": estimate.lut, "FF": estimate.ff, "DSP": estimate.dsp,
-                     "BRAM_18K": estimate.bram_18k, "URAM": 0.0,
-                     "latency_cycles": estimate.latency_cycles, "ii": float(estimate.ii)},
+        "estimate": {
+            "LUT": estimate.lut,
+            "FF": estimate.ff,
+            "DSP": estimate.dsp,
+            "BRAM_18K": estimate.bram_18k,
+            "URAM": 0.0,
+            "latency_cycles": estimate.latency_cycles,
+            "ii": float(estimate.ii),
+        },
     }
     if yosys:
         sources["yosys"] = {k: v for k, v in yosys.items()}
@@ -94,29 +110,54 @@ def build_report(estimate: DesignEstimate, part: str = DEFAULT_PART, clock_mhz: 
                 break
     lat = total["latency_cycles"]
     total["latency_ns"] = Figure(latency_ns(lat.value or 0.0, clock_mhz), lat.source)
-    share = {k: Figure(total[k].value / avail[k] if avail[k] else None, total[k].source)  # type: ignore[operator]
-             for k in RESOURCES if k in total}
+    share = {
+        k: Figure(total[k].value / avail[k] if avail[k] else None, total[k].source)  # type: ignore[operator]
+        for k in RESOURCES
+        if k in total
+    }
     rows = []
     for r in estimate.layers:
-        rows.append({
-            "name": r.name, "kind": r.kind,
-            "LUT": Figure(r.lut, r.source), "FF": Figure(r.ff, r.source), "DSP": Figure(r.dsp, r.source),
-            "BRAM_18K": Figure(r.bram_18k, r.source),
-            "latency_cycles": Figure(r.latency_cycles, r.source),
-            "latency_ns": Figure(latency_ns(r.latency_cycles, clock_mhz), r.source),
-            "ii": Figure(float(r.ii), r.source),
-            "LUT_share": Figure(r.lut / avail["LUT"], r.source),
-        })
+        rows.append(
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "LUT": Figure(r.lut, r.source),
+                "FF": Figure(r.ff, r.source),
+                "DSP": Figure(r.dsp, r.source),
+                "BRAM_18K": Figure(r.bram_18k, r.source),
+                "latency_cycles": Figure(r.latency_cycles, r.source),
+                "latency_ns": Figure(latency_ns(r.latency_cycles, clock_mhz), r.source),
+                "ii": Figure(float(r.ii), r.source),
+                "LUT_share": Figure(r.lut / avail["LUT"], r.source),
+            }
+        )
     modules = tuple(
-        {"instance": m.instance, "module": m.module, "latency_max": m.latency_max,
-         "interval_max": m.interval_max, **{k: m.resources.get(k) for k in RESOURCES}, "source": "vendor"}
-        for m in (hls.modules if hls else ()))
+        {
+            "instance": m.instance,
+            "module": m.module,
+            "latency_max": m.latency_max,
+            "interval_max": m.interval_max,
+            **{k: m.resources.get(k) for k in RESOURCES},
+            "source": "vendor",
+        }
+        for m in (hls.modules if hls else ())
+    )
     all_notes = list(notes)
     if "vendor" not in sources:
-        all_notes.append("No vendor synthesis report: totals are open-source (yosys) or analytic "
-                         "estimates; see the estimator's calibration error below.")
-    return ResourceReport(part=part, clock_mhz=clock_mhz, layers=tuple(rows), total=total, share=share,
-                          sources=sources, vendor_modules=modules, notes=tuple(all_notes))
+        all_notes.append(
+            "No vendor synthesis report: totals are open-source (yosys) or analytic "
+            "estimates; see the estimator's calibration error below."
+        )
+    return ResourceReport(
+        part=part,
+        clock_mhz=clock_mhz,
+        layers=tuple(rows),
+        total=total,
+        share=share,
+        sources=sources,
+        vendor_modules=modules,
+        notes=tuple(all_notes),
+    )
 
 
 def _fmt(v: float | None, pct: bool = False) -> str:
@@ -129,36 +170,65 @@ def _fmt(v: float | None, pct: bool = False) -> str:
 
 def to_markdown(rep: ResourceReport, estimator_error: dict[str, Any] | None = None) -> str:
     """Markdown rendering; every number is followed by its source in brackets."""
-    lines = ["# Resource and latency report", "",
-             f"Part `{rep.part}`, clock {rep.clock_mhz:g} MHz.", "",
-             "## Total", "", "| metric | value | source | share of part |", "|---|---|---|---|"]
+    lines = [
+        "# Resource and latency report",
+        "",
+        f"Part `{rep.part}`, clock {rep.clock_mhz:g} MHz.",
+        "",
+        "## Total",
+        "",
+        "| metric | value | source | share of part |",
+        "|---|---|---|---|",
+    ]
     for k, f in rep.total.items():
         sh = rep.share.get(k)
         lines.append(f"| {k} | {_fmt(f.value)} | {f.source} | {_fmt(sh.value, True) if sh else ''} |")
-    lines += ["", "## Per layer", "",
-              "| layer | kind | LUT | FF | DSP | BRAM_18K | latency (cycles) | latency (ns) | II "
-              "| LUT share |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Per layer",
+        "",
+        "| layer | kind | LUT | FF | DSP | BRAM_18K | latency (cycles) | latency (ns) | II | LUT share |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rep.layers:
-        cells = [f"{_fmt(r[k].value)} [{r[k].source}]" for k in
-                 ("LUT", "FF", "DSP", "BRAM_18K", "latency_cycles", "latency_ns", "ii")]
+        cells = [
+            f"{_fmt(r[k].value)} [{r[k].source}]"
+            for k in ("LUT", "FF", "DSP", "BRAM_18K", "latency_cycles", "latency_ns", "ii")
+        ]
         cells.append(f"{_fmt(r['LUT_share'].value, True)} [{r['LUT_share'].source}]")
         lines.append(f"| {r['name']} | {r['kind']} | " + " | ".join(cells) + " |")
     if len(rep.sources) > 1:
         metrics = ("LUT", "FF", "DSP", "BRAM_18K", "latency_cycles")
-        lines += ["", "## All sources", "", "| source | " + " | ".join(metrics) + " |",
-                  "|---|" + "---|" * len(metrics)]
+        lines += [
+            "",
+            "## All sources",
+            "",
+            "| source | " + " | ".join(metrics) + " |",
+            "|---|" + "---|" * len(metrics),
+        ]
         for s, vals in rep.sources.items():
             lines.append(f"| {s} | " + " | ".join(_fmt(vals.get(m)) for m in metrics) + " |")
     if rep.vendor_modules:
-        lines += ["", "## Vendor modules (HLS)", "", "| instance | LUT | FF | DSP | latency | II | source |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Vendor modules (HLS)",
+            "",
+            "| instance | LUT | FF | DSP | latency | II | source |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for m in rep.vendor_modules:
-            lines.append(f"| {m['instance']} | {m['LUT']} | {m['FF']} | {m['DSP']} | {m['latency_max']} "
-                         f"| {m['interval_max']} | vendor |")
+            lines.append(
+                f"| {m['instance']} | {m['LUT']} | {m['FF']} | {m['DSP']} | {m['latency_max']} "
+                f"| {m['interval_max']} | vendor |"
+            )
     if estimator_error:
-        lines += ["", "## Estimator error (leave-one-out over the hls4ml reference summaries)", "",
-                  "| metric | median | worst |", "|---|---|---|"]
+        lines += [
+            "",
+            "## Estimator error (leave-one-out over the hls4ml reference summaries)",
+            "",
+            "| metric | median | worst |",
+            "|---|---|---|",
+        ]
         for m, e in estimator_error.items():
             lines.append(f"| {m} | {100 * e['median']:.1f}% | {100 * e['worst']:.0f}% |")
     if rep.notes:
@@ -184,9 +254,12 @@ def plot_layers(rep: ResourceReport, path: str | Path) -> Path:
         ax.grid(axis="y", alpha=0.3)
     tl = rep.total.get("LUT")
     tc = rep.total.get("latency_cycles")
-    fig.suptitle(f"{rep.part} @ {rep.clock_mhz:g} MHz - total LUT {_fmt(tl.value if tl else None)} "
-                 f"[{tl.source if tl else '-'}], latency {_fmt(tc.value if tc else None)} cycles "
-                 f"[{tc.source if tc else '-'}]", fontsize=9)
+    fig.suptitle(
+        f"{rep.part} @ {rep.clock_mhz:g} MHz - total LUT {_fmt(tl.value if tl else None)} "
+        f"[{tl.source if tl else '-'}], latency {_fmt(tc.value if tc else None)} cycles "
+        f"[{tc.source if tc else '-'}]",
+        fontsize=9,
+    )
     fig.tight_layout()
     path = Path(path)
     with atomic_path(path) as tmp:
@@ -195,8 +268,9 @@ def plot_layers(rep: ResourceReport, path: str | Path) -> Path:
     return path
 
 
-def write_report(rep: ResourceReport, out_dir: str | Path,
-                 estimator_error: dict[str, Any] | None = None) -> dict[str, Path]:
+def write_report(
+    rep: ResourceReport, out_dir: str | Path, estimator_error: dict[str, Any] | None = None
+) -> dict[str, Path]:
     """Write ``report.json``, ``report.md`` and ``report.png`` into ``out_dir``."""
     out = Path(out_dir)
     doc = rep.to_dict()

@@ -73,11 +73,18 @@ def load_baselines(reference: str | Path) -> list[Baseline]:
     for p in paths:
         case = parse_case(p.stem)
         res, lat = design_features(case_layers(case))
-        out.append(Baseline(
-            path=p, tool=p.parent.parent.name, version=p.parent.name, case=case,
-            group=group_key(case.backend, case.io_type),
-            measured=measured_metrics(load_summary_json(p)), res_features=res, lat_features=lat,
-        ))
+        out.append(
+            Baseline(
+                path=p,
+                tool=p.parent.parent.name,
+                version=p.parent.name,
+                case=case,
+                group=group_key(case.backend, case.io_type),
+                measured=measured_metrics(load_summary_json(p)),
+                res_features=res,
+                lat_features=lat,
+            )
+        )
     return out
 
 
@@ -143,31 +150,42 @@ def _predict(coefs: Coefficients, b: Baseline) -> dict[str, float]:
 
 
 def _summary(errors: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    return {m: {"median": float(np.median(e)), "worst": float(np.max(e)), "n": len(e)}
-            for m, e in errors.items()}
+    return {
+        m: {"median": float(np.median(e)), "worst": float(np.max(e)), "n": len(e)} for m, e in errors.items()
+    }
 
 
 def evaluate(rows: Sequence[Baseline]) -> dict[str, Any]:
     """Error table: in-sample, leave-one-out and leave-one-model-out, per metric."""
     full = fit(rows)
-    schemes: dict[str, dict[str, list[float]]] = {s: {m: [] for m in METRICS}
-                                                  for s in ("in_sample", "leave_one_out",
-                                                            "leave_one_model_out")}
+    schemes: dict[str, dict[str, list[float]]] = {
+        s: {m: [] for m in METRICS} for s in ("in_sample", "leave_one_out", "leave_one_model_out")
+    }
     per_case = []
     for i, b in enumerate(rows):
         preds = {
             "in_sample": _predict(full, b),
             "leave_one_out": _predict(fit([r for j, r in enumerate(rows) if j != i]), b),
-            "leave_one_model_out": _predict(fit([r for r in rows if r.case.model_id != b.case.model_id
-                                                 or r.group != b.group]), b),
+            "leave_one_model_out": _predict(
+                fit([r for r in rows if r.case.model_id != b.case.model_id or r.group != b.group]), b
+            ),
         }
         for s, p in preds.items():
             for m in METRICS:
                 schemes[s][m].append(relative_error(p[m], b.measured[m]))
-        per_case.append({"file": f"{b.tool}/{b.version}/{b.path.name}", "measured": b.measured,
-                         "leave_one_out": preds["leave_one_out"]})
-    return {"n_baselines": len(rows), "coefficients": full,
-            "errors": {s: _summary(e) for s, e in schemes.items()}, "cases": per_case}
+        per_case.append(
+            {
+                "file": f"{b.tool}/{b.version}/{b.path.name}",
+                "measured": b.measured,
+                "leave_one_out": preds["leave_one_out"],
+            }
+        )
+    return {
+        "n_baselines": len(rows),
+        "coefficients": full,
+        "errors": {s: _summary(e) for s, e in schemes.items()},
+        "cases": per_case,
+    }
 
 
 def calibrate(reference: str | Path, write: bool = False) -> dict[str, Any]:
@@ -175,16 +193,21 @@ def calibrate(reference: str | Path, write: bool = False) -> dict[str, Any]:
     rows = load_baselines(reference)
     result = evaluate(rows)
     coefs: Coefficients = result.pop("coefficients")
-    meta = {"n_baselines": len(rows), "fitted_by": "python -m trigq.report.calibrate",
-            "borrowed": coefs.meta.get("borrowed", []),
-            "errors_leave_one_out": result["errors"]["leave_one_out"]}
+    meta = {
+        "n_baselines": len(rows),
+        "fitted_by": "python -m trigq.report.calibrate",
+        "borrowed": coefs.meta.get("borrowed", []),
+        "errors_leave_one_out": result["errors"]["leave_one_out"],
+    }
     coefs = Coefficients(groups=coefs.groups, meta=meta)
     if write:
         import yaml
 
         path = Path(__file__).with_name(COEFFICIENTS_FILE)
-        header = ("# Estimator coefficients fitted on hls4ml's reference synthesis summaries.\n"
-                  "# Regenerate: python -m trigq.report.calibrate --reference DIR --write\n")
+        header = (
+            "# Estimator coefficients fitted on hls4ml's reference synthesis summaries.\n"
+            "# Regenerate: python -m trigq.report.calibrate --reference DIR --write\n"
+        )
         atomic_write_text(path, header + yaml.safe_dump(coefs.to_dict(), sort_keys=True))
         result["written"] = str(path)
     result["groups"] = coefs.groups
@@ -193,8 +216,10 @@ def calibrate(reference: str | Path, write: bool = False) -> dict[str, Any]:
 
 def format_table(errors: dict[str, dict[str, dict[str, float]]]) -> str:
     """Markdown table of median / worst relative error per metric and scheme."""
-    lines = ["| metric | " + " | ".join(f"{s} median | {s} worst" for s in errors) + " |",
-             "|---|" + "---|" * (2 * len(errors))]
+    lines = [
+        "| metric | " + " | ".join(f"{s} median | {s} worst" for s in errors) + " |",
+        "|---|" + "---|" * (2 * len(errors)),
+    ]
     for m in METRICS:
         cells = []
         for s in errors:
@@ -205,8 +230,9 @@ def format_table(errors: dict[str, dict[str, dict[str, float]]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m trigq.report.calibrate",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m trigq.report.calibrate", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--reference", required=True, help="hls4ml-synthesis-reports directory")
     parser.add_argument("--write", action="store_true", help=f"store the fit in {COEFFICIENTS_FILE}")
     parser.add_argument("--cases", action="store_true", help="print every case's prediction too")

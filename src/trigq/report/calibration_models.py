@@ -62,8 +62,9 @@ def parse_case(stem: str) -> BaselineCase:
             continue
         if test == "pooling":
             backend, padding, pool = m.groups()
-            return BaselineCase(test, backend, "io_parallel", f"{pool}-{padding}",
-                                f"pooling-{pool}-{padding}")
+            return BaselineCase(
+                test, backend, "io_parallel", f"{pool}-{padding}", f"pooling-{pool}-{padding}"
+            )
         io_type, backend = m.group(1), m.group(2)
         variant = m.group(3) if m.lastindex and m.lastindex >= 3 else ""
         return BaselineCase(test, backend, io_type, variant, f"{test}-{variant}".rstrip("-"))
@@ -79,9 +80,20 @@ def _quantise(w: np.ndarray, frac: int) -> np.ndarray:
 
 
 def _dense(name: str, n_in: int, n_out: int, w: np.ndarray, io: str, bits: int = 16) -> LayerCost:
-    return LayerCost(name, "dense", (n_in,), (n_out,), n_in=n_in, n_out=n_out,
-                     weights=weight_stats(w, n_out), weight_bits=bits, input_bits=bits,
-                     acc_bits=bits, out_bits=bits, io_type=io)
+    return LayerCost(
+        name,
+        "dense",
+        (n_in,),
+        (n_out,),
+        n_in=n_in,
+        n_out=n_out,
+        weights=weight_stats(w, n_out),
+        weight_bits=bits,
+        input_bits=bits,
+        acc_bits=bits,
+        out_bits=bits,
+        io_type=io,
+    )
 
 
 def _act(name: str, shape: tuple[int, ...], act: str, io: str) -> LayerCost:
@@ -103,30 +115,80 @@ def case_layers(case: BaselineCase) -> list[LayerCost]:
         strategy, padding = case.variant.split("-")
         w = _quantise(rng.normal(0, 0.05, size=(4, 4, 3, 32)), 10).reshape(48, 32)
         out = 7  # 28 / 4, same and valid alike
-        return [LayerCost("conv", "conv2d", (28, 28, 3), (out, out, 32), n_in=48, n_out=32,
-                          positions=out * out, kernel=(4, 4), weights=weight_stats(w, 32),
-                          strategy=strategy.lower(), io_type=io)]  # type: ignore[arg-type]
+        return [
+            LayerCost(
+                "conv",
+                "conv2d",
+                (28, 28, 3),
+                (out, out, 32),
+                n_in=48,
+                n_out=32,
+                positions=out * out,
+                kernel=(4, 4),
+                weights=weight_stats(w, 32),
+                strategy=strategy.lower(),
+                io_type=io,
+            )
+        ]  # type: ignore[arg-type]
     if case.test == "depthwise2d":
         lim = math.sqrt(6 / (27 + 9))
         w = _quantise(rng.uniform(-lim, lim, size=(9, 3)), 20)
         # fixed<32,12>: 32-bit data; the weights' significant bits are ~20
-        return [LayerCost("depthwise", "depthwise2d", (32, 32, 3), (30, 30, 3), n_in=9, n_out=3,
-                          positions=900, kernel=(3, 3), weights=weight_stats(w, 3), weight_bits=20,
-                          input_bits=32, acc_bits=32, out_bits=32, io_type=io)]  # type: ignore[arg-type]
+        return [
+            LayerCost(
+                "depthwise",
+                "depthwise2d",
+                (32, 32, 3),
+                (30, 30, 3),
+                n_in=9,
+                n_out=3,
+                positions=900,
+                kernel=(3, 3),
+                weights=weight_stats(w, 3),
+                weight_bits=20,
+                input_bits=32,
+                acc_bits=32,
+                out_bits=32,
+                io_type=io,
+            )
+        ]  # type: ignore[arg-type]
     if case.test == "depthwise1d":
         lim = math.sqrt(6 / (9 + 3))
         w = _quantise(rng.uniform(-lim, lim, size=(3, 3)), 10)
-        return [LayerCost("depthwise", "depthwise1d", (32, 3), (30, 3), n_in=3, n_out=3,
-                          positions=30, kernel=(3,), weights=weight_stats(w, 3),
-                          io_type=io)]  # type: ignore[arg-type]
+        return [
+            LayerCost(
+                "depthwise",
+                "depthwise1d",
+                (32, 3),
+                (30, 3),
+                n_in=3,
+                n_out=3,
+                positions=30,
+                kernel=(3,),
+                weights=weight_stats(w, 3),
+                io_type=io,
+            )
+        ]  # type: ignore[arg-type]
     if case.test == "pooling":
         pool, padding = case.variant.split("-")
         kind = "maxpool" if pool.startswith("Max") else "avgpool"
         if pool.endswith("2D"):
             h, w_ = (9, 8) if padding == "same" else (9, 7)
-            return [LayerCost("pool", kind, (18, 15, 3), (h, w_, 3), n_out=3, positions=h * w_,
-                              kernel=(2, 2), pool=4, io_type=io)]  # type: ignore[arg-type]
+            return [
+                LayerCost(
+                    "pool",
+                    kind,
+                    (18, 15, 3),
+                    (h, w_, 3),
+                    n_out=3,
+                    positions=h * w_,
+                    kernel=(2, 2),
+                    pool=4,
+                    io_type=io,
+                )
+            ]  # type: ignore[arg-type]
         n = 61 if padding == "same" else 60
-        return [LayerCost("pool", kind, (121, 3), (n, 3), n_out=3, positions=n, kernel=(2,),
-                          pool=2, io_type=io)]  # type: ignore[arg-type]
+        return [
+            LayerCost("pool", kind, (121, 3), (n, 3), n_out=3, positions=n, kernel=(2,), pool=2, io_type=io)
+        ]  # type: ignore[arg-type]
     raise ValueError(f"no model for test {case.test!r}")

@@ -74,8 +74,13 @@ class Coefficients:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Coefficients:
-        return cls(groups={g: {m: {f: float(v) for f, v in fs.items()} for m, fs in ms.items()}
-                           for g, ms in d["groups"].items()}, meta=dict(d.get("meta", {})))
+        return cls(
+            groups={
+                g: {m: {f: float(v) for f, v in fs.items()} for m, fs in ms.items()}
+                for g, ms in d["groups"].items()
+            },
+            meta=dict(d.get("meta", {})),
+        )
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Coefficients:
@@ -125,8 +130,9 @@ def _dot(coefs: dict[str, float], feats: dict[str, float]) -> float:
     return sum(c * feats.get(f, 0.0) for f, c in coefs.items())
 
 
-def predict_totals(res: dict[str, float], lat: dict[str, float],
-                   coefs: dict[str, dict[str, float]]) -> dict[str, float]:
+def predict_totals(
+    res: dict[str, float], lat: dict[str, float], coefs: dict[str, dict[str, float]]
+) -> dict[str, float]:
     """Metric totals of a design from its feature sums."""
     out = {}
     for metric in METRICS:
@@ -135,8 +141,9 @@ def predict_totals(res: dict[str, float], lat: dict[str, float],
     return out
 
 
-def estimate_layers(layers: Sequence[LayerCost], backend: str = "Vitis",
-                    coefficients: Coefficients | None = None) -> DesignEstimate:
+def estimate_layers(
+    layers: Sequence[LayerCost], backend: str = "Vitis", coefficients: Coefficients | None = None
+) -> DesignEstimate:
     """Estimate a design given as LayerCost list (all layers share one io type)."""
     if not layers:
         raise EstimateError("no layers to estimate")
@@ -151,15 +158,29 @@ def estimate_layers(layers: Sequence[LayerCost], backend: str = "Vitis",
         lat = dict(q.latency)
         lat["seq"] = float(q.seq - 1)
         vals = predict_totals({**q.resource, "const": 0.0}, {**lat, "const": 0.0}, coefs)
-        rows.append(LayerEstimate(
-            name=layer.name, kind=layer.kind, lut=vals["LUT"], ff=vals["FF"], dsp=vals["DSP"],
-            bram_18k=vals["BRAM_18K"], latency_cycles=vals["latency"], ii=q.ii,
-        ))
+        rows.append(
+            LayerEstimate(
+                name=layer.name,
+                kind=layer.kind,
+                lut=vals["LUT"],
+                ff=vals["FF"],
+                dsp=vals["DSP"],
+                bram_18k=vals["BRAM_18K"],
+                latency_cycles=vals["latency"],
+                ii=q.ii,
+            )
+        )
     res, lat = design_features(layers)
     tot = predict_totals(res, lat, coefs)
     return DesignEstimate(
-        layers=tuple(rows), lut=tot["LUT"], ff=tot["FF"], dsp=tot["DSP"], bram_18k=tot["BRAM_18K"],
-        latency_cycles=tot["latency"], ii=max(r.ii for r in rows), group=group,
+        layers=tuple(rows),
+        lut=tot["LUT"],
+        ff=tot["FF"],
+        dsp=tot["DSP"],
+        bram_18k=tot["BRAM_18K"],
+        latency_cycles=tot["latency"],
+        ii=max(r.ii for r in rows),
+        group=group,
     )
 
 

@@ -20,11 +20,30 @@ from trigq.report.layer_cost import (
 
 # Resource features (summed over layers) and latency features (design level).
 RESOURCE_FEATURES = (
-    "const", "dsp", "lut_mult_bits", "adder_bits", "logic_act_bits", "table_act", "maxpool_bits",
-    "avgpool_bits", "pool_in_bits", "stream_layers", "stream_bits", "pipelined_dsp", "bram",
+    "const",
+    "dsp",
+    "lut_mult_bits",
+    "adder_bits",
+    "logic_act_bits",
+    "table_act",
+    "maxpool_bits",
+    "avgpool_bits",
+    "pool_in_bits",
+    "stream_layers",
+    "stream_bits",
+    "pipelined_dsp",
+    "bram",
 )
-LATENCY_FEATURES = ("const", "seq", "mult_layers", "tree_depth", "table_layers", "logic_layers",
-                    "stream_layers", "pool_layers")
+LATENCY_FEATURES = (
+    "const",
+    "seq",
+    "mult_layers",
+    "tree_depth",
+    "table_layers",
+    "logic_layers",
+    "stream_layers",
+    "pool_layers",
+)
 
 BRAM18_BITS = 18 * 1024
 DSP_MIN_INPUT_BITS = 10  # narrower products are built from LUTs by Vivado/Vitis HLS
@@ -32,8 +51,9 @@ DSP_MIN_INPUT_BITS = 10  # narrower products are built from LUTs by Vivado/Vitis
 
 def dsp_per_multiplier(a_bits: int, b_bits: int) -> int:
     """DSP48E2 slices (27 x 18 signed multiplier) needed for one a x b product."""
-    return min(math.ceil(a_bits / 27) * math.ceil(b_bits / 18),
-               math.ceil(b_bits / 27) * math.ceil(a_bits / 18))
+    return min(
+        math.ceil(a_bits / 27) * math.ceil(b_bits / 18), math.ceil(b_bits / 27) * math.ceil(a_bits / 18)
+    )
 
 
 @dataclass(frozen=True)
@@ -89,8 +109,9 @@ def layer_quantities(layer: LayerCost) -> LayerQuantities:
         n_large_lut = 0 if wide else ws.n_large
         n_dsp = copies * math.ceil(n_large_dsp / r) * per
         res["dsp"] = n_dsp
-        mult_bits = ((ws.small_digits - ws.n_small) * (layer.input_bits + layer.weight_bits)
-                     + n_large_lut * layer.input_bits * min(layer.weight_bits, 4))
+        mult_bits = (ws.small_digits - ws.n_small) * (
+            layer.input_bits + layer.weight_bits
+        ) + n_large_lut * layer.input_bits * min(layer.weight_bits, 4)
         res["lut_mult_bits"] = copies * mult_bits / r
         res["adder_bits"] = copies * layer.n_out * ws.nonzero_per_output * layer.acc_bits / r
         if layer.strategy == "resource" and r > 1:

@@ -55,10 +55,16 @@ def layers_from_integer_graph(graph: Any, config: HlsSettings | None = None) -> 
             continue
         reuse = int(cfg.layer_reuse.get(node.name, cfg.reuse_factor))
         strategy = cfg.layer_strategy.get(node.name, cfg.strategy).lower()
-        common: dict[str, Any] = dict(reuse_factor=reuse, strategy=strategy, io_type=cfg.io_type,
-                                      input_bits=in_bits, out_bits=out_bits)
-        ctx = CostContext(in_shape=shapes[node.inputs[0]], out_shape=shapes[node.output],
-                          in_shapes=tuple(shapes[t] for t in node.inputs), input_bits=in_bits, common=common)
+        common: dict[str, Any] = dict(
+            reuse_factor=reuse, strategy=strategy, io_type=cfg.io_type, input_bits=in_bits, out_bits=out_bits
+        )
+        ctx = CostContext(
+            in_shape=shapes[node.inputs[0]],
+            out_shape=shapes[node.output],
+            in_shapes=tuple(shapes[t] for t in node.inputs),
+            input_bits=in_bits,
+            common=common,
+        )
         try:
             layer = spec.cost(node, ctx)
         except (ValueError, KeyError) as exc:

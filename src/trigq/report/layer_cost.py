@@ -14,7 +14,14 @@ from typing import Literal
 import numpy as np
 
 Kind = Literal[
-    "dense", "conv1d", "conv2d", "depthwise1d", "depthwise2d", "activation", "maxpool", "avgpool",
+    "dense",
+    "conv1d",
+    "conv2d",
+    "depthwise1d",
+    "depthwise2d",
+    "activation",
+    "maxpool",
+    "avgpool",
     "reshape",
 ]
 WEIGHTED_KINDS = ("dense", "conv1d", "conv2d", "depthwise1d", "depthwise2d")
@@ -73,8 +80,11 @@ def weight_stats(weights: np.ndarray, n_out: int, dsp_min_digits: int = 3) -> We
     small = (digits >= 2) & (digits < dsp_min_digits)
     large = digits >= dsp_min_digits
     return WeightStats(
-        n_zero=int(zero.sum()), n_pow2=int(pow2.sum()), n_small=int(small.sum()),
-        n_large=int(large.sum()), small_digits=int(digits[small].sum()),
+        n_zero=int(zero.sum()),
+        n_pow2=int(pow2.sum()),
+        n_small=int(small.sum()),
+        n_large=int(large.sum()),
+        small_digits=int(digits[small].sum()),
         nonzero_per_output=float((~zero).sum()) / max(int(n_out), 1),
     )
 

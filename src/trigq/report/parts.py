@@ -31,16 +31,18 @@ class PartResources:
     URAM: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"LUT": self.LUT, "FF": self.FF, "DSP": self.DSP, "BRAM_18K": self.BRAM_18K,
-                "URAM": self.URAM}
+        return {"LUT": self.LUT, "FF": self.FF, "DSP": self.DSP, "BRAM_18K": self.BRAM_18K, "URAM": self.URAM}
 
 
-PARTS: dict[str, PartResources] = {p.device: p for p in (
-    PartResources("xcvu9p", 1_182_240, 2_364_480, 6_840, 4_320, 960),
-    PartResources("xcvu13p", 1_728_000, 3_456_000, 12_288, 5_376, 1_280),
-    PartResources("xcku15p", 522_720, 1_045_440, 1_968, 1_968, 128),
-    PartResources("xczu9eg", 274_080, 548_160, 2_520, 1_824, 0),
-)}
+PARTS: dict[str, PartResources] = {
+    p.device: p
+    for p in (
+        PartResources("xcvu9p", 1_182_240, 2_364_480, 6_840, 4_320, 960),
+        PartResources("xcvu13p", 1_728_000, 3_456_000, 12_288, 5_376, 1_280),
+        PartResources("xcku15p", 522_720, 1_045_440, 1_968, 1_968, 128),
+        PartResources("xczu9eg", 274_080, 548_160, 2_520, 1_824, 0),
+    )
+}
 
 
 def part_resources(part: str) -> PartResources:

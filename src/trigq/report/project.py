@@ -46,8 +46,9 @@ def _get(d: dict[str, Any], *keys: str) -> Any:
     return None
 
 
-def settings_from_hls4ml_config(cfg: dict[str, Any], where: str = HLS_CONFIG
-                                ) -> tuple[HlsSettings, float | None, str | None]:
+def settings_from_hls4ml_config(
+    cfg: dict[str, Any], where: str = HLS_CONFIG
+) -> tuple[HlsSettings, float | None, str | None]:
     """HlsSettings, clock (MHz) and part from an hls4ml config (top-level project keys plus
     ``HLSConfig``, or a bare ``{"Model": ..., "LayerName": ...}`` HLS config)."""
     if not isinstance(cfg, dict):
@@ -73,8 +74,14 @@ def settings_from_hls4ml_config(cfg: dict[str, Any], where: str = HLS_CONFIG
     period = _get(cfg, "ClockPeriod", "clock_period")
     clock = 1000.0 / float(period) if period else None
     part = _get(cfg, "Part", "part")
-    settings = HlsSettings(backend=backend, io_type=io, strategy=strategy,  # type: ignore[arg-type]
-                           reuse_factor=reuse, layer_reuse=layer_reuse, layer_strategy=layer_strategy)
+    settings = HlsSettings(
+        backend=backend,
+        io_type=io,
+        strategy=strategy,  # type: ignore[arg-type]
+        reuse_factor=reuse,
+        layer_reuse=layer_reuse,
+        layer_strategy=layer_strategy,
+    )
     return settings, clock, part
 
 
@@ -107,8 +114,9 @@ def read_project(directory: str | Path) -> ProjectInfo:
         raise ProjectError(f"project directory not found: {d}")
     missing = [n for n in (MANIFEST, GRAPH, HLS_CONFIG) if not (d / n).is_file()]
     if missing:
-        raise ProjectError(f"{d}: not an exported trigq project, missing {', '.join(missing)} "
-                           "(run 'trigq export' first)")
+        raise ProjectError(
+            f"{d}: not an exported trigq project, missing {', '.join(missing)} (run 'trigq export' first)"
+        )
     try:
         manifest = json.loads((d / MANIFEST).read_text())
     except json.JSONDecodeError as exc:
@@ -123,9 +131,14 @@ def read_project(directory: str | Path) -> ProjectInfo:
     if isinstance(manifest, dict):
         clock = manifest.get("clock_mhz", clock)
         part = manifest.get("part", part)
-    return ProjectInfo(directory=d, manifest=manifest if isinstance(manifest, dict) else {},
-                       settings=settings, clock_mhz=float(clock) if clock else None, part=part,
-                       hls_project=find_hls_project(d))
+    return ProjectInfo(
+        directory=d,
+        manifest=manifest if isinstance(manifest, dict) else {},
+        settings=settings,
+        clock_mhz=float(clock) if clock else None,
+        part=part,
+        hls_project=find_hls_project(d),
+    )
 
 
 def read_yosys_counts(path: str | Path) -> dict[str, float]:
@@ -145,8 +158,13 @@ def read_yosys_counts(path: str | Path) -> dict[str, float]:
         if isinstance(doc.get(k), dict):
             table = doc[k]
     lower = {str(k).lower(): v for k, v in table.items()}
-    names = {"LUT": ("lut", "luts"), "FF": ("ff", "ffs", "dff"), "DSP": ("dsp", "dsps", "dsp48e2"),
-             "BRAM_18K": ("bram_18k", "bram18", "bram"), "CARRY": ("carry", "carry4", "carry8")}
+    names = {
+        "LUT": ("lut", "luts"),
+        "FF": ("ff", "ffs", "dff"),
+        "DSP": ("dsp", "dsps", "dsp48e2"),
+        "BRAM_18K": ("bram_18k", "bram18", "bram"),
+        "CARRY": ("carry", "carry4", "carry8"),
+    }
     out: dict[str, float] = {}
     for key, aliases in names.items():
         for a in aliases:

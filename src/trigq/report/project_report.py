@@ -12,8 +12,9 @@ from trigq.report.project import GRAPH, YOSYS, read_project, read_yosys_counts
 from trigq.report.vendor import SynthesisReport, VendorReportError, parse_hls4ml_project
 
 
-def report_project(directory: str | Path, part: str | None = None, clock_mhz: float | None = None,
-                   synth: bool = False) -> ResourceReport:
+def report_project(
+    directory: str | Path, part: str | None = None, clock_mhz: float | None = None, synth: bool = False
+) -> ResourceReport:
     """Build the ResourceReport of an exported project directory.
 
     ``synth=True`` runs the vendor HLS build first (MissingToolError if no tool is on PATH).
@@ -43,13 +44,19 @@ def report_project(directory: str | Path, part: str | None = None, clock_mhz: fl
     yosys_path = info.directory / YOSYS
     yosys = read_yosys_counts(yosys_path) if yosys_path.is_file() else None
     if yosys is not None and info.settings.io_type == "io_stream":
-        notes.append(f"yosys figures in {YOSYS} are of the fully parallel da4ml RTL variant, not used "
-                     "for this io_stream design")
+        notes.append(
+            f"yosys figures in {YOSYS} are of the fully parallel da4ml RTL variant, not used "
+            "for this io_stream design"
+        )
         yosys = None
     elif yosys is not None:
         notes.append("yosys figures: synth_xilinx -family xcup of the da4ml RTL, not of the HLS design")
     return build_report(
-        est, part=part or info.part or DEFAULT_PART,
+        est,
+        part=part or info.part or DEFAULT_PART,
         clock_mhz=clock_mhz or info.clock_mhz or DEFAULT_CLOCK_MHZ,
-        hls=reports.get("hls"), vivado=reports.get("vivado"), yosys=yosys, notes=tuple(notes),
+        hls=reports.get("hls"),
+        vivado=reports.get("vivado"),
+        yosys=yosys,
+        notes=tuple(notes),
     )

@@ -36,10 +36,32 @@ from trigq.errors import TrigqError
 POINTS_DIR = "points"
 FILES = {"csv": "sweep.csv", "json": "sweep.json", "markdown": "sweep.md", "plot": "pareto.png"}
 CSV_COLUMNS = (
-    "weights", "act_bits", "preset", "reuse_factor", "status", "metric", "value", "accuracy",
-    "efficiency", "background_rejection", "roc_auc", "residual_mean", "core_sigma", "tail_fraction",
-    "mismatch_events", "n_test_events", "lut", "ff", "dsp", "latency_cycles", "latency_ns", "ii",
-    "pareto_lut", "pareto_latency", "train_seconds", "error",
+    "weights",
+    "act_bits",
+    "preset",
+    "reuse_factor",
+    "status",
+    "metric",
+    "value",
+    "accuracy",
+    "efficiency",
+    "background_rejection",
+    "roc_auc",
+    "residual_mean",
+    "core_sigma",
+    "tail_fraction",
+    "mismatch_events",
+    "n_test_events",
+    "lut",
+    "ff",
+    "dsp",
+    "latency_cycles",
+    "latency_ns",
+    "ii",
+    "pareto_lut",
+    "pareto_latency",
+    "train_seconds",
+    "error",
 )
 READ_BLOCK = 4096
 
@@ -186,14 +208,22 @@ def _score_point(run_dir: Path, graph: Any, config: SweepConfig) -> dict[str, An
         brevitas_codes.append(codes)
         off_grid.append(off)
     emu, bre, off = np.concatenate(emu_codes), np.concatenate(brevitas_codes), np.concatenate(off_grid)
-    mismatch = int(np.count_nonzero(off)) + code_mismatches(np.where(off[:, None], 0, emu),
-                                                            np.where(off[:, None], 0, bre))["events"]
+    mismatch = (
+        int(np.count_nonzero(off))
+        + code_mismatches(np.where(off[:, None], 0, emu), np.where(off[:, None], 0, bre))["events"]
+    )
     fields = ["truth/label"] if task == "trigger" else [f"truth/{spec.targets[0]}"]
     truth = {k.split("/", 1)[1]: v for k, v in read_arrays(config.data, fields, test).items()}
     row = task_row(task, emu * graph.output_fmt.scale, truth, trained.normalisation)
     name, _ = merit(task)
-    return {"task": task, "metric": name, "value": row[name], **row,
-            "mismatch_events": mismatch, "n_test_events": int(test.size)}
+    return {
+        "task": task,
+        "metric": name,
+        "value": row[name],
+        **row,
+        "mismatch_events": mismatch,
+        "n_test_events": int(test.size),
+    }
 
 
 def _estimates(project: Path, graph: Any, config: SweepConfig) -> list[dict[str, Any]]:
@@ -207,9 +237,17 @@ def _estimates(project: Path, graph: Any, config: SweepConfig) -> list[dict[str,
     for r in config.reuse:
         settings = dataclasses.replace(base, reuse_factor=int(r), layer_reuse={})
         est = estimate_layers(layers_from_integer_graph(graph, settings), backend=settings.backend)
-        out.append({"reuse_factor": int(r), "lut": est.lut, "ff": est.ff, "dsp": est.dsp,
-                    "latency_cycles": est.latency_cycles,
-                    "latency_ns": latency_ns(est.latency_cycles, config.clock_mhz), "ii": est.ii})
+        out.append(
+            {
+                "reuse_factor": int(r),
+                "lut": est.lut,
+                "ff": est.ff,
+                "dsp": est.dsp,
+                "latency_cycles": est.latency_cycles,
+                "latency_ns": latency_ns(est.latency_cycles, config.clock_mhz),
+                "ii": est.ii,
+            }
+        )
     return out
 
 
@@ -224,22 +262,44 @@ def run_point(point: SweepPoint, config: SweepConfig, point_dir: str) -> dict[st
     try:
         t0 = time.perf_counter()
         tcfg = TrainConfig(
-            model=config.model, quant=point.preset, arch=config.arch, data=config.data,
-            out=str(root / "run"), epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
-            patience=0, seed=config.seed, device="cpu", progress=False,
-            max_train_events=config.max_train_events, max_val_events=config.max_val_events)
+            model=config.model,
+            quant=point.preset,
+            arch=config.arch,
+            data=config.data,
+            out=str(root / "run"),
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            lr=config.lr,
+            patience=0,
+            seed=config.seed,
+            device="cpu",
+            progress=False,
+            max_train_events=config.max_train_events,
+            max_val_events=config.max_val_events,
+        )
         result = train(tcfg)
         train_s = time.perf_counter() - t0
-        ecfg = ExportConfig(backend=config.backend, clock_mhz=config.clock_mhz, strategy=config.strategy,
-                            io_type=config.io_type, compile=False)
+        ecfg = ExportConfig(
+            backend=config.backend,
+            clock_mhz=config.clock_mhz,
+            strategy=config.strategy,
+            io_type=config.io_type,
+            compile=False,
+        )
         with contextlib.redirect_stdout(io.StringIO()):  # hls4ml prints the whole topology
             exported = export(result.run_dir, root / "export", ecfg)
         if not exported.manifest.get("integer_graph"):
             raise SweepError(f"{root / 'export'}: no integer graph: {exported.manifest.get('notes')}")
         graph = IntegerGraph.load(root / "export" / exported.manifest["integer_graph"])
         scores = _score_point(result.run_dir, graph, config)
-        return {**base, "status": "ok", **scores, "train_seconds": round(train_s, 2),
-                "estimates": _estimates(root / "export", graph, config), "error": ""}
+        return {
+            **base,
+            "status": "ok",
+            **scores,
+            "train_seconds": round(train_s, 2),
+            "estimates": _estimates(root / "export", graph, config),
+            "error": "",
+        }
     except Exception as exc:  # one failed point must not lose the others; the error is reported
         message = " ".join(str(exc).split())
         return {**base, "status": "failed", "estimates": [], "error": f"{type(exc).__name__}: {message}"}
@@ -260,8 +320,10 @@ def _check_inputs(config: SweepConfig) -> Any:
     spec = get_spec(config.model)
     for w in config.weights:
         if "-a" in w or get_preset(w).is_float:
-            raise SweepError(f"weights: {w!r} is not a quantised weight preset without an activation "
-                             "suffix (activation bits come from 'acts')")
+            raise SweepError(
+                f"weights: {w!r} is not a quantised weight preset without an activation "
+                "suffix (activation bits come from 'acts')"
+            )
     validate_dataset(config.data, require=tuple(spec.targets))
     return spec
 
@@ -325,10 +387,15 @@ def _run_points(config: SweepConfig, spec: Any, out: Path, progress: bool) -> di
                     os.environ[k] = v
     rows = expand_rows(results)
     summary = {
-        "config": dataclasses.asdict(config), "model": spec.name, "task": merit_task(spec),
-        "metric": merit(merit_task(spec))[0], "higher_is_better": merit(merit_task(spec))[1],
-        "n_points": len(grid), "n_failed": sum(r["status"] != "ok" for r in results),
-        "seconds": round(time.perf_counter() - t0, 1), "rows": rows,
+        "config": dataclasses.asdict(config),
+        "model": spec.name,
+        "task": merit_task(spec),
+        "metric": merit(merit_task(spec))[0],
+        "higher_is_better": merit(merit_task(spec))[1],
+        "n_points": len(grid),
+        "n_failed": sum(r["status"] != "ok" for r in results),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "rows": rows,
     }
     return summary
 
@@ -342,8 +409,11 @@ def merit_task(spec: Any) -> str:
 def _report(result: dict[str, Any], progress: bool) -> dict[str, Any]:
     if progress:
         if result["status"] == "ok":
-            print(f"  {result['preset']}: {result['metric']} {result['value']:.4f}, "
-                  f"{result['mismatch_events']} emulator/Brevitas mismatches", flush=True)
+            print(
+                f"  {result['preset']}: {result['metric']} {result['value']:.4f}, "
+                f"{result['mismatch_events']} emulator/Brevitas mismatches",
+                flush=True,
+            )
         else:
             print(f"  {result['preset']}: FAILED: {result['error']}", flush=True)
     return result
@@ -374,25 +444,32 @@ def markdown(summary: dict[str, Any]) -> str:
     cfg = summary["config"]
     name = summary["metric"]
     better = "higher" if summary["higher_is_better"] else "lower"
-    lines = [f"# Sweep of {summary['model']} on {cfg['data']}", "",
-             f"{summary['n_points']} trainings ({cfg['epochs']} epochs, <= {cfg['max_train_events']} "
-             f"events), {summary['n_failed']} failed; {name} of the integer emulator on <= "
-             f"{cfg['max_test_events']} test events ({better} is better); LUT/FF/DSP/latency: "
-             f"calibrated estimate ({cfg['backend']}, {cfg['strategy']}, io_{cfg['io_type']}, "
-             f"{cfg['clock_mhz']:g} MHz). Pareto: not dominated in ({name}, LUT) / ({name}, latency).",
-             "", f"| weights | acts | reuse | {name} | LUT | FF | DSP | latency [cycles] | latency [ns] "
-             "| emu/Brevitas mismatches | Pareto LUT | Pareto latency |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Sweep of {summary['model']} on {cfg['data']}",
+        "",
+        f"{summary['n_points']} trainings ({cfg['epochs']} epochs, <= {cfg['max_train_events']} "
+        f"events), {summary['n_failed']} failed; {name} of the integer emulator on <= "
+        f"{cfg['max_test_events']} test events ({better} is better); LUT/FF/DSP/latency: "
+        f"calibrated estimate ({cfg['backend']}, {cfg['strategy']}, io_{cfg['io_type']}, "
+        f"{cfg['clock_mhz']:g} MHz). Pareto: not dominated in ({name}, LUT) / ({name}, latency).",
+        "",
+        f"| weights | acts | reuse | {name} | LUT | FF | DSP | latency [cycles] | latency [ns] "
+        "| emu/Brevitas mismatches | Pareto LUT | Pareto latency |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in summary["rows"]:
         if r["status"] != "ok":
-            lines.append(f"| {r['weights']} | {r['act_bits']} | all | FAILED: {r['error'].replace('|', '/')} "
-                         "| | | | | | | | |")
+            lines.append(
+                f"| {r['weights']} | {r['act_bits']} | all | FAILED: {r['error'].replace('|', '/')} "
+                "| | | | | | | | |"
+            )
             continue
         lines.append(
             f"| {r['weights']} | {r['act_bits']} | {r['reuse_factor']} | {_num(r['value'])} | "
             f"{r['lut']:,.0f} | {r['ff']:,.0f} | {r['dsp']:,.0f} | {_num(r['latency_cycles'], 1)} | "
             f"{_num(r['latency_ns'], 1)} | {r['mismatch_events']} | {'yes' if r['pareto_lut'] else ''} | "
-            f"{'yes' if r['pareto_latency'] else ''} |")
+            f"{'yes' if r['pareto_latency'] else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -411,23 +488,52 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
     weights = list(dict.fromkeys(r["weights"] for r in ok))
     markers = "osD^vP*X"
-    for ax, cost, flag, xlabel in ((axes[0], "lut", "pareto_lut", "LUT (estimate)"),
-                                   (axes[1], "latency_ns", "pareto_latency", "latency [ns] (estimate)")):
+    for ax, cost, flag, xlabel in (
+        (axes[0], "lut", "pareto_lut", "LUT (estimate)"),
+        (axes[1], "latency_ns", "pareto_latency", "latency [ns] (estimate)"),
+    ):
         for i, w in enumerate(weights):
             sel = [r for r in ok if r["weights"] == w]
-            sc = ax.scatter([r[cost] for r in sel], [r["value"] for r in sel],
-                            c=[r["act_bits"] for r in sel], cmap="viridis", vmin=1, vmax=8,
-                            marker=markers[i % len(markers)], s=[20 + 12 * r["reuse_factor"] for r in sel],
-                            label=w, edgecolors="k", linewidths=0.4)
+            sc = ax.scatter(
+                [r[cost] for r in sel],
+                [r["value"] for r in sel],
+                c=[r["act_bits"] for r in sel],
+                cmap="viridis",
+                vmin=1,
+                vmax=8,
+                marker=markers[i % len(markers)],
+                s=[20 + 12 * r["reuse_factor"] for r in sel],
+                label=w,
+                edgecolors="k",
+                linewidths=0.4,
+            )
         front = sorted((r for r in ok if r.get(flag)), key=lambda r: r[cost])
         if front:
-            ax.step([r[cost] for r in front], [r["value"] for r in front], where="post", color="tab:red",
-                    lw=1.2, label="Pareto front")
-            ax.scatter([r[cost] for r in front], [r["value"] for r in front], s=160, facecolors="none",
-                       edgecolors="tab:red", linewidths=1.2)
+            ax.step(
+                [r[cost] for r in front],
+                [r["value"] for r in front],
+                where="post",
+                color="tab:red",
+                lw=1.2,
+                label="Pareto front",
+            )
+            ax.scatter(
+                [r[cost] for r in front],
+                [r["value"] for r in front],
+                s=160,
+                facecolors="none",
+                edgecolors="tab:red",
+                linewidths=1.2,
+            )
             for r in front:
-                ax.annotate(f"{r['preset']} r{r['reuse_factor']}", (r[cost], r["value"]), fontsize=7,
-                            xytext=(3, 3), textcoords="offset points", color="tab:red")
+                ax.annotate(
+                    f"{r['preset']} r{r['reuse_factor']}",
+                    (r[cost], r["value"]),
+                    fontsize=7,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                    color="tab:red",
+                )
         xs = [r[cost] for r in ok if r[cost] > 0]
         if xs and max(xs) / min(xs) > 20:
             ax.set_xscale("log")

@@ -30,17 +30,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, help="HDF5 dataset (train/val/test splits are made from it)")
     parser.add_argument("--out", required=True, help="output directory (sweep.csv/json/md, pareto.png)")
     parser.add_argument("--config", default=None, help="SweepConfig YAML")
-    parser.add_argument("--weights", type=_csv(str), default=None,
-                        help="weight presets, e.g. ternary,int2,int4")
+    parser.add_argument(
+        "--weights", type=_csv(str), default=None, help="weight presets, e.g. ternary,int2,int4"
+    )
     parser.add_argument("--acts", type=_csv(int), default=None, help="activation bit widths, e.g. 2,3,4")
     parser.add_argument("--reuse", type=_csv(int), default=None, help="reuse factors, e.g. 1,2,4")
-    parser.add_argument("--processes", type=positive_int, default=None,
-                        help="parallel worker processes (default 2)")
+    parser.add_argument(
+        "--processes", type=positive_int, default=None, help="parallel worker processes (default 2)"
+    )
     parser.add_argument("--epochs", type=positive_int, default=None, help="epochs of each training")
-    parser.add_argument("--max-train-events", type=positive_int, default=None,
-                        help="training events per point")
-    parser.add_argument("--max-test-events", type=positive_int, default=None,
-                        help="test events scored per point")
+    parser.add_argument(
+        "--max-train-events", type=positive_int, default=None, help="training events per point"
+    )
+    parser.add_argument(
+        "--max-test-events", type=positive_int, default=None, help="test events scored per point"
+    )
     parser.add_argument("--quiet", action="store_true", help="no per-point progress lines")
     add_force_flag(parser)
     add_json_flag(parser)
@@ -51,13 +55,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.utils import load_config
 
     config = load_config(
-        SweepConfig, args.config, model=args.model, data=args.data, out=args.out, weights=args.weights,
-        acts=args.acts, reuse=args.reuse, processes=args.processes, epochs=args.epochs,
-        max_train_events=args.max_train_events, max_test_events=args.max_test_events)
+        SweepConfig,
+        args.config,
+        model=args.model,
+        data=args.data,
+        out=args.out,
+        weights=args.weights,
+        acts=args.acts,
+        reuse=args.reuse,
+        processes=args.processes,
+        epochs=args.epochs,
+        max_train_events=args.max_train_events,
+        max_test_events=args.max_test_events,
+    )
     n = len(config.weights) * len(config.acts)
-    print(f"sweep of {config.model}: {n} trainings x {len(config.reuse)} reuse factors "
-          f"in {config.processes} processes", flush=True)
+    print(
+        f"sweep of {config.model}: {n} trainings x {len(config.reuse)} reuse factors "
+        f"in {config.processes} processes",
+        flush=True,
+    )
     summary = run_sweep(config, progress=not args.quiet, force=args.force)
-    print(f"sweep written to {summary['files']['markdown']} ({summary['n_failed']} of {n} points failed, "
-          f"{summary['seconds']:.0f} s)")
+    print(
+        f"sweep written to {summary['files']['markdown']} ({summary['n_failed']} of {n} points failed, "
+        f"{summary['seconds']:.0f} s)"
+    )
     return {k: v for k, v in summary.items() if k != "config"}

@@ -18,8 +18,9 @@ def run_hls_synthesis(hls_project: str | Path, vivado_synth: bool = False) -> di
     d = Path(hls_project)
     if not (d / "build_prj.tcl").is_file():
         raise VendorReportError(f"{d}: no build_prj.tcl (not an hls4ml Vivado/Vitis project)")
-    flags = (f"reset=1 csim=0 synth=1 cosim=0 validation=0 export=0 "
-             f"vsynth={1 if vivado_synth else 0} fifo_opt=0")
+    flags = (
+        f"reset=1 csim=0 synth=1 cosim=0 validation=0 export=0 vsynth={1 if vivado_synth else 0} fifo_opt=0"
+    )
     proc = subprocess.run([tool, "-f", "build_prj.tcl", flags], cwd=d, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])

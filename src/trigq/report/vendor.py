@@ -92,14 +92,18 @@ def _res_key(tag: str) -> str:
 def from_csynth_dict(summary: dict[str, Any], tool: str = "csynth") -> SynthesisReport:
     """Convert hls4ml's ``CSynthesisReport`` dict (from ``parse_vivado_report`` or a baseline)."""
     try:
-        res = {_res_key(k): _int(v) for k, v in summary.items()
-               if _res_key(k) in RESOURCE_KEYS}
-        avail = {_res_key(k[len("Available"):]): _int(v) for k, v in summary.items()
-                 if k.startswith("Available") and _res_key(k[len("Available"):]) in RESOURCE_KEYS}
+        res = {_res_key(k): _int(v) for k, v in summary.items() if _res_key(k) in RESOURCE_KEYS}
+        avail = {
+            _res_key(k[len("Available") :]): _int(v)
+            for k, v in summary.items()
+            if k.startswith("Available") and _res_key(k[len("Available") :]) in RESOURCE_KEYS
+        }
         return SynthesisReport(
             tool=tool,
-            latency_best=_int(summary["BestLatency"]), latency_worst=_int(summary["WorstLatency"]),
-            interval_min=_int(summary["IntervalMin"]), interval_max=_int(summary["IntervalMax"]),
+            latency_best=_int(summary["BestLatency"]),
+            latency_worst=_int(summary["WorstLatency"]),
+            interval_min=_int(summary["IntervalMin"]),
+            interval_max=_int(summary["IntervalMax"]),
             clock_period_ns=_float(summary.get("TargetClockPeriod")),
             estimated_clock_ns=_float(summary.get("EstimatedClockPeriod")),
             resources={k: v for k, v in res.items() if v is not None},
@@ -119,8 +123,10 @@ def from_oneapi_summary(summary: dict[str, Any]) -> SynthesisReport:
         freq = _float(loop.get("worstFrequency"))
         return SynthesisReport(
             tool="oneapi",
-            latency_best=_int(loop["worstLatency"]), latency_worst=_int(loop["worstLatency"]),
-            interval_min=_int(loop["worstII"]), interval_max=_int(loop["worstII"]),
+            latency_best=_int(loop["worstLatency"]),
+            latency_worst=_int(loop["worstLatency"]),
+            interval_min=_int(loop["worstII"]),
+            interval_max=_int(loop["worstII"]),
             clock_period_ns=(1000.0 / freq) if freq else None,
             resources={mapping[k]: int(v) for k, v in total.items() if k in mapping},
             available={mapping[k]: int(v) for k, v in avail.items() if k in mapping},
@@ -253,19 +259,30 @@ def parse_csynth_rpt(path: str | os.PathLike[str]) -> SynthesisReport:
             if r[0] in ("Total", "") or len(r) != len(uh):
                 continue
             lr = lat_by_inst.get(r[0])
-            modules.append(ModuleReport(
-                instance=r[0], module=r[1],
-                latency_min=_int(lr[2]) if lr else None, latency_max=_int(lr[3]) if lr else None,
-                interval_min=_int(lr[6]) if lr else None, interval_max=_int(lr[7]) if lr else None,
-                resources={_res_key(h): v for h, c in zip(uh[2:], r[2:]) if (v := _int(c)) is not None},
-            ))
+            modules.append(
+                ModuleReport(
+                    instance=r[0],
+                    module=r[1],
+                    latency_min=_int(lr[2]) if lr else None,
+                    latency_max=_int(lr[3]) if lr else None,
+                    interval_min=_int(lr[6]) if lr else None,
+                    interval_max=_int(lr[7]) if lr else None,
+                    resources={_res_key(h): v for h, c in zip(uh[2:], r[2:]) if (v := _int(c)) is not None},
+                )
+            )
     return SynthesisReport(
         tool="csynth",
-        latency_best=_int(lat[0]), latency_worst=_int(lat[1]),
-        interval_min=_int(lat[4]), interval_max=_int(lat[5]),
-        clock_period_ns=_float(clock_row[1]), estimated_clock_ns=_float(clock_row[2]),
-        resources=res_row("Total"), available=res_row("Available"), modules=tuple(modules),
-        part=part, version=version,
+        latency_best=_int(lat[0]),
+        latency_worst=_int(lat[1]),
+        interval_min=_int(lat[4]),
+        interval_max=_int(lat[5]),
+        clock_period_ns=_float(clock_row[1]),
+        estimated_clock_ns=_float(clock_row[2]),
+        resources=res_row("Total"),
+        available=res_row("Available"),
+        modules=tuple(modules),
+        part=part,
+        version=version,
     )
 
 
@@ -340,8 +357,9 @@ def parse_hls4ml_project(project_dir: str | os.PathLike[str]) -> dict[str, Synth
         tops = [p for p in rpts if p.name.count("_csynth") == 1]
         if tops:
             detail = parse_csynth_rpt(tops[0])
-            hls = replace(hls, modules=detail.modules, part=detail.part, version=detail.version,
-                          tool=detail.tool)
+            hls = replace(
+                hls, modules=detail.modules, part=detail.part, version=detail.version, tool=detail.tool
+            )
         out["hls"] = hls
     if (d / "vivado_synth.rpt").is_file():
         out["vivado"] = parse_vivado_synth_rpt(d / "vivado_synth.rpt")

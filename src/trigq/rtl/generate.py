@@ -112,10 +112,18 @@ def write_pipeline_rtl(
     result_dir = Path(out_dir)
     inp_port, out_port = PortLayout.of(pipe.inp_qint), PortLayout.of(pipe.out_qint)
     result = RtlResult(
-        rtl_dir=result_dir, top=top, clock_mhz=float(clock_mhz), latency_cutoff=cutoff,
-        pipeline_stages=stages, latency_cycles=stages, latency_ns=stages * period,
-        cost_luts=float(traced.comb.cost), reg_bits=int(pipe.reg_bits), input_port=inp_port,
-        output_port=out_port, trace_seconds=float(sum(traced.trace_seconds.values())),
+        rtl_dir=result_dir,
+        top=top,
+        clock_mhz=float(clock_mhz),
+        latency_cutoff=cutoff,
+        pipeline_stages=stages,
+        latency_cycles=stages,
+        latency_ns=stages * period,
+        cost_luts=float(traced.comb.cost),
+        reg_bits=int(pipe.reg_bits),
+        input_port=inp_port,
+        output_port=out_port,
+        trace_seconds=float(sum(traced.trace_seconds.values())),
     )
     manifest = {
         "generator": "trigq.rtl (da4ml distributed arithmetic)",
@@ -159,6 +167,12 @@ def generate_rtl(
     """Trace ``graph`` with da4ml and write pipelined Verilog + ``rtl_manifest.json`` to ``out_dir``."""
     traced = trace_graph(graph, reuse_kernels=reuse_kernels, solver_options=solver_options)
     return write_pipeline_rtl(
-        traced, out_dir, top=top, clock_mhz=clock_mhz, latency_cutoff=latency_cutoff, part=part,
-        retime=retime, metadata={"reuse_kernels": reuse_kernels},
+        traced,
+        out_dir,
+        top=top,
+        clock_mhz=clock_mhz,
+        latency_cutoff=latency_cutoff,
+        part=part,
+        retime=retime,
+        metadata={"reuse_kernels": reuse_kernels},
     )

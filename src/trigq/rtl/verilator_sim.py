@@ -86,17 +86,47 @@ def build_simulator(rtl_dir: str | Path, *, jobs: int = 1, timeout: float = 1800
     shutil.rmtree(sim / "obj_dir", ignore_errors=True)
     vsrc = _verilator_sources(rtl_dir)
     _run(
-        ["verilator", "--cc", "-j", str(jobs), "--build", f"{prefix}.v", "--prefix", f"V{prefix}",
-         "-Wno-fatal", "-CFLAGS", "-std=c++17 -fPIC -O", f"-I{vsrc}"],
-        sim, timeout, "verilator",
+        [
+            "verilator",
+            "--cc",
+            "-j",
+            str(jobs),
+            "--build",
+            f"{prefix}.v",
+            "--prefix",
+            f"V{prefix}",
+            "-Wno-fatal",
+            "-CFLAGS",
+            "-std=c++17 -fPIC -O",
+            f"-I{vsrc}",
+        ],
+        sim,
+        timeout,
+        "verilator",
     )
     lib = sim / f"lib{prefix}_{uuid.uuid4()}.so"
     inc = root / "include"
     _run(
-        ["g++", "-std=c++17", "-fPIC", "-O", "-shared", "-I./obj_dir", f"-I{inc}", f"-I{inc / 'vltstd'}",
-         "-o", lib.name, f"{prefix}_binder.cc", f"./obj_dir/V{prefix}__ALL.a",
-         str(inc / "verilated.cpp"), str(inc / "verilated_threads.cpp"), "-pthread"],
-        sim, timeout, "g++ (Verilator binder)",
+        [
+            "g++",
+            "-std=c++17",
+            "-fPIC",
+            "-O",
+            "-shared",
+            "-I./obj_dir",
+            f"-I{inc}",
+            f"-I{inc / 'vltstd'}",
+            "-o",
+            lib.name,
+            f"{prefix}_binder.cc",
+            f"./obj_dir/V{prefix}__ALL.a",
+            str(inc / "verilated.cpp"),
+            str(inc / "verilated_threads.cpp"),
+            "-pthread",
+        ],
+        sim,
+        timeout,
+        "g++ (Verilator binder)",
     )
     shutil.rmtree(sim / "obj_dir", ignore_errors=True)
     register([vsrc, lib])  # trigq's own build products: the RTL output stays replaceable
@@ -122,7 +152,7 @@ def simulate_rtl(rtl_dir: str | Path, x_raw: np.ndarray, *, jobs: int = 1) -> np
     lib = build_simulator(rtl_dir, jobs=jobs)
     pipe = Pipeline.load(str(rtl_dir / "model" / "pipeline.json"))
     model = VerilogModel(pipe, man["top"], rtl_dir, print_latency=False)
-    model._load_lib(lib.name[len(f"lib{man['top']}_wrapper_"):-len(".so")])
+    model._load_lib(lib.name[len(f"lib{man['top']}_wrapper_") : -len(".so")])
     x = x_raw.reshape(len(x_raw), -1).astype(np.float64) * 2.0**-in_fmt.frac
     y = np.asarray(model.predict(x, n_threads=1), dtype=np.float64)
     scaled = y * 2.0**out_fmt.frac

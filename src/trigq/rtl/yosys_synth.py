@@ -64,8 +64,13 @@ def counts_from_stat(cells: dict[str, int], seconds: float = 0.0, version: str =
 
 
 def synthesize(
-    rtl_dir: str | Path, *, top: str | None = None, timeout: float = 3600.0, write: bool = True,
-    per_stage: bool = False, jobs: int = 1,
+    rtl_dir: str | Path,
+    *,
+    top: str | None = None,
+    timeout: float = 3600.0,
+    write: bool = True,
+    per_stage: bool = False,
+    jobs: int = 1,
 ) -> YosysCounts:
     """Run yosys on ``rtl_dir`` (written by ``generate_rtl``); writes ``yosys.json`` there.
 
@@ -95,21 +100,51 @@ def synthesize(
     cwd = src / "memfiles" if use_tables else None
     t0 = time.perf_counter()
     if not per_stage:
-        cells = _run(exe, f"read_verilog {_quoted([*static, *stages, src / f'{top}.v'])}\n"
-                     f"synth_xilinx -family xcup -top {top} -flatten\n", rtl_dir, cwd, timeout)
+        cells = _run(
+            exe,
+            f"read_verilog {_quoted([*static, *stages, src / f'{top}.v'])}\n"
+            f"synth_xilinx -family xcup -top {top} -flatten\n",
+            rtl_dir,
+            cwd,
+            timeout,
+        )
         counts = counts_from_stat(cells, time.perf_counter() - t0, version)
     else:
         # (name, Verilog files, script): every stage out of context, then the top with the stages
         # as black boxes (``-lib``), which keeps only its pipeline registers and I/O buffers
-        runs = [(p.stem, [*static, p], f"read_verilog {_quoted([*static, p])}\n"
-                 f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n") for p in stages]
-        runs.append((top, [*stages, src / f"{top}.v"],
-                     f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
-                     f"synth_xilinx -family xcup -top {top} -flatten\n"))
+        runs = [
+            (
+                p.stem,
+                [*static, p],
+                f"read_verilog {_quoted([*static, p])}\n"
+                f"synth_xilinx -family xcup -top {p.stem} -flatten -noiopad\n",
+            )
+            for p in stages
+        ]
+        runs.append(
+            (
+                top,
+                [*stages, src / f"{top}.v"],
+                f"read_verilog -lib {_quoted(stages)}\nread_verilog {_quoted([src / f'{top}.v'])}\n"
+                f"synth_xilinx -family xcup -top {top} -flatten\n",
+            )
+        )
         order = sorted(range(len(runs)), key=lambda i: -runs[i][1][-1].stat().st_size)
         with ThreadPoolExecutor(max(1, jobs)) as pool:  # largest stages first: the slowest finish first
-            futures = {i: pool.submit(_run_cached, exe, runs[i][2], runs[i][1], rtl_dir, cwd, timeout,
-                                      rtl_dir / STAGE_CACHE / f"{runs[i][0]}.json", version) for i in order}
+            futures = {
+                i: pool.submit(
+                    _run_cached,
+                    exe,
+                    runs[i][2],
+                    runs[i][1],
+                    rtl_dir,
+                    cwd,
+                    timeout,
+                    rtl_dir / STAGE_CACHE / f"{runs[i][0]}.json",
+                    version,
+                )
+                for i in order
+            }
             results = [futures[i].result() for i in range(len(runs))]
         results[-1] = {k: v for k, v in results[-1].items() if not k.startswith(f"{top}_stage")}
         total: dict[str, int] = {}
@@ -118,16 +153,26 @@ def synthesize(
                 total[name] = total.get(name, 0) + n
         per = {p.stem.rsplit("_", 1)[1]: counts_from_stat(c) for p, c in zip(stages, results, strict=False)}
         per["registers"] = counts_from_stat(results[-1])
-        counts = replace(counts_from_stat(total, time.perf_counter() - t0, version), hierarchy="per-stage",
-                         stages={k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp}
-                                 for k, v in per.items()})
+        counts = replace(
+            counts_from_stat(total, time.perf_counter() - t0, version),
+            hierarchy="per-stage",
+            stages={k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp} for k, v in per.items()},
+        )
     if write:
         atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
     return counts
 
 
-def _run_cached(exe: str, script_text: str, files: list[Path], rtl_dir: Path, cwd: Path | None,
-                timeout: float, cache: Path, version: str) -> dict[str, int]:
+def _run_cached(
+    exe: str,
+    script_text: str,
+    files: list[Path],
+    rtl_dir: Path,
+    cwd: Path | None,
+    timeout: float,
+    cache: Path,
+    version: str,
+) -> dict[str, int]:
     """``_run`` of one stage, kept in ``cache`` (keyed by yosys version, script and the bytes of the
     Verilog ``files`` it reads) so that a long per-stage synthesis resumes where it was stopped."""
     digest = hashlib.sha256(f"{version}\n{script_text}".encode())
@@ -158,8 +203,13 @@ def _run(exe: str, script_text: str, rtl_dir: Path, cwd: Path | None, timeout: f
         script = Path(tmp) / "synth.ys"
         script.write_text(script_text + f"tee -q -o {stat_path} stat -json\n")
         try:
-            r = subprocess.run([exe, "-q", "-s", str(script)], cwd=cwd or tmp,
-                               capture_output=True, text=True, timeout=timeout)
+            r = subprocess.run(
+                [exe, "-q", "-s", str(script)],
+                cwd=cwd or tmp,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired as exc:
             raise RtlError(f"yosys timed out after {timeout:.0f} s on {rtl_dir}") from exc
         if r.returncode != 0 or not stat_path.exists():

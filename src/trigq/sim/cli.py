@@ -19,20 +19,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     detectors = parser.add_subparsers(dest="detector", metavar="DETECTOR", required=True)
     rpc = detectors.add_parser(
-        "atlas-rpc", help="ATLAS L0 RPC barrel sector toy (9 layers x 384 eta strips)",
+        "atlas-rpc",
+        help="ATLAS L0 RPC barrel sector toy (9 layers x 384 eta strips)",
         description="Simulate one ATLAS barrel phi sector as seen by the L0 RPC trigger.",
     )
-    rpc.add_argument("--sample", choices=SAMPLES, required=True,
-                     help="prompt muons, noise-only background, A' -> mu mu, or a labelled mix")
+    rpc.add_argument(
+        "--sample",
+        choices=SAMPLES,
+        required=True,
+        help="prompt muons, noise-only background, A' -> mu mu, or a labelled mix",
+    )
     rpc.add_argument("--events", type=positive_int, required=True, metavar="N", help="number of events")
     rpc.add_argument("--seed", type=seed_int, default=0, help="random seed (same seed, same file contents)")
     rpc.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
-    rpc.add_argument("--config", metavar="YAML",
-                     help="RPCSimConfig overrides (partial YAML; unknown keys are errors)")
-    rpc.add_argument("--preset", choices=PRESET_NAMES,
-                     help="defaults the overrides apply to: realistic (default: both eta signs, energy "
-                     "loss, correlated cavern background, charge sharing) or legacy (the toy before "
-                     "those, to reproduce older results); stored in the file")
+    rpc.add_argument(
+        "--config", metavar="YAML", help="RPCSimConfig overrides (partial YAML; unknown keys are errors)"
+    )
+    rpc.add_argument(
+        "--preset",
+        choices=PRESET_NAMES,
+        help="defaults the overrides apply to: realistic (default: both eta signs, energy "
+        "loss, correlated cavern background, charge sharing) or legacy (the toy before "
+        "those, to reproduce older results); stored in the file",
+    )
     add_force_flag(rpc)
     add_json_flag(rpc)
 
@@ -59,18 +68,26 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     config = load_sim_config(args.config, getattr(args, "preset", None))
     start = time.perf_counter()
     n_label = n_hits = 0
-    with DatasetWriter(args.out, file_attrs(args.sample, args.seed, config),
-                       expected_events=args.events) as writer:
+    with DatasetWriter(
+        args.out, file_attrs(args.sample, args.seed, config), expected_events=args.events
+    ) as writer:
         for block in iter_blocks(args.sample, args.events, args.seed, config):
             writer.append(block.hits, block.truth)
             n_label += int(block.truth["label"].sum())
             n_hits += int(np.count_nonzero(block.hits))
     seconds = time.perf_counter() - start
-    print(f"wrote {args.events} {args.sample} events to {args.out} in {seconds:.1f} s "
-          f"(label=1: {n_label / args.events:.3f}, hits/event: {n_hits / args.events:.2f})")
+    print(
+        f"wrote {args.events} {args.sample} events to {args.out} in {seconds:.1f} s "
+        f"(label=1: {n_label / args.events:.3f}, hits/event: {n_hits / args.events:.2f})"
+    )
     return {
-        "out": args.out, "detector": "atlas-rpc", "sample": args.sample, "preset": config.preset,
+        "out": args.out,
+        "detector": "atlas-rpc",
+        "sample": args.sample,
+        "preset": config.preset,
         "events": args.events,
-        "seed": args.seed, "label_fraction": n_label / args.events,
-        "mean_hits_per_event": n_hits / args.events, "seconds": seconds,
+        "seed": args.seed,
+        "label_fraction": n_label / args.events,
+        "mean_hits_per_event": n_hits / args.events,
+        "seconds": seconds,
     }

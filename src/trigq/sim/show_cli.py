@@ -11,8 +11,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, non_negative_int
 
     parser.add_argument("file", metavar="FILE.h5", help="a trigq dataset")
-    parser.add_argument("--event", type=non_negative_int, default=0, metavar="K",
-                        help="event index (default 0)")
+    parser.add_argument(
+        "--event", type=non_negative_int, default=0, metavar="K", help="event index (default 0)"
+    )
     parser.add_argument("--out", metavar="PNG", help="output image (default FILE_event<K>.png beside FILE)")
     add_force_flag(parser)
     add_json_flag(parser)
@@ -37,5 +38,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     check_output_file(out, "event-display", inputs=[args.file], force=args.force)
     plot_event(arrays["hits"][0], truth, out, config=config, sample=info.sample, event=args.event)
     print(f"saved {out}")
-    return {"out": str(out), "event": args.event, "sample": info.sample,
-            "truth": {k: v.tolist() for k, v in truth.items()}}
+    return {
+        "out": str(out),
+        "event": args.event,
+        "sample": info.sample,
+        "truth": {k: v.tolist() for k, v in truth.items()},
+    }

@@ -11,9 +11,18 @@ from typing import Any
 
 # command-line option -> TrainConfig field (None: not given, keep the config's value)
 _OVERRIDES = {
-    "quant": "quant", "epochs": "epochs", "batch_size": "batch_size", "lr": "lr", "seed": "seed",
-    "device": "device", "num_workers": "num_workers", "max_train_events": "max_train_events",
-    "max_val_events": "max_val_events", "patience": "patience", "loss": "loss", "l2": "l2",
+    "quant": "quant",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "lr": "lr",
+    "seed": "seed",
+    "device": "device",
+    "num_workers": "num_workers",
+    "max_train_events": "max_train_events",
+    "max_val_events": "max_val_events",
+    "patience": "patience",
+    "loss": "loss",
+    "l2": "l2",
     "arch": "arch",
 }
 
@@ -26,17 +35,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="run directory (checkpoints, metrics, plots)")
     parser.add_argument("--quant", help="quantisation preset (float, ternary, int2..int8, e.g. ternary-a3)")
     parser.add_argument("--config", help="TrainConfig YAML (command-line options override it)")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue the run in --out from its last.pt (config from --out/config.yaml)")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in --out from its last.pt (config from --out/config.yaml)",
+    )
     parser.add_argument("--epochs", type=positive_int)
     parser.add_argument("--batch-size", type=positive_int)
     parser.add_argument("--lr", type=finite_float)
     parser.add_argument("--seed", type=seed_int)
-    parser.add_argument("--patience", type=non_negative_int,
-                        help="early-stopping patience in epochs (0: off)")
+    parser.add_argument(
+        "--patience", type=non_negative_int, help="early-stopping patience in epochs (0: off)"
+    )
     parser.add_argument("--loss", choices=("mse", "huber"), help="loss of regression outputs")
-    parser.add_argument("--l2", choices=("off", "constant", "halving"),
-                        help="L2 penalty: off, constant l2_value, or halving (0.01 halved every 10 epochs)")
+    parser.add_argument(
+        "--l2",
+        choices=("off", "constant", "halving"),
+        help="L2 penalty: off, constant l2_value, or halving (0.01 halved every 10 epochs)",
+    )
     parser.add_argument("--arch", choices=("auto", "reference", "firmware"))
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"))
     parser.add_argument("--num-workers", type=non_negative_int)
@@ -44,9 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-val-events", type=positive_int)
     parser.add_argument("--teacher", help="distil from this trained (float) run directory")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
-    parser.add_argument("--force", action="store_true",
-                        help="replace the training run in --out when the new run finishes (an interrupted "
-                        "run leaves the previous one as it was)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the training run in --out when the new run finishes (an interrupted "
+        "run leaves the previous one as it was)",
+    )
     add_json_flag(parser)
 
 

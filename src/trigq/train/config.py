@@ -70,9 +70,14 @@ class TrainConfig:
     distill: DistillConfig = field(default_factory=DistillConfig)
 
     def __post_init__(self) -> None:
-        positive = {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr,
-                    "lr_step_size": self.lr_step_size, "l2_halve_every": self.l2_halve_every,
-                    "huber_delta": self.huber_delta}
+        positive = {
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "lr": self.lr,
+            "lr_step_size": self.lr_step_size,
+            "l2_halve_every": self.l2_halve_every,
+            "huber_delta": self.huber_delta,
+        }
         for name, value in positive.items():
             if value <= 0:
                 raise ValueError(f"{name} must be > 0, got {value}")

@@ -30,8 +30,11 @@ class Normalisation:
 
     @classmethod
     def from_dict(cls, data: dict) -> Normalisation:
-        return cls(tuple(data["targets"]), tuple(float(v) for v in data["mean"]),
-                   tuple(float(v) for v in data["scale"]))
+        return cls(
+            tuple(data["targets"]),
+            tuple(float(v) for v in data["mean"]),
+            tuple(float(v) for v in data["scale"]),
+        )
 
     def normalise(self, y: torch.Tensor) -> torch.Tensor:
         mean = torch.tensor(self.mean, dtype=y.dtype, device=y.device)
@@ -61,12 +64,20 @@ def run_split_indices(config: TrainConfig, n_events: int) -> dict[str, np.ndarra
 
 def spec_normalisation(spec) -> Normalisation:
     """The zoo's convention: output ``i`` predicts ``truth[targets[i]] / target_scales[i]``."""
-    return Normalisation(tuple(spec.targets), (0.0,) * len(spec.targets),
-                         tuple(float(v) for v in spec.target_scales))
+    return Normalisation(
+        tuple(spec.targets), (0.0,) * len(spec.targets), tuple(float(v) for v in spec.target_scales)
+    )
 
 
-def make_dataset(config: TrainConfig, indices: np.ndarray, targets: tuple[str, ...], width: int,
-                 shuffle: bool, rank: int = 0, world_size: int = 1):
+def make_dataset(
+    config: TrainConfig,
+    indices: np.ndarray,
+    targets: tuple[str, ...],
+    width: int,
+    shuffle: bool,
+    rank: int = 0,
+    world_size: int = 1,
+):
     """The streaming ``HitsDataset`` over ``indices`` for this rank (batches of ``batch_size``)."""
     from trigq.data import HitsDataset
 
@@ -85,5 +96,6 @@ def make_dataset(config: TrainConfig, indices: np.ndarray, targets: tuple[str, .
 
 def make_loader(dataset, num_workers: int) -> torch.utils.data.DataLoader:
     """A ``DataLoader`` that passes the dataset's ready-made batches through."""
-    return torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=num_workers,
-                                       persistent_workers=False)
+    return torch.utils.data.DataLoader(
+        dataset, batch_size=None, num_workers=num_workers, persistent_workers=False
+    )

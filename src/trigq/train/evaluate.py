@@ -39,20 +39,30 @@ READ_BLOCK = 4096
 TAIL_LIMIT_CM = 8.0
 
 
-def predict_split(trained: TrainedModel, data: str | os.PathLike[str], indices: np.ndarray,
-                  batch_size: int = 1024) -> np.ndarray:
+def predict_split(
+    trained: TrainedModel, data: str | os.PathLike[str], indices: np.ndarray, batch_size: int = 1024
+) -> np.ndarray:
     """Raw outputs ``[n, T]`` for the events ``indices`` (sorted), streamed through ``HitsDataset``."""
     from trigq.data import HitsDataset
 
     spec = trained.spec
-    ds = HitsDataset(data, targets=spec.targets, indices=indices, batch_size=batch_size,
-                     crop=spec.input_width, shuffle=False, rank=0, world_size=1)
+    ds = HitsDataset(
+        data,
+        targets=spec.targets,
+        indices=indices,
+        batch_size=batch_size,
+        crop=spec.input_width,
+        shuffle=False,
+        rank=0,
+        world_size=1,
+    )
     outs = [trained.predict(x) for x, _ in torch.utils.data.DataLoader(ds, batch_size=None)]
     return torch.cat(outs).numpy().astype(np.float64) if outs else np.empty((0, len(spec.targets)))
 
 
-def coincidence_decisions(data: str | os.PathLike[str], indices: np.ndarray,
-                          config: Any = None) -> np.ndarray:
+def coincidence_decisions(
+    data: str | os.PathLike[str], indices: np.ndarray, config: Any = None
+) -> np.ndarray:
     """The coincidence baseline ``config`` (default: untuned) on the same events (roads from the file's
     simulator config)."""
     from trigq.baselines import CoincidenceConfig, coincidence_trigger, roads_for
@@ -64,13 +74,15 @@ def coincidence_decisions(data: str | os.PathLike[str], indices: np.ndarray,
     out = np.zeros(indices.size, bool)
     for start in range(0, indices.size, READ_BLOCK):
         block = indices[start : start + READ_BLOCK]
-        out[start : start + block.size] = coincidence_trigger(read_arrays(data, ["hits"], block)["hits"],
-                                                              config, roads)
+        out[start : start + block.size] = coincidence_trigger(
+            read_arrays(data, ["hits"], block)["hits"], config, roads
+        )
     return out
 
 
-def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
-                     n_bins: int = 8) -> dict[str, Any]:
+def vertexing_report(
+    pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray, n_bins: int = 8
+) -> dict[str, Any]:
     """Residual metrics and resolution vs true vertex R (equal-width bins over its range)."""
     table: dict[str, Any] = M.regression_metrics(pred, true, TAIL_LIMIT_CM)
     lo, hi = (float(vertex_r.min()), float(vertex_r.max())) if vertex_r.size else (0.0, 1.0)
@@ -79,9 +91,14 @@ def vertexing_report(pred: np.ndarray, true: np.ndarray, vertex_r: np.ndarray,
     return table
 
 
-def vertexing_comparison(data: str | os.PathLike[str], indices: np.ndarray, phys: np.ndarray,
-                         targets: tuple[str, ...], baseline: bool, config: Any = None
-                         ) -> dict[str, Any] | None:
+def vertexing_comparison(
+    data: str | os.PathLike[str],
+    indices: np.ndarray,
+    phys: np.ndarray,
+    targets: tuple[str, ...],
+    baseline: bool,
+    config: Any = None,
+) -> dict[str, Any] | None:
     """The vertexing table of the network (its vertex outputs) and, with ``baseline``, the classical
     vertex fit on the same events: the dark-photon ones among ``indices`` (all without ``source``)."""
     from trigq.baselines.vertex_config import VertexFitConfig
@@ -105,15 +122,28 @@ def vertexing_comparison(data: str | os.PathLike[str], indices: np.ndarray, phys
     if baseline:
         fit = fit_file(data, events, config)
         predictions[METHOD] = {"vertex_r": fit.r, "vertex_z": fit.z}
-    return vertex_table(predictions, truth_for_table(data, events), config.vertex_r_bin_edges_cm,
-                        config.opening_angle_bin_edges_rad, config.tail_limit_cm)
+    return vertex_table(
+        predictions,
+        truth_for_table(data, events),
+        config.vertex_r_bin_edges_cm,
+        config.opening_angle_bin_edges_rad,
+        config.tail_limit_cm,
+    )
 
 
-def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], split: str = "test",
-             out: str | os.PathLike[str] | None = None, baseline: Any = True,
-             which: str = "best", tune: Any = None, tune_data: Any = None,
-             muon_rate: float | None = None, vertex_fit_config: Any = None,
-             force: bool = False) -> dict[str, Any]:
+def evaluate(
+    run_dir: str | os.PathLike[str],
+    data: str | os.PathLike[str],
+    split: str = "test",
+    out: str | os.PathLike[str] | None = None,
+    baseline: Any = True,
+    which: str = "best",
+    tune: Any = None,
+    tune_data: Any = None,
+    muon_rate: float | None = None,
+    vertex_fit_config: Any = None,
+    force: bool = False,
+) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
     "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``).
 
@@ -152,9 +182,16 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
     raw = predict_split(trained, data, indices)
     phys = np.asarray(trained.normalisation.denormalise(raw))
     truth = read_arrays(data, [f"truth/{t}" for t in sorted(need)], indices)
-    result: dict[str, Any] = {"run_dir": str(run_dir), "data": str(data), "split": split,
-                              "n_events": int(indices.size), "model": spec.name,
-                              "preset": trained.preset.name, "epoch": trained.epoch, "outputs": {}}
+    result: dict[str, Any] = {
+        "run_dir": str(run_dir),
+        "data": str(data),
+        "split": split,
+        "n_events": int(indices.size),
+        "model": spec.name,
+        "preset": trained.preset.name,
+        "epoch": trained.epoch,
+        "outputs": {},
+    }
     base, base_config = None, None
     if baseline is not False and "logit" in kinds:
         base_config, result["baseline"] = resolve_baseline(data, baseline, tune, tune_data, muon_rate)
@@ -168,14 +205,19 @@ def evaluate(run_dir: str | os.PathLike[str], data: str | os.PathLike[str], spli
             scores = 1.0 / (1.0 + np.exp(-raw[:, i]))
             fields = {k.removeprefix("truth/"): v for k, v in truth.items()}
             fields["label"] = true.astype(np.uint8)
-            result["outputs"][target] = {"kind": "trigger", **trigger_report(
-                scores, fields, base, rate_model(cfg), np.asarray(cfg.pt_bin_edges_gev))}
+            result["outputs"][target] = {
+                "kind": "trigger",
+                **trigger_report(scores, fields, base, rate_model(cfg), np.asarray(cfg.pt_bin_edges_gev)),
+            }
         else:
-            result["outputs"][target] = {"kind": "regression", **vertexing_report(
-                phys[:, i], true, truth["truth/vertex_r"].astype(np.float64)),
-                "_residuals": phys[:, i] - true}  # for the plot only; not written
-    vertexing = vertexing_comparison(data, indices, phys, spec.targets, baseline is not False,
-                                     vertex_fit_config)
+            result["outputs"][target] = {
+                "kind": "regression",
+                **vertexing_report(phys[:, i], true, truth["truth/vertex_r"].astype(np.float64)),
+                "_residuals": phys[:, i] - true,
+            }  # for the plot only; not written
+    vertexing = vertexing_comparison(
+        data, indices, phys, spec.targets, baseline is not False, vertex_fit_config
+    )
     if vertexing is not None:
         result["vertexing"] = vertexing
     with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
@@ -196,8 +238,11 @@ def _fmt(v: Any) -> str:
 
 def markdown_table(result: dict[str, Any]) -> str:
     """One Markdown table per output: the network (and the coincidence baseline for the trigger)."""
-    lines = [f"# Evaluation of {result['model']} ({result['preset']}) on {result['data']} "
-             f"[{result['split']}, {result['n_events']} events]", ""]
+    lines = [
+        f"# Evaluation of {result['model']} ({result['preset']}) on {result['data']} "
+        f"[{result['split']}, {result['n_events']} events]",
+        "",
+    ]
     for target, rep in result["outputs"].items():
         if rep["kind"] == "trigger":
             lines += trigger_markdown(target, rep, result.get("baseline"))
@@ -209,8 +254,10 @@ def markdown_table(result: dict[str, Any]) -> str:
             vs = rep["vs_vertex_r"]
             lines += ["", "| true vertex R bin (cm) | events | mean | core sigma |", "|---|---|---|---|"]
             for j in range(len(vs["counts"])):
-                lines.append(f"| {vs['edges'][j]:.1f}-{vs['edges'][j + 1]:.1f} | {vs['counts'][j]} | "
-                             f"{_fmt(float(vs['mean'][j]))} | {_fmt(float(vs['sigma'][j]))} |")
+                lines.append(
+                    f"| {vs['edges'][j]:.1f}-{vs['edges'][j + 1]:.1f} | {vs['counts'][j]} | "
+                    f"{_fmt(float(vs['mean'][j]))} | {_fmt(float(vs['sigma'][j]))} |"
+                )
         lines.append("")
     if "vertexing" in result:
         from trigq.baselines.vertex_table import markdown
@@ -243,15 +290,19 @@ def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Pat
     if residuals is not None and residuals.size:
         centre = mean if np.isfinite(mean) else float(np.median(residuals))
         span = max(5 * sigma, TAIL_LIMIT_CM * 2) if np.isfinite(sigma) else TAIL_LIMIT_CM * 2
-        _, edges, _ = ax1.hist(residuals, bins=60, range=(centre - span, centre + span), histtype="step",
-                               label="residuals")
+        _, edges, _ = ax1.hist(
+            residuals, bins=60, range=(centre - span, centre + span), histtype="step", label="residuals"
+        )
         if np.isfinite(mean) and sigma > 0:
             x = np.linspace(edges[0], edges[-1], 300)
             width = edges[1] - edges[0]
             core = np.abs(residuals - mean) <= 2 * sigma
             amp = core.sum() * width / (sigma * np.sqrt(2 * np.pi) * 0.9545)  # 95.45% inside 2 sigma
-            ax1.plot(x, amp * np.exp(-0.5 * ((x - mean) / sigma) ** 2),
-                     label=f"core fit: mean {mean:.2f}, sigma {sigma:.2f}")
+            ax1.plot(
+                x,
+                amp * np.exp(-0.5 * ((x - mean) / sigma) ** 2),
+                label=f"core fit: mean {mean:.2f}, sigma {sigma:.2f}",
+            )
     ax1.set_xlabel(f"{target}: prediction - truth [cm]")
     ax1.legend(fontsize=8)
     vs = rep["vs_vertex_r"]
@@ -264,8 +315,9 @@ def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Pat
     return save_figure(fig, path)
 
 
-def write_report(result: dict[str, Any], out_dir: Path, baseline_config: Any = None,
-                 shown_dir: Path | None = None) -> dict[str, str]:
+def write_report(
+    result: dict[str, Any], out_dir: Path, baseline_config: Any = None, shown_dir: Path | None = None
+) -> dict[str, str]:
     """``metrics.json``, ``metrics.md``, ``<target>.png`` per output (and the trigger's efficiency-vs-rate
     PNG), ``baseline_config.yaml`` when a baseline ran; written atomically into ``out_dir``. The
     returned (and recorded) paths are under ``shown_dir`` (default ``out_dir``), where the files end

@@ -15,23 +15,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("run_dir", help="training run directory (with best.pt)")
     parser.add_argument("--data", required=True, help="HDF5 dataset file")
-    parser.add_argument("--split", default="test", choices=("train", "val", "test", "all"),
-                        help="events to evaluate (the run's split settings; default test)")
+    parser.add_argument(
+        "--split",
+        default="test",
+        choices=("train", "val", "test", "all"),
+        help="events to evaluate (the run's split settings; default test)",
+    )
     parser.add_argument("--out", help="output directory (default RUN_DIR/eval-SPLIT)")
     parser.add_argument("--checkpoint", default="best", choices=("best", "last"))
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="skip the baselines (coincidence trigger, classical vertex fit)")
-    parser.add_argument("--vertex-fit-config", metavar="YAML",
-                        help="VertexFitConfig YAML for the classical vertex fit beside a vertexing net")
-    parser.add_argument("--baseline-config", metavar="YAML",
-                        help="coincidence config to compare with, used as given (e.g. the tuned_config.yaml "
-                        "of `trigq baseline rpc-coincidence --tune`); default: tune one")
-    parser.add_argument("--rule", choices=("half", "plateau90"),
-                        help="baseline tuning rule: 50%% point (default) or 90%% of plateau at the threshold")
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the baselines (coincidence trigger, classical vertex fit)",
+    )
+    parser.add_argument(
+        "--vertex-fit-config",
+        metavar="YAML",
+        help="VertexFitConfig YAML for the classical vertex fit beside a vertexing net",
+    )
+    parser.add_argument(
+        "--baseline-config",
+        metavar="YAML",
+        help="coincidence config to compare with, used as given (e.g. the tuned_config.yaml "
+        "of `trigq baseline rpc-coincidence --tune`); default: tune one",
+    )
+    parser.add_argument(
+        "--rule",
+        choices=("half", "plateau90"),
+        help="baseline tuning rule: 50%% point (default) or 90%% of plateau at the threshold",
+    )
     parser.add_argument("--tune-data", metavar="FILE.h5", help="baseline tuning sample (default: simulated)")
     parser.add_argument("--tune-seed", type=seed_int, help="seed of the simulated baseline tuning sample")
-    parser.add_argument("--muon-rate", type=positive_float, metavar="MU",
-                        help="prompt muons per bunch crossing for the rates in Hz (default 1e-3)")
+    parser.add_argument(
+        "--muon-rate",
+        type=positive_float,
+        metavar="MU",
+        help="prompt muons per bunch crossing for the rates in Hz (default 1e-3)",
+    )
     add_force_flag(parser)
     add_json_flag(parser)
 
@@ -42,8 +62,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.train.evaluate import evaluate
     from trigq.utils import load_config
 
-    tuning = [flag for flag, value in (("--rule", args.rule), ("--tune-data", args.tune_data),
-                                       ("--tune-seed", args.tune_seed)) if value is not None]
+    tuning = [
+        flag
+        for flag, value in (
+            ("--rule", args.rule),
+            ("--tune-data", args.tune_data),
+            ("--tune-seed", args.tune_seed),
+        )
+        if value is not None
+    ]
     if tuning and (args.no_baseline or args.baseline_config):
         given = "--no-baseline" if args.no_baseline else "--baseline-config"
         raise TuningError(f"{tuning[0]}: tunes the baseline, which {given} replaces; drop one of them")
@@ -52,52 +79,87 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     baseline: Any = False if args.no_baseline else (args.baseline_config or True)
     tune = load_config(TuneConfig, None, rule=args.rule, seed=args.tune_seed)
     vertex_config = load_config(VertexFitConfig, args.vertex_fit_config)
-    result = evaluate(args.run_dir, args.data, split=args.split, out=args.out, baseline=baseline,
-                      which=args.checkpoint, tune=tune, tune_data=args.tune_data, muon_rate=args.muon_rate,
-                      vertex_fit_config=vertex_config, force=args.force)
+    result = evaluate(
+        args.run_dir,
+        args.data,
+        split=args.split,
+        out=args.out,
+        baseline=baseline,
+        which=args.checkpoint,
+        tune=tune,
+        tune_data=args.tune_data,
+        muon_rate=args.muon_rate,
+        vertex_fit_config=vertex_config,
+        force=args.force,
+    )
     print(f"wrote {', '.join(result['files'].values())}")
-    summary: dict[str, Any] = {"model": result["model"], "preset": result["preset"],
-                               "split": result["split"], "n_events": result["n_events"],
-                               "files": result["files"]}
+    summary: dict[str, Any] = {
+        "model": result["model"],
+        "preset": result["preset"],
+        "split": result["split"],
+        "n_events": result["n_events"],
+        "files": result["files"],
+    }
     if "baseline" in result:
         summary["baseline"] = {k: v for k, v in result["baseline"].items() if k != "tuning"}
     for target, rep in result["outputs"].items():
         if rep["kind"] == "trigger":
             wp = rep["working_point"]
             summary[target] = {
-                "network": {**rep["network"], "rate": wp["network"]["rate"]["rate_hz"],
-                            "efficiency_above_threshold": wp["network"]["efficiency"]},
-                "baseline": None if "baseline" not in wp else {
-                    **rep["baseline"], "rate": wp["baseline"]["rate"]["rate_hz"],
-                    "efficiency_above_threshold": wp["baseline"]["efficiency"]},
+                "network": {
+                    **rep["network"],
+                    "rate": wp["network"]["rate"]["rate_hz"],
+                    "efficiency_above_threshold": wp["network"]["efficiency"],
+                },
+                "baseline": None
+                if "baseline" not in wp
+                else {
+                    **rep["baseline"],
+                    "rate": wp["baseline"]["rate"]["rate_hz"],
+                    "efficiency_above_threshold": wp["baseline"]["efficiency"],
+                },
             }
             net_wp = wp["network"]
-            line = (f"{target}: accuracy {rep['network']['accuracy']:.4f}, "
-                    f"rate {net_wp['rate']['rate_hz']:.4g} Hz, "
-                    f"efficiency above threshold {net_wp['efficiency']['prompt']['value']:.4f}")
+            line = (
+                f"{target}: accuracy {rep['network']['accuracy']:.4f}, "
+                f"rate {net_wp['rate']['rate_hz']:.4g} Hz, "
+                f"efficiency above threshold {net_wp['efficiency']['prompt']['value']:.4f}"
+            )
             if "equal_rate" in rep:
                 for key in ("equal_rate", "equal_efficiency"):
                     net = rep[key]["network"]
-                    summary[target][key] = {"score_threshold": rep[key]["score_threshold"],
-                                            "rate": net["rate"]["rate_hz"], "efficiency": net["efficiency"]}
+                    summary[target][key] = {
+                        "score_threshold": rep[key]["score_threshold"],
+                        "rate": net["rate"]["rate_hz"],
+                        "efficiency": net["efficiency"],
+                    }
                 er, b = rep["equal_rate"]["network"], wp["baseline"]
-                line += (f"; at the baseline's rate ({b['rate']['rate_hz']:.4g} Hz) prompt / displaced "
-                         f"efficiency {er['efficiency']['prompt']['value']:.4f} / "
-                         f"{er['efficiency']['displaced']['value']:.4f} vs baseline "
-                         f"{b['efficiency']['prompt']['value']:.4f} / "
-                         f"{b['efficiency']['displaced']['value']:.4f}")
+                line += (
+                    f"; at the baseline's rate ({b['rate']['rate_hz']:.4g} Hz) prompt / displaced "
+                    f"efficiency {er['efficiency']['prompt']['value']:.4f} / "
+                    f"{er['efficiency']['displaced']['value']:.4f} vs baseline "
+                    f"{b['efficiency']['prompt']['value']:.4f} / "
+                    f"{b['efficiency']['displaced']['value']:.4f}"
+                )
             print(line)
         else:
-            summary[target] = {k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma",
-                                                   "tail_fraction", "n_events")}
+            summary[target] = {
+                k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma", "tail_fraction", "n_events")
+            }
     if "vertexing" in result:
         table = result["vertexing"]
         summary["vertexing"] = {m: {c: rows[c]["all"] for c in rows} for m, rows in table["methods"].items()}
-        print(f"vertexing on {table['n_events']} dark-photon events (core sigma / tail |error| > "
-              f"{table['tail_limit_cm']:g} cm); full table: {result['files']['vertexing_markdown']}")
+        print(
+            f"vertexing on {table['n_events']} dark-photon events (core sigma / tail |error| > "
+            f"{table['tail_limit_cm']:g} cm); full table: {result['files']['vertexing_markdown']}"
+        )
         for method, coords in summary["vertexing"].items():
-            print(f"  {method:>12}: " + "; ".join(
-                f"{c} {row['core_sigma']:.2f} +- {row['core_sigma_error']:.2f} cm / "
-                f"{100 * row['tail_fraction']:.1f} +- {100 * row['tail_fraction_error']:.1f}%"
-                for c, row in coords.items()))
+            print(
+                f"  {method:>12}: "
+                + "; ".join(
+                    f"{c} {row['core_sigma']:.2f} +- {row['core_sigma_error']:.2f} cm / "
+                    f"{100 * row['tail_fraction']:.1f} +- {100 * row['tail_fraction_error']:.1f}%"
+                    for c, row in coords.items()
+                )
+            )
     return summary

@@ -54,8 +54,13 @@ def untuned_config(data: str | os.PathLike[str], muon_rate: float | None = None)
     return CoincidenceConfig(**overrides)
 
 
-def resolve_baseline(data: str | os.PathLike[str], baseline: Any = True, tune: Any = None,
-                     tune_data: Any = None, muon_rate: float | None = None) -> tuple[Any, dict[str, Any]]:
+def resolve_baseline(
+    data: str | os.PathLike[str],
+    baseline: Any = True,
+    tune: Any = None,
+    tune_data: Any = None,
+    muon_rate: float | None = None,
+) -> tuple[Any, dict[str, Any]]:
     """The coincidence config to compare with, and how it was obtained.
 
     ``baseline``: True (tune it, the default), a ``CoincidenceConfig`` or a YAML path (used as
@@ -90,8 +95,11 @@ def _curve(fired: np.ndarray, pt: np.ndarray, edges: np.ndarray, threshold: floa
     curve = turn_on_curve(pt, fired, edges)
     plateau = Efficiency.of(fired[pt >= PLATEAU_FACTOR * threshold])
     out: dict[str, Any] = {**curve.as_dict(), "centres": curve.centres.tolist()}
-    out.update(pt_50_gev=crossing_pt(curve, 0.5), plateau=plateau.as_dict(),
-               pt_90_plateau_gev=crossing_pt(curve, 0.9 * plateau.value))
+    out.update(
+        pt_50_gev=crossing_pt(curve, 0.5),
+        plateau=plateau.as_dict(),
+        pt_90_plateau_gev=crossing_pt(curve, 0.9 * plateau.value),
+    )
     return out
 
 
@@ -100,13 +108,16 @@ def _vs_vertex_r(fired: np.ndarray, vertex_r: np.ndarray, edges: np.ndarray) -> 
     return {**curve.as_dict(), "centres": curve.centres.tolist()}
 
 
-def _working_point(fired: np.ndarray, t: TriggerTruth, model: RateModel, edges: np.ndarray,
-                   r_edges: np.ndarray) -> dict[str, Any]:
+def _working_point(
+    fired: np.ndarray, t: TriggerTruth, model: RateModel, edges: np.ndarray, r_edges: np.ndarray
+) -> dict[str, Any]:
     masks = model.masks(t)
     muon, displaced = masks["muon"], masks["displaced"]
-    return {**model.figures(fired, t),
-            "turn_on": _curve(fired[muon], t.pt[muon], edges, model.threshold_gev),
-            "displaced_vs_vertex_r": _vs_vertex_r(fired[displaced], t.vertex_r[displaced], r_edges)}
+    return {
+        **model.figures(fired, t),
+        "turn_on": _curve(fired[muon], t.pt[muon], edges, model.threshold_gev),
+        "displaced_vs_vertex_r": _vs_vertex_r(fired[displaced], t.vertex_r[displaced], r_edges),
+    }
 
 
 def _thin(scan: dict[str, np.ndarray], n: int = CURVE_POINTS) -> dict[str, list[float]]:
@@ -114,9 +125,14 @@ def _thin(scan: dict[str, np.ndarray], n: int = CURVE_POINTS) -> dict[str, list[
     return {k: v[keep].tolist() for k, v in scan.items()}
 
 
-def trigger_report(scores: np.ndarray, truth: dict[str, np.ndarray], baseline: np.ndarray | None,
-                   model: RateModel, pt_edges: Any, vertex_r_edges: Any = VERTEX_R_EDGES_CM
-                   ) -> dict[str, Any]:
+def trigger_report(
+    scores: np.ndarray,
+    truth: dict[str, np.ndarray],
+    baseline: np.ndarray | None,
+    model: RateModel,
+    pt_edges: Any,
+    vertex_r_edges: Any = VERTEX_R_EDGES_CM,
+) -> dict[str, Any]:
     """Every figure of the module docstring as plain data (``scores``: probabilities)."""
     t = TriggerTruth.from_arrays(truth, model.threshold_gev)
     labels = t.label.astype(np.uint8)
@@ -139,10 +155,14 @@ def trigger_report(scores: np.ndarray, truth: dict[str, np.ndarray], baseline: n
     table["working_point"]["baseline"] = wp = _working_point(base, t, model, edges, r_edges)
     at_rate = threshold_at_rate(scan, wp["rate"]["rate_hz"])
     at_eff = threshold_at_efficiency(scan, wp["efficiency"]["prompt"]["value"])
-    table["equal_rate"] = {"score_threshold": at_rate,
-                           "network": _working_point(scores >= at_rate, t, model, edges, r_edges)}
-    table["equal_efficiency"] = {"score_threshold": at_eff,
-                                 "network": _working_point(scores >= at_eff, t, model, edges, r_edges)}
+    table["equal_rate"] = {
+        "score_threshold": at_rate,
+        "network": _working_point(scores >= at_rate, t, model, edges, r_edges),
+    }
+    table["equal_efficiency"] = {
+        "score_threshold": at_eff,
+        "network": _working_point(scores >= at_eff, t, model, edges, r_edges),
+    }
     return table
 
 
@@ -161,9 +181,12 @@ def _pm(d: dict[str, Any], scale: float = 1.0, digits: int = 4) -> str:
     if value is None or not np.isfinite(value):
         return "n/a"
     lo, hi = d["lower"], d["upper"]
-    return (f"{value * scale:.{digits}g} (+{(hi - value) * scale:.2g} / -{(value - lo) * scale:.2g})"
-            if digits > 4 else f"{value * scale:.{digits}f} (+{(hi - value) * scale:.{digits}f} / "
-            f"-{(value - lo) * scale:.{digits}f})")
+    return (
+        f"{value * scale:.{digits}g} (+{(hi - value) * scale:.2g} / -{(value - lo) * scale:.2g})"
+        if digits > 4
+        else f"{value * scale:.{digits}f} (+{(hi - value) * scale:.{digits}f} / "
+        f"-{(value - lo) * scale:.{digits}f})"
+    )
 
 
 def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, Any] | None) -> list[str]:
@@ -173,21 +196,30 @@ def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, 
     how = "n/a" if baseline_info is None else baseline_info.get("how", "")
     model = rep["rate_model"]
     weighting = "weighted to the falling spectrum" if rep["weighted"] else "unweighted"
-    lines = [f"## Trigger ({target})", "",
-             f"Threshold {model['threshold_gev']:g} GeV; rate = sub-threshold prompt muons + noise at "
-             f"{model['bunch_crossing_rate_hz'] / 1e6:g} MHz with {model['muon_rate_per_crossing']:g} prompt "
-             f"muons per crossing; efficiencies {weighting}; errors: 68% Clopper-Pearson. "
-             f"Coincidence baseline: {how}.", "",
-             "| metric | network (score >= 0.5) | coincidence baseline |", "|---|---|---|"]
+    lines = [
+        f"## Trigger ({target})",
+        "",
+        f"Threshold {model['threshold_gev']:g} GeV; rate = sub-threshold prompt muons + noise at "
+        f"{model['bunch_crossing_rate_hz'] / 1e6:g} MHz with {model['muon_rate_per_crossing']:g} prompt "
+        f"muons per crossing; efficiencies {weighting}; errors: 68% Clopper-Pearson. "
+        f"Coincidence baseline: {how}.",
+        "",
+        "| metric | network (score >= 0.5) | coincidence baseline |",
+        "|---|---|---|",
+    ]
     cols = [wp["network"], base]
     nets = [rep["network"], rep.get("baseline")]
-    lines.append(f"| accuracy | {_pm(nets[0]['accuracy_interval'])} | "
-                 f"{_pm(nets[1]['accuracy_interval']) if nets[1] else 'n/a'} |")
+    lines.append(
+        f"| accuracy | {_pm(nets[0]['accuracy_interval'])} | "
+        f"{_pm(nets[1]['accuracy_interval']) if nets[1] else 'n/a'} |"
+    )
     rows = [
         ("50% point [GeV]", lambda w: _fmt(w["turn_on"]["pt_50_gev"], 2)),
         ("90%-of-plateau point [GeV]", lambda w: _fmt(w["turn_on"]["pt_90_plateau_gev"], 2)),
-        (f"plateau (pT >= {PLATEAU_FACTOR * model['threshold_gev']:g} GeV)",
-         lambda w: _pm(w["turn_on"]["plateau"])),
+        (
+            f"plateau (pT >= {PLATEAU_FACTOR * model['threshold_gev']:g} GeV)",
+            lambda w: _pm(w["turn_on"]["plateau"]),
+        ),
         ("prompt efficiency above threshold", lambda w: _pm(w["efficiency"]["prompt"])),
         ("displaced efficiency (dark photons above threshold)", lambda w: _pm(w["efficiency"]["displaced"])),
         ("rate [Hz]", lambda w: _pm(w["rate"], digits=5)),
@@ -197,24 +229,33 @@ def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, 
     lines.append(f"| ROC AUC | {_fmt(nets[0]['roc_auc'])} | |")
     if base is not None:
         er, ee = rep["equal_rate"], rep["equal_efficiency"]
-        lines += ["", "| comparison | network | coincidence baseline |", "|---|---|---|",
-                  f"| at equal rate (score >= {_fmt(er['score_threshold'])}): rate [Hz] | "
-                  f"{_pm(er['network']['rate'], digits=5)} | {_pm(base['rate'], digits=5)} |",
-                  f"| at equal rate: prompt efficiency above threshold | "
-                  f"{_pm(er['network']['efficiency']['prompt'])} | {_pm(base['efficiency']['prompt'])} |",
-                  f"| at equal rate: displaced efficiency | "
-                  f"{_pm(er['network']['efficiency']['displaced'])} | "
-                  f"{_pm(base['efficiency']['displaced'])} |",
-                  f"| at equal prompt efficiency (score >= {_fmt(ee['score_threshold'])}): rate [Hz] | "
-                  f"{_pm(ee['network']['rate'], digits=5)} | {_pm(base['rate'], digits=5)} |"]
+        lines += [
+            "",
+            "| comparison | network | coincidence baseline |",
+            "|---|---|---|",
+            f"| at equal rate (score >= {_fmt(er['score_threshold'])}): rate [Hz] | "
+            f"{_pm(er['network']['rate'], digits=5)} | {_pm(base['rate'], digits=5)} |",
+            f"| at equal rate: prompt efficiency above threshold | "
+            f"{_pm(er['network']['efficiency']['prompt'])} | {_pm(base['efficiency']['prompt'])} |",
+            f"| at equal rate: displaced efficiency | "
+            f"{_pm(er['network']['efficiency']['displaced'])} | "
+            f"{_pm(base['efficiency']['displaced'])} |",
+            f"| at equal prompt efficiency (score >= {_fmt(ee['score_threshold'])}): rate [Hz] | "
+            f"{_pm(ee['network']['rate'], digits=5)} | {_pm(base['rate'], digits=5)} |",
+        ]
         net_r, base_r = er["network"]["displaced_vs_vertex_r"], base["displaced_vs_vertex_r"]
         if sum(base_r["total"]):
-            lines += ["", "| true vertex R [cm] | displaced events | network at equal rate | baseline |",
-                      "|---|---|---|---|"]
+            lines += [
+                "",
+                "| true vertex R [cm] | displaced events | network at equal rate | baseline |",
+                "|---|---|---|---|",
+            ]
             for j, n in enumerate(base_r["total"]):
                 if n:
-                    lines.append(f"| {base_r['edges'][j]:g}-{base_r['edges'][j + 1]:g} | {int(n)} | "
-                                 f"{_fmt(net_r['efficiency'][j], 3)} | {_fmt(base_r['efficiency'][j], 3)} |")
+                    lines.append(
+                        f"| {base_r['edges'][j]:g}-{base_r['edges'][j + 1]:g} | {int(n)} | "
+                        f"{_fmt(net_r['efficiency'][j], 3)} | {_fmt(base_r['efficiency'][j], 3)} |"
+                    )
     return lines
 
 
@@ -285,9 +326,15 @@ def plot_efficiency_vs_rate(rep: dict[str, Any], path: Path) -> Path:
         for key, marker in (("prompt", "r*"), ("displaced", "ms")):
             e = base["efficiency"][key]
             if np.isfinite(e["value"]):
-                ax.errorbar([r["rate_hz"]], [e["value"]], xerr=xerr,
-                            yerr=[[e["value"] - e["lower"]], [e["upper"] - e["value"]]], fmt=marker, ms=9,
-                            label=f"coincidence baseline: {key}")
+                ax.errorbar(
+                    [r["rate_hz"]],
+                    [e["value"]],
+                    xerr=xerr,
+                    yerr=[[e["value"] - e["lower"]], [e["upper"] - e["value"]]],
+                    fmt=marker,
+                    ms=9,
+                    label=f"coincidence baseline: {key}",
+                )
     ax.set_xscale("log")
     ax.set_xlabel("rate [Hz] (sub-threshold muons + noise, 40 MHz crossings)")
     ax.set_ylabel("efficiency above threshold")

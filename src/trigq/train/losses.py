@@ -35,8 +35,9 @@ class TaskLoss:
 
     def __call__(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         if out.shape != y.shape or out.shape[-1] != len(self.kinds):
-            raise ValueError(f"output {tuple(out.shape)} / target {tuple(y.shape)} do not fit "
-                             f"{len(self.kinds)} outputs")
+            raise ValueError(
+                f"output {tuple(out.shape)} / target {tuple(y.shape)} do not fit {len(self.kinds)} outputs"
+            )
         per_output = torch.empty(len(self.kinds), dtype=out.dtype, device=out.device)
         if self.logit_cols:
             c = self.logit_cols
@@ -47,8 +48,9 @@ class TaskLoss:
         return per_output.mean()
 
 
-def distillation_term(student: torch.Tensor, teacher: torch.Tensor, output_kinds: Sequence[str],
-                      temperature: float) -> torch.Tensor:
+def distillation_term(
+    student: torch.Tensor, teacher: torch.Tensor, output_kinds: Sequence[str], temperature: float
+) -> torch.Tensor:
     """Mean over outputs of: for logits, soft BCE between ``sigmoid(student/T)`` and
     ``sigmoid(teacher/T)`` times ``T**2`` (its gradient scale does not shrink with T); for
     regression outputs, the MSE to the teacher's output."""

@@ -113,9 +113,7 @@ def efficiency_at_fake_rate(scores: Any, labels: Any, target_fake_rate: float) -
     return float(tpr[best]), float(thr[best])
 
 
-def efficiency_curve(
-    decisions: Any, pt: Any, bins: Any, mask: Any | None = None
-) -> dict[str, np.ndarray]:
+def efficiency_curve(decisions: Any, pt: Any, bins: Any, mask: Any | None = None) -> dict[str, np.ndarray]:
     """Turn-on curve: accepted fraction per bin of true ``pt`` (events selected by ``mask``).
 
     Returns ``centres``, ``efficiency`` (NaN in empty bins), ``error`` (binomial,
@@ -134,8 +132,13 @@ def efficiency_curve(
     with np.errstate(invalid="ignore", divide="ignore"):
         eff = np.where(n > 0, k / np.maximum(n, 1), np.nan)
         err = np.where(n > 0, np.sqrt(np.clip(eff * (1 - eff), 0, None) / np.maximum(n, 1)), np.nan)
-    return {"centres": 0.5 * (edges[:-1] + edges[1:]), "edges": edges, "efficiency": eff, "error": err,
-            "counts": n.astype(np.int64)}
+    return {
+        "centres": 0.5 * (edges[:-1] + edges[1:]),
+        "edges": edges,
+        "efficiency": eff,
+        "error": err,
+        "counts": n.astype(np.int64),
+    }
 
 
 def trigger_decision_metrics(decisions: Any, labels: Any) -> dict[str, float]:
@@ -167,9 +170,12 @@ def trigger_metrics(
         base = trigger_decision_metrics(b, y)
         out["baseline"] = base
         eff, thr = efficiency_at_fake_rate(s, y, base["fake_rate"])
-        out["network_at_baseline_rate"] = {"efficiency": eff, "threshold": thr,
-                                           "fake_rate": base["fake_rate"],
-                                           "efficiency_gain": eff - base["efficiency"]}
+        out["network_at_baseline_rate"] = {
+            "efficiency": eff,
+            "threshold": thr,
+            "fake_rate": base["fake_rate"],
+            "efficiency_gain": eff - base["efficiency"],
+        }
     return out
 
 
@@ -205,9 +211,14 @@ def core_gaussian_fit(
     r = r[np.isfinite(r)]
     mean, sigma = (float(np.median(r)), robust_sigma(r)) if r.size else (float("nan"), float("nan"))
     root_n = math.sqrt(max(r.size, 1))
-    fallback = {"mean": mean, "sigma": sigma, "mean_error": 1.2533 * sigma / root_n,
-                "sigma_error": sigma / (math.sqrt(2.0) * root_n), "n_in_window": int(r.size),
-                "converged": 0.0}
+    fallback = {
+        "mean": mean,
+        "sigma": sigma,
+        "mean_error": 1.2533 * sigma / root_n,
+        "sigma_error": sigma / (math.sqrt(2.0) * root_n),
+        "n_in_window": int(r.size),
+        "converged": 0.0,
+    }
     if r.size < min_events or not sigma > 0:
         return fallback
     converged = False
@@ -224,13 +235,21 @@ def core_gaussian_fit(
         centres = 0.5 * (edges[:-1] + edges[1:])
         err = np.sqrt(np.maximum(counts, 1.0))
         try:
-            popt, pcov = curve_fit(_gauss, centres, counts, p0=(counts.max(), mean, sigma), sigma=err,
-                                   absolute_sigma=True, maxfev=5000)
+            popt, pcov = curve_fit(
+                _gauss,
+                centres,
+                counts,
+                p0=(counts.max(), mean, sigma),
+                sigma=err,
+                absolute_sigma=True,
+                maxfev=5000,
+            )
         except (RuntimeError, ValueError):
             return fallback
         new_mean, new_sigma = float(popt[1]), abs(float(popt[2]))
-        errors = tuple(float(np.sqrt(pcov[k, k])) if np.isfinite(pcov[k, k]) else float("nan")
-                       for k in (1, 2))
+        errors = tuple(
+            float(np.sqrt(pcov[k, k])) if np.isfinite(pcov[k, k]) else float("nan") for k in (1, 2)
+        )
         if not (np.isfinite(new_mean) and np.isfinite(new_sigma) and new_sigma > 0):
             return fallback
         moved = abs(new_mean - mean) + abs(new_sigma - sigma)
@@ -238,8 +257,14 @@ def core_gaussian_fit(
         if moved < 1e-4 * sigma:
             converged = True
             break
-    return {"mean": mean, "sigma": sigma, "mean_error": errors[0], "sigma_error": errors[1],
-            "n_in_window": n_in, "converged": float(converged)}
+    return {
+        "mean": mean,
+        "sigma": sigma,
+        "mean_error": errors[0],
+        "sigma_error": errors[1],
+        "n_in_window": n_in,
+        "converged": float(converged),
+    }
 
 
 def tail_fraction(residuals: Any, limit: float = 8.0) -> float:
@@ -261,8 +286,13 @@ def resolution_vs(residuals: Any, x: Any, bins: Any, min_events: int = 30) -> di
         if counts[i]:
             fit = core_gaussian_fit(r[sel], min_events=min_events)
             mean[i], sigma[i] = fit["mean"], fit["sigma"]
-    return {"centres": 0.5 * (edges[:-1] + edges[1:]), "edges": edges, "mean": mean, "sigma": sigma,
-            "counts": counts}
+    return {
+        "centres": 0.5 * (edges[:-1] + edges[1:]),
+        "edges": edges,
+        "mean": mean,
+        "sigma": sigma,
+        "counts": counts,
+    }
 
 
 def regression_metrics(pred: Any, true: Any, tail_limit: float = 8.0) -> dict[str, float]:

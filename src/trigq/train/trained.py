@@ -71,9 +71,13 @@ def load_trained(run_dir: str | os.PathLike[str], which: Literal["best", "last"]
         model.load_state_dict(weights)
     except RuntimeError as exc:
         raise CheckpointError(
-            f"{path}: weights do not fit model {spec.name!r} ({preset.name}): {exc}") from exc
-    bad = [k for k, v in weights.items()
-           if isinstance(v, torch.Tensor) and v.is_floating_point() and not torch.isfinite(v).all()]
+            f"{path}: weights do not fit model {spec.name!r} ({preset.name}): {exc}"
+        ) from exc
+    bad = [
+        k
+        for k, v in weights.items()
+        if isinstance(v, torch.Tensor) and v.is_floating_point() and not torch.isfinite(v).all()
+    ]
     if bad:
         raise CheckpointError(f"{path}: NaN or infinite values in {bad[0]!r}: the weights are unusable")
     try:
@@ -87,5 +91,12 @@ def load_trained(run_dir: str | os.PathLike[str], which: Literal["best", "last"]
         norm = Normalisation.from_dict(state["normalisation"])
     except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(f"{path}: invalid normalisation entry: {exc}") from exc
-    return TrainedModel(model=model, spec=spec, preset=preset, config=config,
-                        normalisation=norm, epoch=int(state["epoch"]), run_dir=run)
+    return TrainedModel(
+        model=model,
+        spec=spec,
+        preset=preset,
+        config=config,
+        normalisation=norm,
+        epoch=int(state["epoch"]),
+        run_dir=run,
+    )

@@ -93,11 +93,16 @@ class TrainResult:
     def to_dict(self) -> dict[str, Any]:
         last = self.history[-1] if self.history else {}
         return {
-            "run_dir": str(self.run_dir), "model": self.model, "preset": self.preset,
-            "epochs_run": self.epochs_run, "best_epoch": self.best_epoch,
-            "best_val_loss": self.best_val_loss, "stopped_early": self.stopped_early,
+            "run_dir": str(self.run_dir),
+            "model": self.model,
+            "preset": self.preset,
+            "epochs_run": self.epochs_run,
+            "best_epoch": self.best_epoch,
+            "best_val_loss": self.best_val_loss,
+            "stopped_early": self.stopped_early,
             "resumed_from_epoch": self.resumed_from_epoch,
-            "train_events_per_s": self.train_events_per_s, "last_epoch": last,
+            "train_events_per_s": self.train_events_per_s,
+            "last_epoch": last,
         }
 
 
@@ -134,8 +139,9 @@ def _make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.
 
 
 def _check_resume_config(saved: dict[str, Any], current: dict[str, Any], run_dir: Path) -> None:
-    diff = sorted(k for k in set(saved) | set(current)
-                  if k not in RESUMABLE_CHANGES and saved.get(k) != current.get(k))
+    diff = sorted(
+        k for k in set(saved) | set(current) if k not in RESUMABLE_CHANGES and saved.get(k) != current.get(k)
+    )
     if diff:
         details = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in diff)
         raise TrainError(f"{run_dir / CONFIG}: cannot resume with a different config ({details})")
@@ -151,10 +157,13 @@ class _Teacher:
         if tuple(trained.spec.targets) != tuple(spec.targets) or trained.spec.task != spec.task:
             raise TrainError(
                 f"distill.teacher: {run_dir} was trained for {trained.spec.task} of "
-                f"{list(trained.spec.targets)}, the student for {spec.task} of {list(spec.targets)}")
+                f"{list(trained.spec.targets)}, the student for {spec.task} of {list(spec.targets)}"
+            )
         if trained.spec.input_width != spec.input_width:
-            raise TrainError(f"distill.teacher: {run_dir} takes width {trained.spec.input_width}, "
-                             f"the student {spec.input_width}")
+            raise TrainError(
+                f"distill.teacher: {run_dir} takes width {trained.spec.input_width}, "
+                f"the student {spec.input_width}"
+            )
         self.model = trained.model.to(device).eval()
         self.teacher_norm = trained.normalisation
         self.student_norm = student_norm
@@ -194,8 +203,10 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
 
         splits = run_split_indices(config, info.n_events)
         if splits["train"].size == 0 or splits["val"].size == 0:
-            raise TrainError(f"{config.data}: split_fractions {config.split_fractions} leave an empty "
-                             f"train or val split ({info.n_events} events)")
+            raise TrainError(
+                f"{config.data}: split_fractions {config.split_fractions} leave an empty "
+                f"train or val split ({info.n_events} events)"
+            )
         targets = tuple(spec.targets)
         norm = spec_normalisation(spec)
 
@@ -215,22 +226,35 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
 
         if ctx.enabled:
             model = torch.nn.parallel.DistributedDataParallel(
-                model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
+                model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None
+            )
 
-        teacher = (_Teacher(config.distill.teacher, spec, norm, ctx.device)
-                   if config.distill.teacher else None)
+        teacher = _Teacher(config.distill.teacher, spec, norm, ctx.device) if config.distill.teacher else None
         loss_fn = TaskLoss(spec.output_kinds, config.loss, config.huber_delta)
-        train_ds = make_dataset(config, splits["train"], targets, spec.input_width, shuffle=True,
-                                rank=ctx.rank, world_size=ctx.world_size)
-        val_ds = make_dataset(config, splits["val"], targets, spec.input_width, shuffle=False,
-                              rank=ctx.rank, world_size=ctx.world_size)
+        train_ds = make_dataset(
+            config,
+            splits["train"],
+            targets,
+            spec.input_width,
+            shuffle=True,
+            rank=ctx.rank,
+            world_size=ctx.world_size,
+        )
+        val_ds = make_dataset(
+            config,
+            splits["val"],
+            targets,
+            spec.input_width,
+            shuffle=False,
+            rank=ctx.rank,
+            world_size=ctx.world_size,
+        )
 
         stopped_early = bool(state is not None and state.get("stopped_early", False))
         for epoch in range(start_epoch, config.epochs):
             if stopped_early:
                 break
-            row = _run_epoch(epoch, model, optimizer, train_ds, val_ds, loss_fn, norm, teacher,
-                             config, ctx)
+            row = _run_epoch(epoch, model, optimizer, train_ds, val_ds, loss_fn, norm, teacher, config, ctx)
             improved = row["val_loss"] < best_val - config.min_delta
             if improved:
                 best_val, best_epoch, bad_epochs = row["val_loss"], epoch, 0
@@ -242,25 +266,42 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             if ctx.is_main:
                 unwrapped = _unwrap(model)
                 if improved:
-                    save_trained_model(work / BEST, unwrapped, spec.name, preset.name, norm, config,
-                                       epoch, row["val_loss"])
-                ckpt.save_checkpoint(work / LAST, {
-                    "format": CHECKPOINT_FORMAT, "epoch": epoch, "model": unwrapped.state_dict(),
-                    "stats_state": get_stats_state(unwrapped), "optimizer": optimizer.state_dict(),
-                    "scheduler": {"epoch": epoch, "lr": row["lr"]},
-                    "best_val_loss": best_val, "best_epoch": best_epoch, "bad_epochs": bad_epochs,
-                    "stopped_early": stopped_early, "history": history,
-                    "normalisation": norm.to_dict(), "rng": ckpt.get_rng_state(),
-                    "data_epoch": epoch + 1, "config": config_to_dict(config),
-                })
+                    save_trained_model(
+                        work / BEST, unwrapped, spec.name, preset.name, norm, config, epoch, row["val_loss"]
+                    )
+                ckpt.save_checkpoint(
+                    work / LAST,
+                    {
+                        "format": CHECKPOINT_FORMAT,
+                        "epoch": epoch,
+                        "model": unwrapped.state_dict(),
+                        "stats_state": get_stats_state(unwrapped),
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": {"epoch": epoch, "lr": row["lr"]},
+                        "best_val_loss": best_val,
+                        "best_epoch": best_epoch,
+                        "bad_epochs": bad_epochs,
+                        "stopped_early": stopped_early,
+                        "history": history,
+                        "normalisation": norm.to_dict(),
+                        "rng": ckpt.get_rng_state(),
+                        "data_epoch": epoch + 1,
+                        "config": config_to_dict(config),
+                    },
+                )
                 write_metrics(work, history, spec.task)
             barrier(ctx)
 
         epochs_time = sum(r["train_seconds"] for r in history)
         epochs_events = sum(r["train_events"] for r in history)
         result = TrainResult(
-            run_dir=run_dir, model=spec.name, preset=preset.name, epochs_run=len(history),
-            best_epoch=best_epoch, best_val_loss=best_val, stopped_early=stopped_early,
+            run_dir=run_dir,
+            model=spec.name,
+            preset=preset.name,
+            epochs_run=len(history),
+            best_epoch=best_epoch,
+            best_val_loss=best_val,
+            stopped_early=stopped_early,
             resumed_from_epoch=(start_epoch - 1) if state is not None else None,
             train_events_per_s=epochs_events / epochs_time if epochs_time > 0 else float("nan"),
             history=history,
@@ -281,8 +322,19 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
         shutdown_distributed(ctx)
 
 
-RESUME_KEYS = ("format", "epoch", "model", "stats_state", "optimizer", "best_val_loss", "best_epoch",
-               "bad_epochs", "history", "rng", "config")
+RESUME_KEYS = (
+    "format",
+    "epoch",
+    "model",
+    "stats_state",
+    "optimizer",
+    "best_val_loss",
+    "best_epoch",
+    "bad_epochs",
+    "history",
+    "rng",
+    "config",
+)
 
 
 def _prepare_run_dir(
@@ -319,8 +371,10 @@ def _prepare_run_dir(
         return state, False, run_dir
     holds_run = run_dir.is_dir() and any((run_dir / f).exists() for f in (LAST, BEST, CONFIG))
     if holds_run and not force:
-        raise TrainError(f"{run_dir}: already holds a training run; pass --resume to continue it, "
-                         "--force to replace it when the new run finishes, or choose another --out")
+        raise TrainError(
+            f"{run_dir}: already holds a training run; pass --resume to continue it, "
+            "--force to replace it when the new run finishes, or choose another --out"
+        )
     created, work = False, run_dir
     if ctx.is_main:
         if holds_run:
@@ -343,9 +397,18 @@ def _prepare_run_dir(
     return None, created, work
 
 
-def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimizer, train_ds: Any,
-               val_ds: Any, loss_fn: TaskLoss, norm: Normalisation, teacher: _Teacher | None,
-               config: TrainConfig, ctx: DistContext) -> dict[str, Any]:
+def _run_epoch(
+    epoch: int,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    train_ds: Any,
+    val_ds: Any,
+    loss_fn: TaskLoss,
+    norm: Normalisation,
+    teacher: _Teacher | None,
+    config: TrainConfig,
+    ctx: DistContext,
+) -> dict[str, Any]:
     from torch.distributed.algorithms.join import Join
     from tqdm import tqdm
 
@@ -355,16 +418,24 @@ def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimi
     model.train()
     sums = np.zeros(4)  # task loss * n, total loss * n, distillation * n, n
     t0 = time.perf_counter()
-    bar = tqdm(make_loader(train_ds, config.num_workers), desc=f"epoch {epoch + 1}/{config.epochs}",
-               unit="batch", leave=False, disable=not (config.progress and ctx.is_main))
+    bar = tqdm(
+        make_loader(train_ds, config.num_workers),
+        desc=f"epoch {epoch + 1}/{config.epochs}",
+        unit="batch",
+        leave=False,
+        disable=not (config.progress and ctx.is_main),
+    )
     # DDP: ranks may hold a different number of batches; Join shadows the missing all-reduces
     with Join([model]) if ctx.enabled else contextlib.nullcontext():
         for x, y in bar:
             x, y = x.to(ctx.device, non_blocking=True), norm.normalise(y.to(ctx.device))
             out = model(x)
             task_value = loss_fn(out, y)
-            distill_value = (distillation_term(out, teacher(x), loss_fn.kinds, config.distill.temperature)
-                             if teacher is not None else None)
+            distill_value = (
+                distillation_term(out, teacher(x), loss_fn.kinds, config.distill.temperature)
+                if teacher is not None
+                else None
+            )
             loss = combined_loss(task_value, distill_value, config.distill.alpha)
             if l2 > 0:
                 loss = loss + l2 * l2_penalty(_unwrap(model)).to(loss.device)
@@ -372,8 +443,12 @@ def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimi
             loss.backward()
             optimizer.step()
             n = x.shape[0]
-            sums += (task_value.item() * n, loss.item() * n,
-                     (distill_value.item() * n) if distill_value is not None else 0.0, n)
+            sums += (
+                task_value.item() * n,
+                loss.item() * n,
+                (distill_value.item() * n) if distill_value is not None else 0.0,
+                n,
+            )
             bar.set_postfix(loss=f"{task_value.item():.4f}")
     bar.close()
     train_seconds = time.perf_counter() - t0
@@ -381,10 +456,15 @@ def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimi
     val = evaluate_loss(model, val_ds, loss_fn, norm, ctx, config.num_workers)
     n = max(n_train, 1)
     row: dict[str, Any] = {
-        "epoch": epoch, "lr": lr, "l2": l2,
-        "train_loss": task_sum / n, "train_total_loss": total_sum / n,
+        "epoch": epoch,
+        "lr": lr,
+        "l2": l2,
+        "train_loss": task_sum / n,
+        "train_total_loss": total_sum / n,
         "train_distill_loss": distill_sum / n if teacher is not None else None,
-        "val_loss": val["loss"], "train_events": int(n_train), "val_events": int(val["n"]),
+        "val_loss": val["loss"],
+        "train_events": int(n_train),
+        "val_events": int(val["n"]),
         "train_seconds": train_seconds,
         "train_events_per_s": n_train / train_seconds if train_seconds > 0 else float("nan"),
     }
@@ -393,8 +473,14 @@ def _run_epoch(epoch: int, model: torch.nn.Module, optimizer: torch.optim.Optimi
 
 
 @torch.no_grad()
-def evaluate_loss(model: torch.nn.Module, dataset: Any, loss_fn: TaskLoss, norm: Normalisation,
-                  ctx: DistContext, num_workers: int = 0) -> dict[str, float]:
+def evaluate_loss(
+    model: torch.nn.Module,
+    dataset: Any,
+    loss_fn: TaskLoss,
+    norm: Normalisation,
+    ctx: DistContext,
+    num_workers: int = 0,
+) -> dict[str, float]:
     """Validation task loss (reduced over ranks), plus ``val_accuracy`` (logit outputs, at 0.5)
     and ``val_rmse_<target>`` (regression outputs, in the target's physical units)."""
     was_training = model.training
@@ -427,12 +513,28 @@ def evaluate_loss(model: torch.nn.Module, dataset: Any, loss_fn: TaskLoss, norm:
     return result
 
 
-def save_trained_model(path: Path, model: torch.nn.Module, spec_name: str, preset_name: str,
-                       norm: Normalisation, config: TrainConfig, epoch: int, val_loss: float) -> Path:
+def save_trained_model(
+    path: Path,
+    model: torch.nn.Module,
+    spec_name: str,
+    preset_name: str,
+    norm: Normalisation,
+    config: TrainConfig,
+    epoch: int,
+    val_loss: float,
+) -> Path:
     """``best.pt``: state dict, spec and preset names, normalisation, config, epoch, val loss."""
-    return ckpt.save_checkpoint(path, {
-        "format": MODEL_FORMAT, "model_state": model.state_dict(),
-        "stats_state": get_stats_state(model), "spec": spec_name, "preset": preset_name,
-        "normalisation": norm.to_dict(), "config": config_to_dict(config), "epoch": epoch,
-        "val_loss": val_loss,
-    })
+    return ckpt.save_checkpoint(
+        path,
+        {
+            "format": MODEL_FORMAT,
+            "model_state": model.state_dict(),
+            "stats_state": get_stats_state(model),
+            "spec": spec_name,
+            "preset": preset_name,
+            "normalisation": norm.to_dict(),
+            "config": config_to_dict(config),
+            "epoch": epoch,
+            "val_loss": val_loss,
+        },
+    )

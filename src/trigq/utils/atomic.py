@@ -34,7 +34,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
         target.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(target)
         fd, tmp_name = tempfile.mkstemp(
-            prefix=temp_prefix(target), suffix=(target.suffix if suffix is None else suffix) + ".tmp",
+            prefix=temp_prefix(target),
+            suffix=(target.suffix if suffix is None else suffix) + ".tmp",
             dir=target.parent,
         )
         os.close(fd)

@@ -18,8 +18,11 @@ def describe_quant(model: ModelWrapper, node) -> str:
     consumers = model.find_consumers(node.output[0]) or []
     layer = ", ".join(c.name for c in consumers) or "the graph output"
     if is_constant(model, node.input[0]):
-        role = "weights" if all(list(c.input).index(node.output[0]) == 1 for c in consumers
-                                if node.output[0] in c.input) else "constant input"
+        role = (
+            "weights"
+            if all(list(c.input).index(node.output[0]) == 1 for c in consumers if node.output[0] in c.input)
+            else "constant input"
+        )
         return f"Quant node {node.name} ({role} of layer {layer})"
     producer = model.find_producer(node.input[0])
     source = producer.name if producer is not None else "the graph input"

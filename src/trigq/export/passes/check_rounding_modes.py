@@ -29,9 +29,7 @@ class CheckRoundingModes(QuantNodeCheck):
     def check(self, model: ModelWrapper, node, where: str) -> None:
         mode = str(quant_attr(node, "rounding_mode", "ROUND")).upper()
         if mode not in ROUNDING_TO_AP:
-            self.report(
-                f"{where}: rounding mode {mode} has no ap_fixed equivalent (only ROUND and FLOOR)"
-            )
+            self.report(f"{where}: rounding mode {mode} has no ap_fixed equivalent (only ROUND and FLOOR)")
         if quant_attr(node, "narrow", 0) and not quant_attr(node, "signed", 1):
             self.report(f"{where}: unsigned narrow-range quantisers are not supported")
         bits = model.get_initializer(node.input[3])

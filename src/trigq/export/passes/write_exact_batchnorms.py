@@ -15,8 +15,10 @@ from trigq.export.errors import ExportError
 def _float32_exact(values: np.ndarray, node: str, what: str) -> np.ndarray:
     out = values.astype(np.float32)
     if not np.array_equal(out.astype(np.float64), values):
-        raise ExportError(f"node {node} (BatchNormalization): exact {what} needs more than float32's 24 "
-                          "significant bits, which ONNX BatchNormalization parameters cannot hold")
+        raise ExportError(
+            f"node {node} (BatchNormalization): exact {what} needs more than float32's 24 "
+            "significant bits, which ONNX BatchNormalization parameters cannot hold"
+        )
     return out
 
 

@@ -12,6 +12,7 @@ Values are real (dyadic) numbers throughout: a ``FixedFormat(signed, width, frac
 from __future__ import annotations
 
 from decimal import Decimal
+from math import ceil
 
 from da4ml.trace import FixedVariable
 
@@ -23,8 +24,16 @@ def _is_const(v: FixedVariable) -> bool:
 
 
 def wrap(v: FixedVariable, fmt: FixedFormat) -> FixedVariable:
-    """Store ``v`` into ``fmt`` with two's-complement wrap (truncating finer bits): a no-op when it fits."""
+    """Store ``v`` into ``fmt`` with two's-complement wrap (truncating finer bits): a no-op when it fits.
+
+    da4ml's wrap of a negative value into a wider unsigned format drops the sign instead of
+    extending it (``-8`` into 5 unsigned bits gives 8, not 24), so negative values are first moved
+    up by a multiple of the modulus (which leaves the wrapped value unchanged).
+    """
     k, i, f = fmt.kif
+    if not fmt.signed and v.low < 0:
+        modulus = Decimal(2) ** (fmt.width - fmt.frac)
+        v = v + float(modulus * ceil(-v.low / modulus))
     return v.quantize(k, i, f, "WRAP", "TRN")
 
 

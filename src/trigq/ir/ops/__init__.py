@@ -61,6 +61,7 @@ def _qonnx_builders(specs: tuple[OpSpec, ...]) -> dict[str, Callable[[Any, Any],
 
 REGISTRY: dict[str, OpSpec] = _registry(_specs())
 QONNX_BUILDERS: dict[str, Callable[[Any, Any], None]] = _qonnx_builders(_specs())
+QONNX_PREPARES: tuple[Callable[[Any], Any], ...] = tuple(s.qonnx_prepare for s in _specs() if s.qonnx_prepare)
 QONNX_REWRITES: tuple[Callable[[Any], Any], ...] = tuple(s.qonnx_rewrite for s in _specs() if s.qonnx_rewrite)
 
 

@@ -143,7 +143,12 @@ def pool_to_channels_last(model: Any) -> Any:
 
 
 def _hls4ml_formats(node: Node, in_fmt: FixedFormat) -> list[HlsFormats]:
-    return [HlsFormats(node.name, result=node.out_fmt, accum=node.out_fmt)]
+    """hls4ml's ``avg`` sums the window in ``accum_t`` and divides that by the window size: the
+    accumulator holds the sum (``shift`` more integer bits than the mean) at the mean's LSB, so
+    the division by ``2**shift`` is exact."""
+    out, shift = node.out_fmt, _shift(node)
+    accum = FixedFormat(out.signed, out.width + shift, out.frac)
+    return [HlsFormats(node.name, result=out, accum=accum)]
 
 
 OP = OpSpec(

@@ -7,8 +7,9 @@ define several sharing code) with:
 - ``shape(node, in_shapes)``: the output shape (channels-last, no batch);
 - ``build(ctx, qnode)``: the node(s) it makes from a cleaned channels-last QONNX node, with their
   fixed-point formats derived worst case (the interval rule), for the QONNX op types it claims in
-  ``qonnx_ops`` (``qonnx_rewrite``: an optional rewrite of the cleaned graph that puts the op in
-  the form the builder and hls4ml read);
+  ``qonnx_ops`` (``qonnx_prepare`` / ``qonnx_rewrite``: optional rewrites of the channels-first
+  graph before qonnx's channels-last conversion / of the converted graph, which put the op in the
+  form the builder and hls4ml read);
 - ``reference(node, xs, fmts)``: THE kernel, on values with a leading batch axis, written with
   numpy functions and :mod:`trigq.ir.arrays` primitives so that it runs unchanged on numpy arrays
   (the emulator's reference) and on da4ml ``FixedVariableArray`` (the RTL);
@@ -84,6 +85,7 @@ class OpSpec:
     max_inputs: int | None = 1
     build: Callable[[Any, Any], None] | None = None
     qonnx_ops: tuple[str, ...] = ()
+    qonnx_prepare: Callable[[Any], Any] | None = None
     qonnx_rewrite: Callable[[Any], Any] | None = None
     fast: Callable[..., Any] | None = None
     prepare: Callable[[Node, Any], dict[str, Any]] | None = None

@@ -34,6 +34,8 @@ from trigq.ir.graph import Node
 from trigq.ir.ops.base import CostContext, OpSpec
 
 MAX_INPUT_BITS = 16
+TABLE_DOMAIN = "trigq.ir.ops.lut_qonnx"
+"""The QONNX domain of ``TableActivation`` (qonnx finds its ``CustomOp`` class in that module)."""
 
 
 def _torch_ops() -> dict[str, Callable[..., Any]]:
@@ -124,12 +126,14 @@ def _cost(node: Node, ctx: CostContext) -> Any:
     )
 
 
-def _chain(ctx: BuildContext, start: Any) -> tuple[str, list[Any], Any]:
-    """The source activation, the chain's nodes in graph order, and the Quant that ends it."""
+def find_chain(model: Any, start: Any, quantised: Any) -> tuple[str, list[Any], Any]:
+    """The source tensor, the chain's nodes in graph order and the Quant that ends the float
+    elementwise chain through ``start`` (``quantised(tensor)``: is it a quantised activation)."""
     ops = _torch_ops()
     where = f"node {start.name!r} ({start.op_type})"
-    sources = [t for t in start.input if t in ctx.acts]
-    if len(sources) != 1 or any(t not in ctx.acts and ctx.const(t) is None for t in start.input):
+    const = model.get_initializer
+    sources = [t for t in start.input if quantised(t)]
+    if len(sources) != 1 or any(not quantised(t) and const(t) is None for t in start.input):
         raise UnsupportedOpError(
             f"{where}: an elementwise op of two activations is not supported (only "
             "functions of one quantised input, made exact as a lookup table)"
@@ -139,16 +143,16 @@ def _chain(ctx: BuildContext, start: Any) -> tuple[str, list[Any], Any]:
     frontier = [start.output[0]]
     while frontier:
         t = frontier.pop()
-        for reader in ctx.consumers(t):
+        for reader in [n for n in model.graph.node if t in n.input]:
             if reader in chain:
                 continue
-            if reader.op_type == "Quant" and ctx.const(reader.input[0]) is None:
+            if reader.op_type == "Quant" and const(reader.input[0]) is None:
                 if sink is not None and sink is not reader:
                     raise UnsupportedOpError(f"{where}: the float chain from {x!r} ends in two quantisers")
                 sink = reader
                 continue
             ok = reader.op_type in ops and all(
-                i in tensors or i == x or ctx.const(i) is not None for i in reader.input
+                i in tensors or i == x or const(i) is not None for i in reader.input
             )
             if not ok:
                 raise UnsupportedOpError(
@@ -160,63 +164,168 @@ def _chain(ctx: BuildContext, start: Any) -> tuple[str, list[Any], Any]:
             frontier.append(reader.output[0])
     if sink is None:
         raise UnsupportedOpError(f"{where}: the float chain from {x!r} never reaches an activation quantiser")
-    order = {id(n): i for i, n in enumerate(ctx.graph.node)}
+    order = {id(n): i for i, n in enumerate(model.graph.node)}
     return x, sorted(chain, key=lambda n: order[id(n)]), sink
 
 
-def _evaluate(ctx: BuildContext, x_name: str, chain: list[Any], sink: Any, values: Any) -> Any:
-    """The chain's float32 result on ``values`` (torch), then the sink's integer codes."""
+def _evaluate(
+    model: Any, x_name: str, chain: list[Any], sink: Any, out_fmt: FixedFormat, rounding: str, x_values: Any
+) -> np.ndarray:
+    """The chain's float32 result on ``x_values`` (torch, as the Brevitas model), then the sink's codes."""
     import torch
 
     ops = _torch_ops()
-    env = {x_name: values}
+    env = {x_name: x_values}
     for n in chain:
-        args = [env[i] if i in env else torch.tensor(np.asarray(ctx.const(i), np.float32)) for i in n.input]
+        args = [
+            env[i] if i in env else torch.tensor(np.asarray(model.get_initializer(i), np.float32))
+            for i in n.input
+        ]
         env[n.output[0]] = ops[n.op_type](args, qonnx_attrs(n))
-    _, fmt, rounding = ctx.quant_params(sink)
-    t = env[sink.input[0]] * 2.0**fmt.frac  # a power of two: exact in float32
+    t = env[sink.input[0]] * 2.0**out_fmt.frac  # a power of two: exact in float32
     q = torch.round(t) if rounding == "ROUND" else torch.floor(t)
-    return torch.clamp(q, fmt.lo, fmt.hi).to(torch.int64).numpy()
+    return torch.clamp(q, out_fmt.lo, out_fmt.hi).to(torch.int64).numpy()
 
 
-def _build(ctx: BuildContext, qnode: Any) -> None:
+def compute_table(
+    model: Any,
+    x_name: str,
+    in_fmt: FixedFormat,
+    chain: list[Any],
+    sink: Any,
+    out_fmt: FixedFormat,
+    rounding: str,
+    where: str,
+) -> np.ndarray:
+    """Output codes for every code of ``in_fmt``, checked on torch's vector and scalar kernels."""
     import torch
 
-    x_name, chain, sink = _chain(ctx, qnode)
-    x = ctx.act(qnode, x_name)
-    if x.fmt.width > MAX_INPUT_BITS:
+    if in_fmt.width > MAX_INPUT_BITS:
         raise UnsupportedOpError(
-            f"node {qnode.name!r}: a table over a {x.fmt.width}-bit input has "
-            f"{2**x.fmt.width} entries (at most {MAX_INPUT_BITS} bits; quantise first)"
+            f"{where}: a table over a {in_fmt.width}-bit input has {2**in_fmt.width} "
+            f"entries (at most {MAX_INPUT_BITS} bits; quantise first)"
         )
-    _, out_fmt, _ = ctx.quant_params(sink)
-    if out_fmt is None:
-        raise UnsupportedOpError(f"node {sink.name!r}: per-channel activation scales are not supported")
-    codes = np.arange(x.fmt.lo, x.fmt.hi + 1)
-    values = torch.tensor(codes * 2.0**-x.fmt.frac, dtype=torch.float32)  # exact: few bits
-    vector = _evaluate(ctx, x_name, chain, sink, values)
-    scalar = np.array([_evaluate(ctx, x_name, chain, sink, values[i : i + 1])[0] for i in range(len(codes))])
+    codes = np.arange(in_fmt.lo, in_fmt.hi + 1)
+    x = torch.tensor(codes * 2.0**-in_fmt.frac, dtype=torch.float32)  # exact: few bits
+    vector = _evaluate(model, x_name, chain, sink, out_fmt, rounding, x)
+    scalar = np.array(
+        [_evaluate(model, x_name, chain, sink, out_fmt, rounding, x[i : i + 1])[0] for i in range(len(codes))]
+    )
     differ = np.flatnonzero(vector != scalar)
     if differ.size:
         c = int(codes[differ[0]])
         raise InexactGraphError(
-            f"node {qnode.name!r}: torch's float32 kernels quantise input code {c} to "
-            f"{int(vector[differ[0]])} "
-            f"or {int(scalar[differ[0]])} depending on its place in the tensor: no exact table exists"
+            f"{where}: torch's float32 kernels quantise input code {c} to {int(vector[differ[0]])} or "
+            f"{int(scalar[differ[0]])} depending on its place in the tensor: no exact table exists"
         )
-    for n in (*chain, sink):
-        ctx.consumed.add(n.name)
-    function = " -> ".join(f"{n.name} ({n.op_type})" for n in chain)
-    node = Node(
-        sink.name,
-        "lut",
-        (x_name,),
-        sink.output[0],
-        {"function": function},
-        {"table": vector.astype(np.int64)},
-        out_fmt=out_fmt,
+    return vector.astype(np.int64)
+
+
+def _describe(chain: list[Any]) -> str:
+    return " -> ".join(f"{n.name} ({n.op_type})" for n in chain)
+
+
+def _quant_format(model: Any, node: Any) -> tuple[FixedFormat, str] | None:
+    """The per-tensor format and rounding of an activation Quant node (None if not one)."""
+    from trigq.ir.builder import ROUNDINGS, pow2_frac
+
+    if node is None or node.op_type != "Quant" or model.get_initializer(node.input[0]) is not None:
+        return None
+    scale, zero, bits = (model.get_initializer(t) for t in node.input[1:4])
+    if scale is None or bits is None or zero is None or np.any(zero != 0) or np.asarray(scale).size != 1:
+        return None
+    a = qonnx_attrs(node)
+    rounding = ROUNDINGS.get(str(a.get("rounding_mode", "ROUND")).upper())
+    if rounding is None:
+        return None
+    frac = int(pow2_frac(node.name, scale).ravel()[0])
+    return FixedFormat(
+        bool(a.get("signed", 1)), int(np.asarray(bits).ravel()[0]), frac, bool(a.get("narrow", 0))
+    ), rounding
+
+
+def fuse_tables(model: Any) -> Any:
+    """On the channels-first graph (before qonnx's channels-last conversion, which can tangle an
+    elementwise chain of two inputs), replace every float elementwise chain from a Quant's output
+    to the next activation Quant by one ``TableActivation`` node holding its exact table."""
+    from onnx import helper
+
+    while True:
+        for start in model.graph.node:
+            if start.op_type not in STARTS:
+                continue
+            producers = {t: next((n for n in model.graph.node if t in n.output), None) for t in start.input}
+            sources = [t for t, p in producers.items() if _quant_format(model, p) is not None]
+            if len(sources) != 1:
+                continue
+            x_name = sources[0]
+            in_fmt, _ = _quant_format(model, producers[x_name])
+            x, chain, sink = find_chain(model, start, x_name.__eq__)
+            out = _quant_format(model, sink)
+            if out is None:
+                raise UnsupportedOpError(
+                    f"node {sink.name!r}: the table's output quantiser needs one "
+                    "power-of-two scale and zero point 0"
+                )
+            table = compute_table(model, x, in_fmt, chain, sink, *out, where=f"node {sink.name!r}")
+            node = helper.make_node(
+                "TableActivation",
+                [x],
+                [sink.output[0]],
+                name=sink.name,
+                domain=TABLE_DOMAIN,
+                table=[int(v) for v in table],
+                in_signed=int(in_fmt.signed),
+                in_width=in_fmt.width,
+                in_frac=in_fmt.frac,
+                out_signed=int(out[0].signed),
+                out_width=out[0].width,
+                out_frac=out[0].frac,
+                out_narrow=int(out[0].narrow),
+                function=_describe(chain),
+            )
+            index = list(model.graph.node).index(sink)
+            model.graph.node.insert(index, node)
+            for n in (*chain, sink):
+                model.graph.node.remove(n)
+            break
+        else:
+            return model
+
+
+def _fmt_attrs(a: dict[str, Any], prefix: str) -> FixedFormat:
+    return FixedFormat(
+        bool(a[f"{prefix}_signed"]),
+        int(a[f"{prefix}_width"]),
+        int(a[f"{prefix}_frac"]),
+        bool(a.get(f"{prefix}_narrow", 0)),
     )
-    ctx.emit(node, Act(out_fmt, int(vector.min()), int(vector.max()), x.shape))
+
+
+def _build(ctx: BuildContext, qnode: Any) -> None:
+    if qnode.op_type == "TableActivation":
+        a = qonnx_attrs(qnode)
+        x = ctx.act(qnode, qnode.input[0])
+        in_fmt, out_fmt = _fmt_attrs(a, "in"), _fmt_attrs(a, "out")
+        if x.fmt != in_fmt:
+            raise UnsupportedOpError(f"node {qnode.name!r}: table over {in_fmt}, its input is {x.fmt}")
+        table = np.asarray(a["table"], dtype=np.int64)
+        function = a.get("function", "")
+        x_name, sink_out = qnode.input[0], qnode.output[0]
+    else:  # a chain in a graph that did not go through fuse_tables (built directly)
+        x_name, chain, sink = find_chain(ctx.model, qnode, lambda t: t in ctx.acts)
+        x = ctx.act(qnode, x_name)
+        _, out_fmt, rounding = ctx.quant_params(sink)
+        if out_fmt is None:
+            raise UnsupportedOpError(f"node {sink.name!r}: per-channel activation scales are not supported")
+        table = compute_table(ctx.model, x_name, x.fmt, chain, sink, out_fmt, rounding, f"node {sink.name!r}")
+        for n in (*chain, sink):
+            ctx.consumed.add(n.name)
+        function, sink_out, qnode = _describe(chain), sink.output[0], sink
+    node = Node(
+        qnode.name, "lut", (x_name,), sink_out, {"function": function}, {"table": table}, out_fmt=out_fmt
+    )
+    ctx.emit(node, Act(out_fmt, int(table.min()), int(table.max()), x.shape))
 
 
 OP = OpSpec(
@@ -227,7 +336,8 @@ OP = OpSpec(
     attrs={"function": str},
     params=("table",),
     build=_build,
-    qonnx_ops=STARTS,
+    qonnx_ops=(*STARTS, "TableActivation"),
+    qonnx_prepare=fuse_tables,
     fast=_fast,
     prepare=_prepare,
     cost=_cost,

@@ -13,13 +13,22 @@ import numpy as np
 
 from trigq.ir import arrays
 from trigq.ir.builder import Act, BuildContext, qonnx_attrs
-from trigq.ir.errors import UnsupportedOpError
+from trigq.ir.errors import IRError, UnsupportedOpError
 from trigq.ir.fixed import FixedFormat
 from trigq.ir.graph import Node
 from trigq.ir.ops.base import CostContext, OpSpec
 from trigq.ir.ops.geometry import out_spatial, window_attrs
 
 ATTRS: dict[str, type | tuple[type, ...]] = {"kernel": list, "strides": list, "pads": list}
+
+
+def _validate(node: Node) -> None:
+    k, pads = node.attrs["kernel"], node.attrs["pads"]
+    if any(p >= k[i % len(k)] for i, p in enumerate(pads)):
+        raise IRError(
+            f"node {node.name!r}: pads {pads} must be smaller than the window {k} (a window of "
+            "padding only has no maximum)"
+        )
 
 
 def _shape(node: Node, ins: list[tuple[int, ...]]) -> tuple[int, ...]:
@@ -80,4 +89,5 @@ OP = OpSpec(
     qonnx_ops=("MaxPool",),
     fast=_fast,
     cost=_cost,
+    validate=_validate,
 )

@@ -36,7 +36,8 @@ def _cost(node: Node, ctx: CostContext) -> Any:
 def _build(ctx: BuildContext, qnode: Any) -> None:
     perm = [int(p) for p in qonnx_attrs(qnode)["perm"]]
     if qnode.input[0] in ctx.floats:
-        ctx.floats.add(qnode.output[0])
+        order = ctx.floats[qnode.input[0]]
+        ctx.floats[qnode.output[0]] = tuple(order[p - 1] for p in perm[1:])
         return
     if perm[0] != 0:
         raise UnsupportedOpError(f"node {qnode.name!r}: Transpose {perm} moves the batch axis")

@@ -220,8 +220,12 @@ class DarkPhotonConfig:
 
     def __post_init__(self) -> None:
         _check_range(self.vertex_r_min_cm, self.vertex_r_max_cm, "dark_photon.vertex_r_*_cm", minimum=0.0)
-        _check_range(self.opening_angle_min_rad, self.opening_angle_max_rad,
-                     "dark_photon.opening_angle_*_rad", minimum=0.0)
+        _check_range(
+            self.opening_angle_min_rad,
+            self.opening_angle_max_rad,
+            "dark_photon.opening_angle_*_rad",
+            minimum=0.0,
+        )
         _check_range(self.mu_pt_min_gev, self.mu_pt_max_gev, "dark_photon.mu_pt_*_gev", minimum=0.5)
         _check_range(self.pt_min_gev, self.pt_max_gev, "dark_photon.pt_*_gev", minimum=0.5)
         if not self.mass_gev > 2 * MUON_MASS_GEV:
@@ -229,8 +233,10 @@ class DarkPhotonConfig:
         if not self.ctau_cm > 0:
             raise ConfigError(f"dark_photon.ctau_cm: must be > 0, got {self.ctau_cm}")
         if not 0 <= self.acceptance_margin_strips < N_STRIPS // 2 - 1:
-            raise ConfigError(f"dark_photon.acceptance_margin_strips: must lie in [0, {N_STRIPS // 2 - 2}], "
-                              f"got {self.acceptance_margin_strips}")
+            raise ConfigError(
+                f"dark_photon.acceptance_margin_strips: must lie in [0, {N_STRIPS // 2 - 2}], "
+                f"got {self.acceptance_margin_strips}"
+            )
 
 
 @dataclass

@@ -17,13 +17,25 @@ import numpy as np
 from trigq.sim.atlas_rpc.config import MUON_MASS_GEV, N_STRIPS, RPCSimConfig
 from trigq.sim.atlas_rpc.kinematics import Arrays, random_charge, track_coordinates
 
-TRUTH_KEYS = ("vertex_r", "vertex_z", "opening_angle", "opening_angle_rz", "mu_pt", "mu_eta", "mu_phi",
-              "mu_charge", "mu_angle_rz", "decay_length", "beta_gamma")
+TRUTH_KEYS = (
+    "vertex_r",
+    "vertex_z",
+    "opening_angle",
+    "opening_angle_rz",
+    "mu_pt",
+    "mu_eta",
+    "mu_phi",
+    "mu_charge",
+    "mu_angle_rz",
+    "decay_length",
+    "beta_gamma",
+)
 """Per-event dark-photon truth written into the schema's fields of the same names."""
 
 
-def decay_momenta(rng: np.random.Generator, n: int, mass: float, beta_gamma: np.ndarray,
-                  theta: np.ndarray) -> np.ndarray:
+def decay_momenta(
+    rng: np.random.Generator, n: int, mass: float, beta_gamma: np.ndarray, theta: np.ndarray
+) -> np.ndarray:
     """Lab momenta ``[n, 2, 3]`` (x, y, z) of the muons of A's of ``mass`` and boost ``beta_gamma``
     flying at polar angle ``theta`` in the x-z plane; isotropic two-body decay in the rest frame."""
     p_star = np.sqrt(0.25 * mass**2 - MUON_MASS_GEV**2)
@@ -47,8 +59,9 @@ def opening_angle_3d(p: np.ndarray) -> np.ndarray:
     return np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.sum(a * b, axis=-1))
 
 
-def strips_inside(coords: np.ndarray, vertex_r: np.ndarray, margin: int, cluster_reach: int,
-                  config: RPCSimConfig) -> np.ndarray:
+def strips_inside(
+    coords: np.ndarray, vertex_r: np.ndarray, margin: int, cluster_reach: int, config: RPCSimConfig
+) -> np.ndarray:
     """Whether every crossing beyond the vertex fires only strips in ``[margin, 384 - margin)``,
     ``cluster_reach`` neighbours of the crossed strip included (``coords [..., 9]``)."""
     radii = np.asarray(config.geometry.layer_radii_cm)
@@ -75,19 +88,30 @@ def draw_decays(rng: np.random.Generator, n: int, config: RPCSimConfig) -> tuple
     angle_rz = np.arctan2(pz, px)
     first = random_charge(rng, n)
     charge = np.stack([first, -first], axis=1)
-    coords = track_coordinates(rng, safe_px, charge, np.arcsinh(pz / safe_px), vertex_r[:, None],
-                               vertex_z[:, None], config)
+    coords = track_coordinates(
+        rng, safe_px, charge, np.arcsinh(pz / safe_px), vertex_r[:, None], vertex_z[:, None], config
+    )
     opening = opening_angle_3d(p)
     arrays = {
-        "vertex_r": vertex_r, "vertex_z": vertex_z, "opening_angle": opening,
-        "opening_angle_rz": np.abs(angle_rz[:, 0] - angle_rz[:, 1]), "mu_pt": pt,
-        "mu_eta": np.arcsinh(pz / pt), "mu_phi": np.arctan2(py, px), "mu_charge": charge,
-        "mu_angle_rz": angle_rz, "decay_length": decay_length, "beta_gamma": beta_gamma, "coords": coords,
+        "vertex_r": vertex_r,
+        "vertex_z": vertex_z,
+        "opening_angle": opening,
+        "opening_angle_rz": np.abs(angle_rz[:, 0] - angle_rz[:, 1]),
+        "mu_pt": pt,
+        "mu_eta": np.arcsinh(pz / pt),
+        "mu_phi": np.arctan2(py, px),
+        "mu_charge": charge,
+        "mu_angle_rz": angle_rz,
+        "decay_length": decay_length,
+        "beta_gamma": beta_gamma,
+        "coords": coords,
     }
     reach = len(config.response.cluster_size_probs) // 2
     ok = (
-        (vertex_r >= dp.vertex_r_min_cm) & (vertex_r <= dp.vertex_r_max_cm)
-        & (opening >= dp.opening_angle_min_rad) & (opening <= dp.opening_angle_max_rad)
+        (vertex_r >= dp.vertex_r_min_cm)
+        & (vertex_r <= dp.vertex_r_max_cm)
+        & (opening >= dp.opening_angle_min_rad)
+        & (opening <= dp.opening_angle_max_rad)
         & np.all((pt >= dp.mu_pt_min_gev) & (pt <= dp.mu_pt_max_gev) & forward, axis=1)
         & strips_inside(coords, vertex_r[:, None], dp.acceptance_margin_strips, reach, config).all(axis=1)
     )
@@ -98,7 +122,10 @@ def legacy_truth(arrays: Arrays) -> Arrays:
     """The decay model's extra truth for a ``legacy`` event: everything lies in the R-z plane."""
     beta = np.arctan(np.sinh(arrays["mu_eta"]))
     return {
-        **arrays, "opening_angle_rz": arrays["opening_angle"], "mu_phi": np.zeros_like(arrays["mu_pt"]),
-        "mu_angle_rz": beta, "decay_length": np.hypot(arrays["vertex_r"], arrays["vertex_z"]),
+        **arrays,
+        "opening_angle_rz": arrays["opening_angle"],
+        "mu_phi": np.zeros_like(arrays["mu_pt"]),
+        "mu_angle_rz": beta,
+        "decay_length": np.hypot(arrays["vertex_r"], arrays["vertex_z"]),
         "beta_gamma": np.zeros_like(arrays["vertex_r"]),
     }

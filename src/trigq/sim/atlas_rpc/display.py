@@ -33,8 +33,10 @@ def truth_tracks(truth: Mapping[str, Any], config: RPCSimConfig) -> list[tuple[s
             pts = pts * np.cos(np.asarray(truth["mu_phi"], np.float64))
             etas = np.arcsinh(np.tan(np.asarray(truth["mu_angle_rz"], np.float64)))
         return [
-            (f"mu{'+' if q > 0 else '-'} pT {float(pt):.1f} GeV",
-             expected_strip_coordinates(p_rz, q, eta, r, z, config))
+            (
+                f"mu{'+' if q > 0 else '-'} pT {float(pt):.1f} GeV",
+                expected_strip_coordinates(p_rz, q, eta, r, z, config),
+            )
             for pt, p_rz, q, eta in zip(truth["mu_pt"], pts, truth["mu_charge"], etas)
         ]
     if int(truth.get("n_muons", 0)) > 0 and float(truth.get("pt", 0)) > 0:
@@ -52,8 +54,10 @@ def truth_text(truth: Mapping[str, Any], sample: str | None, event: int) -> str:
         head += f" | label {int(truth['label'])}"
     parts = []
     if int(truth.get("n_muons", 0)) > 0:
-        parts.append(f"{int(truth['n_muons'])} muon(s); leading pT {float(truth['pt']):.2f} GeV, "
-                     f"q {int(truth['charge']):+d}, eta {float(truth['eta']):.3f}")
+        parts.append(
+            f"{int(truth['n_muons'])} muon(s); leading pT {float(truth['pt']):.2f} GeV, "
+            f"q {int(truth['charge']):+d}, eta {float(truth['eta']):.3f}"
+        )
     if source == 2:
         opening = f"opening {float(truth['opening_angle']):.3f} rad"
         if "opening_angle_rz" in truth:
@@ -82,8 +86,14 @@ def _zoom(hits: np.ndarray, tracks: list[tuple[str, np.ndarray]]) -> tuple[int, 
 
 
 def plot_event(
-    hits: np.ndarray, truth: Mapping[str, Any], out: str | os.PathLike[str], *,
-    config: RPCSimConfig | None = None, sample: str | None = None, event: int = 0, dpi: int = 120,
+    hits: np.ndarray,
+    truth: Mapping[str, Any],
+    out: str | os.PathLike[str],
+    *,
+    config: RPCSimConfig | None = None,
+    sample: str | None = None,
+    event: int = 0,
+    dpi: int = 120,
 ) -> Path:
     """Save a PNG of one event's ``[9, 384]`` hits (full image, plus a zoom on the muons)."""
     import matplotlib
@@ -99,19 +109,42 @@ def plot_event(
     cmap = matplotlib.colors.ListedColormap(["#f4f4f4", "#1f3b73"])
     colors = ["#e4572e", "#17bebb", "#ffc914"]
     for ax, (lo, hi) in zip(axes[:, 0], panels):
-        ax.imshow(hits, cmap=cmap, vmin=0, vmax=1, aspect="auto", origin="lower", interpolation="nearest",
-                  extent=(-0.5, N_STRIPS - 0.5, -0.5, N_LAYERS - 0.5))
+        ax.imshow(
+            hits,
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            aspect="auto",
+            origin="lower",
+            interpolation="nearest",
+            extent=(-0.5, N_STRIPS - 0.5, -0.5, N_LAYERS - 0.5),
+        )
         for i, (label, coords) in enumerate(tracks):
             ok = np.isfinite(coords)
-            ax.plot(coords[ok] - 0.5, np.arange(N_LAYERS)[ok], "o--", color=colors[i % 3], mfc="none",
-                    ms=9, lw=1.2, label=f"expected {label}")
+            ax.plot(
+                coords[ok] - 0.5,
+                np.arange(N_LAYERS)[ok],
+                "o--",
+                color=colors[i % 3],
+                mfc="none",
+                ms=9,
+                lw=1.2,
+                label=f"expected {label}",
+            )
         if int(truth.get("source", 0)) == 2:
-            ax.axhline(_vertex_row(float(truth["vertex_r"]), config), color="#7b2cbf", ls=":", lw=1.5,
-                       label=f"vertex R {float(truth['vertex_r']):.0f} cm")
+            ax.axhline(
+                _vertex_row(float(truth["vertex_r"]), config),
+                color="#7b2cbf",
+                ls=":",
+                lw=1.5,
+                label=f"vertex R {float(truth['vertex_r']):.0f} cm",
+            )
         ax.set_xlim(lo - 0.5, hi - 0.5)
         ax.set_yticks(range(N_LAYERS), LAYER_NAMES)
-        ax.set_xlabel(f"eta strip (eta {config.geometry.eta_min:g}..{config.geometry.eta_max:g} "
-                      f"in {N_STRIPS} strips)" + ("" if (lo, hi) == (0, N_STRIPS) else f", zoom {lo}-{hi}"))
+        ax.set_xlabel(
+            f"eta strip (eta {config.geometry.eta_min:g}..{config.geometry.eta_max:g} "
+            f"in {N_STRIPS} strips)" + ("" if (lo, hi) == (0, N_STRIPS) else f", zoom {lo}-{hi}")
+        )
         if tracks or int(truth.get("source", 0)) == 2:
             ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     axes[0, 0].set_title(truth_text(truth, sample, event), fontsize=10, loc="left")

@@ -38,7 +38,11 @@ def curvature(pt: np.ndarray, charge: np.ndarray, eta: np.ndarray, b_tesla: floa
 
 
 def propagate_z(
-    radii: np.ndarray, r0: np.ndarray, z0: np.ndarray, beta0: np.ndarray, kappa: np.ndarray,
+    radii: np.ndarray,
+    r0: np.ndarray,
+    z0: np.ndarray,
+    beta0: np.ndarray,
+    kappa: np.ndarray,
     config: RPCSimConfig,
 ) -> np.ndarray:
     """z [cm] where tracks starting at (r0, z0) with direction beta0 cross each radius.
@@ -76,8 +80,11 @@ def layer_coordinates(
 
 
 def expected_strip_coordinates(
-    pt: np.ndarray | float, charge: np.ndarray | float, eta: np.ndarray | float,
-    vertex_r: np.ndarray | float = 0.0, vertex_z: np.ndarray | float = 0.0,
+    pt: np.ndarray | float,
+    charge: np.ndarray | float,
+    eta: np.ndarray | float,
+    vertex_r: np.ndarray | float = 0.0,
+    vertex_z: np.ndarray | float = 0.0,
     config: RPCSimConfig | None = None,
 ) -> np.ndarray:
     """Noise-free, scattering-free continuous strip coordinate ``[..., 9]`` of a muon.
@@ -94,12 +101,19 @@ def expected_strip_coordinates(
         kappa = curvature(pt, np.asarray(charge), eta, config.toroid.b_tesla)
         return layer_coordinates(vertex_r, vertex_z, beta_from_eta(eta), kappa, config)
     shape = np.broadcast_shapes(pt.shape, np.shape(charge), eta.shape, np.shape(vertex_r))
-    p_left = mean_momentum_after_calorimeter(np.broadcast_to(pt * np.cosh(eta), shape),
-                                             np.broadcast_to(eta, shape), np.broadcast_to(vertex_r, shape),
-                                             config.energy_loss)
+    p_left = mean_momentum_after_calorimeter(
+        np.broadcast_to(pt * np.cosh(eta), shape),
+        np.broadcast_to(eta, shape),
+        np.broadcast_to(vertex_r, shape),
+        config.energy_loss,
+    )
     stopped = p_left <= 0
-    kappa = CURVATURE_PER_CM * config.toroid.b_tesla * np.asarray(charge, dtype=np.float64) / np.where(
-        stopped, 1.0, p_left)
+    kappa = (
+        CURVATURE_PER_CM
+        * config.toroid.b_tesla
+        * np.asarray(charge, dtype=np.float64)
+        / np.where(stopped, 1.0, p_left)
+    )
     coords = layer_coordinates(vertex_r, vertex_z, beta_from_eta(eta), kappa, config)
     coords = np.array(np.broadcast_to(coords, (*shape, coords.shape[-1])))
     coords[stopped] = np.nan
@@ -107,8 +121,11 @@ def expected_strip_coordinates(
 
 
 def expected_strips(
-    pt: np.ndarray | float, charge: np.ndarray | float, eta: np.ndarray | float,
-    vertex_r: np.ndarray | float = 0.0, vertex_z: np.ndarray | float = 0.0,
+    pt: np.ndarray | float,
+    charge: np.ndarray | float,
+    eta: np.ndarray | float,
+    vertex_r: np.ndarray | float = 0.0,
+    vertex_z: np.ndarray | float = 0.0,
     config: RPCSimConfig | None = None,
 ) -> np.ndarray:
     """Expected strip index ``[..., 9]`` (int64) of a muon without noise or scattering; -1 for none.

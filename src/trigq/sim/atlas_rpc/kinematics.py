@@ -49,8 +49,13 @@ def random_charge(rng: np.random.Generator, shape: int | tuple[int, ...]) -> np.
 
 
 def track_coordinates(
-    rng: np.random.Generator, pt: np.ndarray, charge: np.ndarray, eta: np.ndarray,
-    vertex_r: np.ndarray, vertex_z: np.ndarray, config: RPCSimConfig,
+    rng: np.random.Generator,
+    pt: np.ndarray,
+    charge: np.ndarray,
+    eta: np.ndarray,
+    vertex_r: np.ndarray,
+    vertex_z: np.ndarray,
+    config: RPCSimConfig,
 ) -> np.ndarray:
     """Strip coordinates ``[..., 9]`` of muons, with multiple scattering and energy loss when enabled.
 
@@ -92,7 +97,9 @@ def inside_acceptance(coords: np.ndarray, vertex_r: np.ndarray, config: RPCSimCo
 
 
 def draw_accepted(
-    rng: np.random.Generator, n: int, draw: Callable[[np.random.Generator, int], tuple[Arrays, np.ndarray]],
+    rng: np.random.Generator,
+    n: int,
+    draw: Callable[[np.random.Generator, int], tuple[Arrays, np.ndarray]],
     what: str,
 ) -> Arrays:
     """``n`` events from ``draw`` (returning arrays and an ``ok`` mask), redrawing rejected ones."""
@@ -153,8 +160,13 @@ def draw_dark_photons(rng: np.random.Generator, n: int, config: RPCSimConfig) ->
     charge = np.stack([first, -first], axis=1)
     coords = track_coordinates(rng, pt, charge, eta, vertex_r[:, None], vertex_z[:, None], config)
     arrays = {
-        "vertex_r": vertex_r, "vertex_z": vertex_z, "opening_angle": opening,
-        "mu_pt": pt, "mu_charge": charge, "mu_eta": eta, "coords": coords,
+        "vertex_r": vertex_r,
+        "vertex_z": vertex_z,
+        "opening_angle": opening,
+        "mu_pt": pt,
+        "mu_charge": charge,
+        "mu_eta": eta,
+        "coords": coords,
     }
     ok = inside_acceptance(coords, vertex_r[:, None], config).all(axis=1)
     return arrays, ok

@@ -57,8 +57,9 @@ def preset_defaults(name: str) -> dict[str, Any]:
     return _merge(config_to_dict(RPCSimConfig()), {**PRESET_OVERRIDES[name], "preset": name})
 
 
-def preset_config(name: str = "realistic", overrides: dict[str, Any] | None = None,
-                  where: str = "RPCSimConfig") -> RPCSimConfig:
+def preset_config(
+    name: str = "realistic", overrides: dict[str, Any] | None = None, where: str = "RPCSimConfig"
+) -> RPCSimConfig:
     """``RPCSimConfig`` of preset ``name`` with (partial, nested) ``overrides`` applied.
 
     ``overrides`` may name a ``preset`` itself; it must then agree with ``name``.

@@ -77,9 +77,7 @@ def iter_blocks(
         yield SimEvents(hits, truth, sample, seed, config)
 
 
-def simulate(
-    sample: str, n_events: int, seed: int = 0, config: RPCSimConfig | None = None
-) -> SimEvents:
+def simulate(sample: str, n_events: int, seed: int = 0, config: RPCSimConfig | None = None) -> SimEvents:
     """Simulate ``n_events`` of ``sample`` ("muons", "background", "dark-photon", "mixed")."""
     config = config or RPCSimConfig()
     blocks = list(iter_blocks(sample, n_events, seed, config))
@@ -130,7 +128,12 @@ def _simulate_block(
 
 
 def _truth(
-    n: int, source: np.ndarray, event: np.ndarray, pt: np.ndarray, charge: np.ndarray, eta: np.ndarray,
+    n: int,
+    source: np.ndarray,
+    event: np.ndarray,
+    pt: np.ndarray,
+    charge: np.ndarray,
+    eta: np.ndarray,
     config: RPCSimConfig,
 ) -> dict[str, np.ndarray]:
     """Per-event truth; pt/charge/eta describe the leading (highest-pT) muon of all in the event.
