@@ -1,0 +1,124 @@
+"""Ops added through the IR op registry, exported from Brevitas and checked on every back end.
+
+Average pooling (``trigq.ir.ops.avgpool``): Brevitas = emulator = hls4ml C simulation = Verilator.
+An exact table activation (``trigq.ir.ops.lut``, here SiLU ``x * sigmoid(x)`` between two
+quantisers): the hls4ml export is refused naming the node; with ``--no-hls`` the emulator and the
+Verilator simulation of the RTL agree with Brevitas bit for bit.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from trigq.emulate import Emulator
+from trigq.export import ExportConfig, ExportError, export
+from trigq.export.config import RtlConfig
+from trigq.export.verify import verify
+from trigq.models.quant import get_preset
+
+pytestmark = [pytest.mark.slow, pytest.mark.rtl]
+needs_verilator = pytest.mark.skipif(shutil.which("verilator") is None, reason="verilator not on PATH")
+
+SHAPE = (1, 1, 8, 8)
+
+
+class _Swish(torch.nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(x)
+
+
+def _net(middle: list[torch.nn.Module], flat: int) -> torch.nn.Module:
+    import brevitas.nn as qnn
+
+    p = get_preset("int4")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=p.input_quant(), return_quant_tensor=True),
+        qnn.QuantConv2d(
+            1, 4, (3, 3), weight_quant=p.weight_quant(), bias_quant=p.bias_quant(), return_quant_tensor=False
+        ),
+        *middle,
+        torch.nn.Flatten(),
+        qnn.QuantLinear(flat, 2, bias=True, weight_quant=p.weight_quant(), bias_quant=p.bias_quant()),
+        qnn.QuantIdentity(act_quant=p.output_quant()),
+    )
+    net.train()
+    with torch.no_grad():
+        for _ in range(5):  # calibrate the activation scales
+            net(torch.rand(64, *SHAPE[1:]))
+    return net.eval()
+
+
+def _avgpool_net() -> torch.nn.Module:
+    import brevitas.nn as qnn
+
+    p = get_preset("int4")
+    return _net(
+        [
+            qnn.QuantReLU(act_quant=p.act_quant(), return_quant_tensor=True),
+            torch.nn.AvgPool2d((2, 2)),
+            qnn.QuantIdentity(act_quant=p.act_quant(), return_quant_tensor=True),
+        ],
+        4 * 3 * 3,
+    )
+
+
+def _silu_net() -> torch.nn.Module:
+    import brevitas.nn as qnn
+
+    p = get_preset("int4")
+    return _net(
+        [
+            qnn.QuantIdentity(act_quant=p.output_quant().let(bit_width=5), return_quant_tensor=False),
+            _Swish(),
+            qnn.QuantIdentity(act_quant=p.output_quant().let(bit_width=4), return_quant_tensor=True),
+        ],
+        4 * 6 * 6,
+    )
+
+
+def _events(n: int, seed: int) -> np.ndarray:
+    return (np.random.default_rng(seed).random((n, *SHAPE[1:])) < 0.4).astype(np.float32)
+
+
+def _rtl_matches_emulator(project, emu: Emulator, x: np.ndarray) -> None:
+    from trigq.rtl import simulate_rtl
+
+    codes = np.moveaxis(x, 1, -1).astype(np.int64)  # 1-bit inputs: codes = values
+    y = simulate_rtl(project / "rtl", codes).reshape(len(x), -1)
+    assert_array_equal(y, emu.predict_raw(x))
+
+
+@needs_verilator
+def test_avgpool_is_exact_in_brevitas_emulator_csim_and_rtl(tmp_path):
+    net = _avgpool_net()
+    project = tmp_path / "avg"
+    export(net, project, ExportConfig(rtl=RtlConfig(enabled=True)), input_shape=SHAPE)
+    result = verify(project, n_events=500, module=net)
+    assert result["mismatches"] == 0
+    assert {"brevitas_vs_emulator", "brevitas_vs_csim", "emulator_vs_csim"} <= set(result["comparisons"])
+    emu = Emulator.load(project / "integer_graph.json")
+    assert "avgpool" in {n.op for n in emu.graph.nodes}
+    _rtl_matches_emulator(project, emu, _events(200, 1))
+
+
+@needs_verilator
+def test_table_activation_is_refused_by_hls4ml_and_exact_in_emulator_and_rtl(tmp_path):
+    net = _silu_net()
+    with pytest.raises(ExportError, match=r"node '\w+' \(lut of .*Sigmoid.*Mul.*hls4ml back end cannot"):
+        export(net, tmp_path / "hls", ExportConfig(), input_shape=SHAPE)
+    assert not (tmp_path / "hls").exists()
+    project = tmp_path / "rtl_only"
+    export(net, project, ExportConfig(hls=False, rtl=RtlConfig(enabled=True)), input_shape=SHAPE)
+    emu = Emulator.load(project / "integer_graph.json")
+    assert "lut" in {n.op for n in emu.graph.nodes}
+    x = _events(2000, 2)
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    assert_array_equal(emu.predict(x), want)
+    _rtl_matches_emulator(project, emu, x[:300])
