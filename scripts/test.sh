@@ -20,4 +20,4 @@ echo "== slow tests (training, C simulation, RTL)"
 run_pytest -q -m "slow" -n 2
 echo "== accuracy table: float vs Brevitas vs emulated (fails on any emulator/Brevitas difference)"
 mkdir -p build
-"$PY" -m trigq.report.accuracy_table --out build/accuracy_table.md
+"$PY" -m trigq.accuracy.table --out build/accuracy_table.md

@@ -111,3 +111,23 @@ def test_resolution_vs_bins():
     assert res["sigma"][0] == pytest.approx(1.0, rel=0.05)
     assert res["sigma"][1] == pytest.approx(4.0, rel=0.05)
     assert res["counts"].sum() == x.size
+
+
+def test_one_lsb_difference_is_a_mismatch() -> None:
+    a = np.arange(12, dtype=np.int64).reshape(6, 2)
+    assert metrics.code_mismatches(a, a.copy()) == {"events": 0, "max_lsb": 0}
+    b = a.copy()
+    b[4, 1] += 1
+    assert metrics.code_mismatches(a, b) == {"events": 1, "max_lsb": 1}
+    b[0] -= 3
+    assert metrics.code_mismatches(a, b) == {"events": 2, "max_lsb": 3}
+    with pytest.raises(ValueError, match="shape"):
+        metrics.code_mismatches(a, a[:5])
+
+
+def test_output_codes_flag_values_off_the_grid() -> None:
+    frac = 4
+    values = np.array([[0.0625], [-1.5], [0.03125], [3.0]])  # 1/32 is half an LSB of 2**-4
+    codes, off = metrics.output_codes(values, frac)
+    np.testing.assert_array_equal(codes[:, 0], [1, -24, 0, 48])
+    np.testing.assert_array_equal(off, [False, False, True, False])

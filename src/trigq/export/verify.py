@@ -8,7 +8,6 @@ source, qonnx's ``execute_onnx`` on the original QONNX graph.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,6 @@ from trigq.ir import FixedFormat
 from trigq.utils import atomic_write_text
 
 VERIFY_FILE = "verify.json"
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Float inputs in the model's own (channels-first) layout and where each block came from."""
-
-    x: np.ndarray
-    kinds: dict[str, tuple[int, int]]  # kind -> [start, stop) rows
 
 
 def edge_case_inputs(shape: tuple[int, ...], fmt: FixedFormat) -> dict[str, np.ndarray]:

@@ -249,8 +249,15 @@ class BuildContext:
         self.acts[self.input_name] = Act(fmt, fmt.lo, fmt.hi, tuple(base[a] for a in last))
         perm = [last.index(a) for a in order]
         self.emit(
-            Node(f"{node.name}_layout", "transpose", (self.input_name,), node.output[0], {"perm": perm}, {},
-                 out_fmt=fmt),
+            Node(
+                f"{node.name}_layout",
+                "transpose",
+                (self.input_name,),
+                node.output[0],
+                {"perm": perm},
+                {},
+                out_fmt=fmt,
+            ),
             Act(fmt, fmt.lo, fmt.hi, shape),
         )
 

@@ -86,7 +86,3 @@ class FixedFormat:
         """da4ml's (keep_negative, integer bits without sign, fraction bits) of this format."""
         k = int(self.signed)
         return k, self.width - self.frac - k, self.frac
-
-    def contains(self, lo: int, hi: int) -> bool:
-        """Whether every raw code in ``[lo, hi]`` is a code of this format."""
-        return self.lo <= lo and hi <= self.hi

@@ -1,6 +1,7 @@
 """Fit the estimator's coefficients to real hls4ml synthesis summaries and measure its error.
 
-``python -m trigq.report.calibrate --reference DIR [--write] [--json]`` reads
+``python -m trigq.report.calibrate --reference DIR [--write] [--json]`` (DIR: e.g. the copy of hls4ml's
+summaries in ``tests/report/data/hls4ml-synthesis-reports``) reads
 ``DIR/baselines/<Tool>/<version>/*.json`` (hls4ml's test models, see
 :mod:`trigq.report.calibration_models`), fits one coefficient set per back-end family and io type
 by non-negative least squares on the relative error, and prints per metric the median and worst

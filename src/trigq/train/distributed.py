@@ -65,15 +65,6 @@ def all_reduce_sum(values: list[float], ctx: DistContext) -> list[float]:
     return t.cpu().tolist()
 
 
-def broadcast_flag(flag: bool, ctx: DistContext) -> bool:
-    """Rank 0's value of ``flag`` on every rank (e.g. early stopping)."""
-    if not ctx.enabled:
-        return flag
-    t = torch.tensor([1 if flag else 0], dtype=torch.int64, device=ctx.device)
-    dist.broadcast(t, src=0)
-    return bool(t.item())
-
-
 def barrier(ctx: DistContext) -> None:
     if ctx.enabled:
         dist.barrier()

@@ -313,3 +313,65 @@ def regression_metrics(pred: Any, true: Any, tail_limit: float = 8.0) -> dict[st
         "tail_limit": float(tail_limit),
         "tail_fraction": tail_fraction(r, tail_limit),
     }
+
+
+# ------------------------------------------------- rows of the accuracy table and the sweep
+
+TRIGGER_COLUMNS = ("accuracy", "efficiency", "background_rejection", "roc_auc")
+VERTEXING_COLUMNS = ("residual_mean", "core_sigma", "tail_fraction")
+TAIL_LIMIT_CM = 8.0
+
+
+def output_codes(values: np.ndarray, frac: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes ``values * 2**frac`` (int64) and a per-event flag of values off that grid."""
+    scaled = np.asarray(values, dtype=np.float64) * 2.0**frac
+    scaled = scaled.reshape(scaled.shape[0], -1)
+    rounded = np.round(scaled)
+    off_grid = np.any(rounded != scaled, axis=1)
+    return rounded.astype(np.int64), off_grid
+
+
+def code_mismatches(a: np.ndarray, b: np.ndarray) -> dict[str, int]:
+    """Events whose code rows differ (any output) and the largest difference in LSBs."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"output code arrays differ in shape: {a.shape} vs {b.shape}")
+    a, b = a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1)
+    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+    return {
+        "events": int(np.count_nonzero(diff.any(axis=1))) if diff.size else 0,
+        "max_lsb": int(diff.max()) if diff.size else 0,
+    }
+
+
+def trigger_scores(logits: np.ndarray) -> np.ndarray:
+    """Sigmoid of the logit output (column 0)."""
+    z = np.asarray(logits, dtype=np.float64).reshape(len(logits), -1)[:, 0]
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def trigger_row(logits: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Accuracy, efficiency, background rejection (at score 0.5) and ROC AUC."""
+    net = trigger_metrics(trigger_scores(logits), np.asarray(labels).astype(np.uint8))["network"]
+    return {k: float(net[k]) for k in TRIGGER_COLUMNS}
+
+
+def vertexing_row(pred_cm: np.ndarray, true_cm: np.ndarray) -> dict[str, float]:
+    """Residual mean, core sigma (Gaussian core fit) and tail fraction, all in cm."""
+    m = regression_metrics(np.asarray(pred_cm).reshape(-1), np.asarray(true_cm).reshape(-1), TAIL_LIMIT_CM)
+    return {k: float(m[k]) for k in VERTEXING_COLUMNS}
+
+
+def task_row(
+    task: str, raw: np.ndarray, truth: dict[str, np.ndarray], normalisation: Any
+) -> dict[str, float]:
+    """The metric row of raw model outputs (logits / normalised values), output 0 only."""
+    if task == "trigger":
+        return trigger_row(raw, truth["label"])
+    phys = np.asarray(normalisation.denormalise(np.asarray(raw, dtype=np.float64)))
+    return vertexing_row(phys.reshape(len(phys), -1)[:, 0], truth[normalisation.targets[0]])
+
+
+def task_of(spec: Any) -> str:
+    """``trigger`` for a model whose first output is the label logit, else ``vertexing``."""
+    return "trigger" if spec.output_kinds[0] == "logit" else "vertexing"

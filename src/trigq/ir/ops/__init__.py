@@ -82,6 +82,7 @@ def supported_ops(backend: str) -> tuple[str, ...]:
 __all__ = [
     "BACKENDS",
     "QONNX_BUILDERS",
+    "QONNX_PREPARES",
     "QONNX_REWRITES",
     "REGISTRY",
     "CostContext",

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from trigq.report.sweep import SweepConfig, run_sweep
+    from trigq.sweep.grid import SweepConfig, run_sweep
     from trigq.utils import load_config
 
     config = load_config(

@@ -7,10 +7,9 @@ import dataclasses
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from trigq.report import accuracy_table as at
+from trigq.accuracy import table as at
 from trigq.utils import ConfigError
 
 GOOD_TRIGGER = {"accuracy": 0.945, "efficiency": 0.95, "background_rejection": 0.94, "roc_auc": 0.98}
@@ -53,29 +52,6 @@ def test_vertexing_gap_ratio_and_nan() -> None:
     assert fails == ["vertexing: core sigma ratio quantised/float is undefined (NaN)"]
     with pytest.raises(at.AccuracyTableError, match="unknown task"):
         at.gap_failures("jets", GOOD_VERTEX, GOOD_VERTEX, t)
-
-
-# -------------------------------------------------------------------------------- mismatch check
-
-
-def test_one_lsb_difference_is_a_mismatch() -> None:
-    a = np.arange(12, dtype=np.int64).reshape(6, 2)
-    assert at.code_mismatches(a, a.copy()) == {"events": 0, "max_lsb": 0}
-    b = a.copy()
-    b[4, 1] += 1
-    assert at.code_mismatches(a, b) == {"events": 1, "max_lsb": 1}
-    b[0] -= 3
-    assert at.code_mismatches(a, b) == {"events": 2, "max_lsb": 3}
-    with pytest.raises(at.AccuracyTableError, match="shape"):
-        at.code_mismatches(a, a[:5])
-
-
-def test_output_codes_flag_values_off_the_grid() -> None:
-    frac = 4
-    values = np.array([[0.0625], [-1.5], [0.03125], [3.0]])  # 1/32 is half an LSB of 2**-4
-    codes, off = at.output_codes(values, frac)
-    np.testing.assert_array_equal(codes[:, 0], [1, -24, 0, 48])
-    np.testing.assert_array_equal(off, [False, False, True, False])
 
 
 # ----------------------------------------------------------------------------------- formatting

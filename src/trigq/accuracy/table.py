@@ -1,6 +1,6 @@
 """CI accuracy table: float vs Brevitas vs emulated L0 trigger and vertexing models on fixed test sets.
 
-``python -m trigq.report.accuracy_table --out FILE.md [--runs DIR] [--json]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--json]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
 events) one fixed test set is simulated in memory with a fixed seed. The models are the reference
@@ -10,10 +10,11 @@ runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with `
 integer emulator built from its QONNX export. Checks (exit code 1):
 
 - emulated vs Brevitas: output codes (integers of the output format) must agree on every event;
-- quantised (emulated) vs float: the gaps must stay within ``accuracy_thresholds.yaml``.
+- quantised (emulated) vs float: the gaps must stay within ``thresholds.yaml`` (next to this module).
 
 The table is printed and written atomically to ``--out``; ``--json`` prints the result as one JSON
-object on the last line. The metric helpers here are shared with :mod:`trigq.report.sweep`.
+object on the last line. The metric rows come from
+:mod:`trigq.train.metrics` (shared with the design-space sweep).
 """
 
 from __future__ import annotations
@@ -32,12 +33,18 @@ from typing import Any
 import numpy as np
 
 from trigq.errors import TrigqError
+from trigq.train.metrics import (
+    TRIGGER_COLUMNS,
+    VERTEXING_COLUMNS,
+    code_mismatches,
+    output_codes,
+    task_row,
+    vertexing_row,
+)
 
-THRESHOLDS_FILE = "accuracy_thresholds.yaml"
+THRESHOLDS_FILE = "thresholds.yaml"
 DEFAULT_RUNS = Path(__file__).resolve().parents[1] / "zoo" / "weights"
 VERSIONS = ("float", "brevitas", "emulated")
-TRIGGER_COLUMNS = ("accuracy", "efficiency", "background_rejection", "roc_auc")
-VERTEXING_COLUMNS = ("residual_mean", "core_sigma", "tail_fraction")
 COLUMN_TITLES = {
     "accuracy": "accuracy",
     "efficiency": "efficiency (label 1)",
@@ -47,7 +54,6 @@ COLUMN_TITLES = {
     "core_sigma": "core sigma [cm]",
     "tail_fraction": "tail fraction (abs residual > 8 cm)",
 }
-TAIL_LIMIT_CM = 8.0
 
 
 class AccuracyTableError(TrigqError):
@@ -75,7 +81,7 @@ class VertexingThresholds:
 
 @dataclass
 class AccuracyThresholds:
-    """The contents of ``accuracy_thresholds.yaml``."""
+    """The contents of ``thresholds.yaml``."""
 
     trigger: TriggerThresholds = field(default_factory=TriggerThresholds)
     vertexing: VertexingThresholds = field(default_factory=VertexingThresholds)
@@ -140,71 +146,6 @@ def gap_values(task: str, float_m: dict[str, float], quant_m: dict[str, float]) 
         "core_sigma_ratio": quant_m["core_sigma"] / fs if fs > 0 else math.nan,
         "tail_fraction_increase": quant_m["tail_fraction"] - float_m["tail_fraction"],
     }
-
-
-# ------------------------------------------------------------------------------- output codes
-
-
-def output_codes(values: np.ndarray, frac: int) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes ``values * 2**frac`` (int64) and a per-event flag of values off that grid."""
-    scaled = np.asarray(values, dtype=np.float64) * 2.0**frac
-    scaled = scaled.reshape(scaled.shape[0], -1)
-    rounded = np.round(scaled)
-    off_grid = np.any(rounded != scaled, axis=1)
-    return rounded.astype(np.int64), off_grid
-
-
-def code_mismatches(a: np.ndarray, b: np.ndarray) -> dict[str, int]:
-    """Events whose code rows differ (any output) and the largest difference in LSBs."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        raise AccuracyTableError(f"output code arrays differ in shape: {a.shape} vs {b.shape}")
-    a, b = a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1)
-    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
-    return {
-        "events": int(np.count_nonzero(diff.any(axis=1))) if diff.size else 0,
-        "max_lsb": int(diff.max()) if diff.size else 0,
-    }
-
-
-# ------------------------------------------------------------------------------------- metrics
-
-
-def trigger_scores(logits: np.ndarray) -> np.ndarray:
-    """Sigmoid of the logit output (column 0)."""
-    z = np.asarray(logits, dtype=np.float64).reshape(len(logits), -1)[:, 0]
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def trigger_row(logits: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Accuracy, efficiency, background rejection (at score 0.5) and ROC AUC."""
-    from trigq.train.metrics import trigger_metrics
-
-    net = trigger_metrics(trigger_scores(logits), np.asarray(labels).astype(np.uint8))["network"]
-    return {k: float(net[k]) for k in TRIGGER_COLUMNS}
-
-
-def vertexing_row(pred_cm: np.ndarray, true_cm: np.ndarray) -> dict[str, float]:
-    """Residual mean, core sigma (Gaussian core fit) and tail fraction, all in cm."""
-    from trigq.train.metrics import regression_metrics
-
-    m = regression_metrics(np.asarray(pred_cm).reshape(-1), np.asarray(true_cm).reshape(-1), TAIL_LIMIT_CM)
-    return {k: float(m[k]) for k in VERTEXING_COLUMNS}
-
-
-def task_row(
-    task: str, raw: np.ndarray, truth: dict[str, np.ndarray], normalisation: Any
-) -> dict[str, float]:
-    """The metric row of raw model outputs (logits / normalised values), output 0 only."""
-    if task == "trigger":
-        return trigger_row(raw, truth["label"])
-    phys = np.asarray(normalisation.denormalise(np.asarray(raw, dtype=np.float64)))
-    return vertexing_row(phys.reshape(len(phys), -1)[:, 0], truth[normalisation.targets[0]])
-
-
-def task_of(spec: Any) -> str:
-    """``trigger`` for a model whose first output is the label logit, else ``vertexing``."""
-    return "trigger" if spec.output_kinds[0] == "logit" else "vertexing"
 
 
 # --------------------------------------------------------------------------------------- tasks
@@ -531,9 +472,7 @@ def make_table(
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m trigq.report.accuracy_table", description=__doc__.splitlines()[0]
-    )
+    p = argparse.ArgumentParser(prog="python -m trigq.accuracy.table", description=__doc__.splitlines()[0])
     p.add_argument("--out", required=True, help="Markdown file to write the table to")
     p.add_argument(
         "--runs", default=None, help=f"directory of reference run directories (default {DEFAULT_RUNS})"

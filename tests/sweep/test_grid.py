@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trigq.report.sweep import (
+from trigq.sweep.grid import (
     FILES,
     SweepConfig,
     SweepError,
@@ -196,7 +196,8 @@ def test_config_unknown_key_and_bad_values(tmp_path: Path) -> None:
 
 
 def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trigq.report import sweep, sweep_cli
+    from trigq.sweep import cli as sweep_cli
+    from trigq.sweep import grid as sweep
 
     cfg = tmp_path / "s.yaml"
     cfg.write_text("epochs: 7\nacts: [3]\nprocesses: 1\n")

@@ -188,8 +188,8 @@ def _score_point(run_dir: Path, graph: Any, config: SweepConfig) -> dict[str, An
 
     from trigq.data import read_arrays
     from trigq.emulate import Emulator
-    from trigq.report.accuracy_table import code_mismatches, output_codes, task_of, task_row
     from trigq.train import load_trained
+    from trigq.train.metrics import code_mismatches, output_codes, task_of, task_row
 
     trained = load_trained(run_dir)
     spec = trained.spec
@@ -401,7 +401,7 @@ def _run_points(config: SweepConfig, spec: Any, out: Path, progress: bool) -> di
 
 
 def merit_task(spec: Any) -> str:
-    from trigq.report.accuracy_table import task_of
+    from trigq.train.metrics import task_of
 
     return task_of(spec)
 
