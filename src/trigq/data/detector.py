@@ -278,7 +278,8 @@ class DetectorSpec:
             if lo < 0 or hi > info.max:
                 raise DatasetError(f"{where}: values must be counts in [0, {info.max}] ({self.dtype}), "
                                    f"found values in [{lo}, {hi}]")
-        out = arr.astype(self.dtype, copy=False)
+        with np.errstate(over="ignore"):  # a float beyond the stored dtype becomes inf, refused below
+            out = arr.astype(self.dtype, copy=False)
         if floating:
             rows = out.reshape(len(out), -1)
             bad = ~np.isfinite(rows) | ((rows < 0) if self.values == "nonnegative" else False)
