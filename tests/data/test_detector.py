@@ -158,7 +158,7 @@ def test_writer_refuses_a_changed_spec_under_a_registered_name(tmp_path: Path, a
     ],
 )
 def test_inconsistent_specs_are_refused(toy, changes, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(DatasetError, match=message):
         toy(**{k: v() if callable(v) else v for k, v in changes.items()})
 
 

@@ -50,9 +50,9 @@ class AxisSpec:
 
     def __post_init__(self) -> None:
         if not self.name or self.size < 1:
-            raise ValueError(f"axis {self.name!r}: needs a name and a size >= 1, got {self.size}")
+            raise DatasetError(f"axis {self.name!r}: needs a name and a size >= 1, got {self.size}")
         if self.labels and len(self.labels) != self.size:
-            raise ValueError(f"axis {self.name!r}: {len(self.labels)} labels for {self.size} bins")
+            raise DatasetError(f"axis {self.name!r}: {len(self.labels)} labels for {self.size} bins")
 
 
 @dataclass(frozen=True)
@@ -92,36 +92,36 @@ class DetectorSpec:
     def __post_init__(self) -> None:
         where = f"detector {self.name!r}"
         if not self.name:
-            raise ValueError("detector: needs a name")
+            raise DatasetError("detector: needs a name")
         if not self.channels or len(set(self.channels)) != len(self.channels):
-            raise ValueError(f"{where}: channels must be distinct names, at least one")
+            raise DatasetError(f"{where}: channels must be distinct names, at least one")
         if not 1 <= len(self.axes) <= 3 or len({a.name for a in self.axes}) != len(self.axes):
-            raise ValueError(f"{where}: needs 1 to 3 spatial axes with distinct names")
+            raise DatasetError(f"{where}: needs 1 to 3 spatial axes with distinct names")
         try:
             dtype = np.dtype(self.dtype)
         except TypeError as exc:
-            raise ValueError(f"{where}: unknown dtype {self.dtype!r}") from exc
+            raise DatasetError(f"{where}: unknown dtype {self.dtype!r}") from exc
         object.__setattr__(self, "dtype", dtype.name)
         floating = self.values in ("nonnegative", "real")
         if dtype.kind not in ("f" if floating else "ui"):
-            raise ValueError(f"{where}: value rule {self.values!r} needs "
+            raise DatasetError(f"{where}: value rule {self.values!r} needs "
                              f"{'a float' if floating else 'an integer'} dtype, got {self.dtype!r}")
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
-            raise ValueError(f"{where}: truth field names must be distinct")
+            raise DatasetError(f"{where}: truth field names must be distinct")
         if self.label is not None and (self.label not in names or self.truth_fields[self.label].is_float):
-            raise ValueError(f"{where}: label {self.label!r} must be one of its integer truth fields")
+            raise DatasetError(f"{where}: label {self.label!r} must be one of its integer truth fields")
         if self.n_classes < 2:
-            raise ValueError(f"{where}: n_classes must be >= 2, got {self.n_classes}")
+            raise DatasetError(f"{where}: n_classes must be >= 2, got {self.n_classes}")
         if self.source_field is not None and self.source_field not in names:
-            raise ValueError(f"{where}: source_field {self.source_field!r} is not one of its truth fields")
+            raise DatasetError(f"{where}: source_field {self.source_field!r} is not one of its truth fields")
         if len({s.name for s in self.samples}) != len(self.samples):
-            raise ValueError(f"{where}: sample names must be distinct")
+            raise DatasetError(f"{where}: sample names must be distinct")
         if not self.image_key or "/" in self.image_key or self.image_key == TRUTH_GROUP:
-            raise ValueError(f"{where}: image_key {self.image_key!r} must be a plain name other than "
+            raise DatasetError(f"{where}: image_key {self.image_key!r} must be a plain name other than "
                              f"{TRUTH_GROUP!r}")
         if self.crop_axis is not None and self.crop_axis not in self.axis_names:
-            raise ValueError(f"{where}: crop_axis {self.crop_axis!r} is not one of its axes "
+            raise DatasetError(f"{where}: crop_axis {self.crop_axis!r} is not one of its axes "
                              f"{self.axis_names}")
 
     # ------------------------------------------------------------------ shapes

@@ -56,12 +56,12 @@ class FieldSpec:
         try:
             dtype = np.dtype(self.dtype)
         except TypeError as exc:
-            raise ValueError(f"truth field {self.name!r}: unknown dtype {self.dtype!r}") from exc
+            raise DatasetError(f"truth field {self.name!r}: unknown dtype {self.dtype!r}") from exc
         if dtype.kind not in "uif":
-            raise ValueError(f"truth field {self.name!r}: dtype {self.dtype!r} is not an integer or float")
+            raise DatasetError(f"truth field {self.name!r}: dtype {self.dtype!r} is not an integer or float")
         object.__setattr__(self, "dtype", dtype.name)
         if any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in self.trailing):
-            raise ValueError(f"truth field {self.name!r}: trailing shape {list(self.trailing)} must be "
+            raise DatasetError(f"truth field {self.name!r}: trailing shape {list(self.trailing)} must be "
                              "positive integers")
 
     @property
