@@ -23,8 +23,11 @@ CROP = (12, 372)
 
 def sample_properties(model: str, n: int, seed: int) -> dict[str, float]:
     base = RPCSimConfig()
-    config = dataclasses.replace(base, dark_photon=dataclasses.replace(base.dark_photon, model=model),
-                                 response=dataclasses.replace(base.response, noise_per_strip=0.0))
+    config = dataclasses.replace(
+        base,
+        dark_photon=dataclasses.replace(base.dark_photon, model=model),
+        response=dataclasses.replace(base.response, noise_per_strip=0.0),
+    )
     start = time.perf_counter()
     events = simulate("dark-photon", n, seed=seed, config=config)
     seconds = time.perf_counter() - start
@@ -33,7 +36,9 @@ def sample_properties(model: str, n: int, seed: int) -> dict[str, float]:
     ratio = t["opening_angle_rz"] / t["opening_angle"]
     q = (0.05, 0.5, 0.95)
     return {
-        "events": n, "crop_loss_fraction": float(lost.mean()), "crop_loss_events": int(lost.sum()),
+        "events": n,
+        "crop_loss_fraction": float(lost.mean()),
+        "crop_loss_events": int(lost.sum()),
         **{f"angle_3d_q{int(100 * p)}": float(np.quantile(t["opening_angle"], p)) for p in q},
         **{f"angle_rz_q{int(100 * p)}": float(np.quantile(t["opening_angle_rz"], p)) for p in q},
         "rz_over_3d_median": float(np.median(ratio)),
@@ -53,8 +58,11 @@ def main() -> None:
     print("| quantity | legacy | decay |\n|---|---|---|")
     for k in keys:
         a, b = rows["legacy"][k], rows["decay"][k]
-        fmt = (lambda v: f"{v:,.0f}") if k.endswith(("events", "second")) or k.startswith("vertex_r") else (
-            lambda v: f"{v:.4f}")
+        fmt = (
+            (lambda v: f"{v:,.0f}")
+            if k.endswith(("events", "second")) or k.startswith("vertex_r")
+            else (lambda v: f"{v:.4f}")
+        )
         print(f"| {k} | {fmt(a)} | {fmt(b)} |")
 
 

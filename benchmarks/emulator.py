@@ -50,8 +50,11 @@ def main() -> dict:
     ap.add_argument("--no-csim", action="store_true", help="skip the hls4ml export + C simulation")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--untrained", action="store_true",
-                    help="seeded random weights instead of the committed trained reference")
+    ap.add_argument(
+        "--untrained",
+        action="store_true",
+        help="seeded random weights instead of the committed trained reference",
+    )
     args = ap.parse_args()
 
     import torch

@@ -62,8 +62,10 @@ def main() -> None:
     config = RPCSimConfig()
     time_generation("muons", 2_000, 0, config)  # warm-up (imports, allocator)
     results: dict[str, dict[str, float]] = {}
-    print(f"{'sample':<12} {'events':>9} {'gen ev/s':>12} {'hits/event':>11}" + (
-        f" {'gen+write ev/s':>15}" if args.write else ""))
+    print(
+        f"{'sample':<12} {'events':>9} {'gen ev/s':>12} {'hits/event':>11}"
+        + (f" {'gen+write ev/s':>15}" if args.write else "")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for sample in SAMPLES:
             runs = [time_generation(sample, args.events, seed, config) for seed in range(args.repeats)]
@@ -73,17 +75,27 @@ def main() -> None:
                 seconds = time_writing(sample, args.events, 0, config, Path(tmp))
                 row["write_events_per_s"] = args.events / seconds
             results[sample] = row
-            line = (f"{sample:<12} {args.events:>9} {row['events_per_s']:>12,.0f} "
-                    f"{row['hits_per_event']:>11.2f}")
+            line = (
+                f"{sample:<12} {args.events:>9} {row['events_per_s']:>12,.0f} {row['hits_per_event']:>11.2f}"
+            )
             print(line + (f" {row['write_events_per_s']:>15,.0f}" if args.write else ""))
     ok = results["muons"]["events_per_s"] >= TARGET_MUON_EVENTS_PER_S
     print(f"target >= {TARGET_MUON_EVENTS_PER_S:,} muon events/s with noise: {'met' if ok else 'NOT met'}")
-    print(json.dumps({
-        "benchmark": "sim_throughput", "events": args.events, "repeats": args.repeats,
-        "threads": 1, "machine": platform.machine(), "python": platform.python_version(),
-        "target_muon_events_per_s": TARGET_MUON_EVENTS_PER_S, "target_met": ok,
-        "results": {k: {m: round(v, 2) for m, v in r.items()} for k, r in results.items()},
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "sim_throughput",
+                "events": args.events,
+                "repeats": args.repeats,
+                "threads": 1,
+                "machine": platform.machine(),
+                "python": platform.python_version(),
+                "target_muon_events_per_s": TARGET_MUON_EVENTS_PER_S,
+                "target_met": ok,
+                "results": {k: {m: round(v, 2) for m, v in r.items()} for k, r in results.items()},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -42,18 +42,33 @@ def main() -> None:
             write_dataset(data, events.hits, events.truth, events.attrs())
         rates = {}
         for quant in ("float", args.quant):
-            config = TrainConfig(model=args.model, quant=quant, arch=args.arch, data=str(data),
-                                 out=str(Path(tmp) / quant), epochs=args.epochs, batch_size=args.batch_size,
-                                 device=args.device, progress=False, patience=0)
+            config = TrainConfig(
+                model=args.model,
+                quant=quant,
+                arch=args.arch,
+                data=str(data),
+                out=str(Path(tmp) / quant),
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                device=args.device,
+                progress=False,
+                patience=0,
+            )
             result = train(config)
             rates[quant] = result.train_events_per_s
             n_events = result.history[-1]["train_events"]
             print(f"{quant:>12}: {rates[quant]:9.1f} events/s ({n_events} events/epoch)")
     report = {
-        "model": args.model, "arch": args.arch, "batch_size": args.batch_size, "epochs": args.epochs,
-        "device": args.device, "torch_threads": torch.get_num_threads(),
-        "float_events_per_s": rates["float"], "qat_preset": args.quant,
-        "qat_events_per_s": rates[args.quant], "qat_over_float": rates[args.quant] / rates["float"],
+        "model": args.model,
+        "arch": args.arch,
+        "batch_size": args.batch_size,
+        "epochs": args.epochs,
+        "device": args.device,
+        "torch_threads": torch.get_num_threads(),
+        "float_events_per_s": rates["float"],
+        "qat_preset": args.quant,
+        "qat_events_per_s": rates[args.quant],
+        "qat_over_float": rates[args.quant] / rates["float"],
     }
     print(json.dumps(report, sort_keys=True))
 

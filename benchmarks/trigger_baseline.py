@@ -23,8 +23,11 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 BACKGROUNDS = {"x1": 1.0, "x10": 10.0}
-VARIANTS = {"untuned": [], "tuned (50% rule)": ["--tune"], "tuned (90%-of-plateau rule)": ["--tune", "--rule",
-                                                                                               "plateau90"]}
+VARIANTS = {
+    "untuned": [],
+    "tuned (50% rule)": ["--tune"],
+    "tuned (90%-of-plateau rule)": ["--tune", "--rule", "plateau90"],
+}
 
 
 def trigq(argv: list[str]) -> None:
@@ -44,14 +47,53 @@ def run(out: Path, events: int, background_events: int, seed: int) -> dict[str, 
         config = out / f"{name}.yaml"
         config.write_text(f"cavern:\n  rate_multiplier: {multiplier:g}\n")
         mixed, noise = out / f"mixed_{name}.h5", out / f"background_{name}.h5"
-        trigq(["simulate", "atlas-rpc", "--sample", "mixed", "--events", str(events), "--seed", str(seed),
-               "--config", str(config), "--out", str(mixed)])
-        trigq(["simulate", "atlas-rpc", "--sample", "background", "--events", str(background_events),
-               "--seed", str(seed + 1), "--config", str(config), "--out", str(noise)])
+        trigq(
+            [
+                "simulate",
+                "atlas-rpc",
+                "--sample",
+                "mixed",
+                "--events",
+                str(events),
+                "--seed",
+                str(seed),
+                "--config",
+                str(config),
+                "--out",
+                str(mixed),
+            ]
+        )
+        trigq(
+            [
+                "simulate",
+                "atlas-rpc",
+                "--sample",
+                "background",
+                "--events",
+                str(background_events),
+                "--seed",
+                str(seed + 1),
+                "--config",
+                str(config),
+                "--out",
+                str(noise),
+            ]
+        )
         for variant, extra in VARIANTS.items():
             target = out / f"{name}_{variant.split()[0]}{'_90' if 'plateau' in variant else ''}"
-            trigq(["baseline", "rpc-coincidence", "--data", str(mixed), "--background", str(noise), *extra,
-                   "--out", str(target)])
+            trigq(
+                [
+                    "baseline",
+                    "rpc-coincidence",
+                    "--data",
+                    str(mixed),
+                    "--background",
+                    str(noise),
+                    *extra,
+                    "--out",
+                    str(target),
+                ]
+            )
             results[f"{name} / {variant}"] = json.loads((target / "rpc_coincidence.json").read_text())
     return results
 
@@ -61,29 +103,39 @@ def _pm(d: dict[str, Any]) -> str:
 
 
 def _rate(r: dict[str, Any]) -> str:
-    return (f"{r['rate_hz']:,.0f} (+{r['upper'] - r['rate_hz']:,.0f} / -{r['rate_hz'] - r['lower']:,.0f}): "
-            f"{r['muon_hz']:,.0f} + {r['noise_hz']:,.0f}")
+    return (
+        f"{r['rate_hz']:,.0f} (+{r['upper'] - r['rate_hz']:,.0f} / -{r['rate_hz'] - r['lower']:,.0f}): "
+        f"{r['muon_hz']:,.0f} + {r['noise_hz']:,.0f}"
+    )
 
 
 def tables(results: dict[str, dict[str, Any]]) -> str:
-    lines = ["| background | baseline | 50% point [GeV] | 90%-of-plateau [GeV] | plateau (pT >= 30 GeV) "
-             "| prompt eff. above 20 GeV (pT^-3) | displaced eff. | rate [Hz]: sub-threshold muons + noise "
-             "| noise-only events firing |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| background | baseline | 50% point [GeV] | 90%-of-plateau [GeV] | plateau (pT >= 30 GeV) "
+        "| prompt eff. above 20 GeV (pT^-3) | displaced eff. | rate [Hz]: sub-threshold muons + noise "
+        "| noise-only events firing |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for key, r in results.items():
         background, variant = key.split(" / ")
         bkg = r["background_fire_fraction"]
-        lines.append(f"| {background} | {variant} | {r['pt_50_gev']:.2f} | {r['pt_90_plateau_gev']:.2f} | "
-                     f"{_pm(r['efficiency_plateau'])} | {_pm(r['efficiency']['prompt'])} | "
-                     f"{_pm(r['efficiency']['displaced'])} | {_rate(r['rate'])} | {bkg['passed']:,} / "
-                     f"{bkg['total']:,} |")
+        lines.append(
+            f"| {background} | {variant} | {r['pt_50_gev']:.2f} | {r['pt_90_plateau_gev']:.2f} | "
+            f"{_pm(r['efficiency_plateau'])} | {_pm(r['efficiency']['prompt'])} | "
+            f"{_pm(r['efficiency']['displaced'])} | {_rate(r['rate'])} | {bkg['passed']:,} / "
+            f"{bkg['total']:,} |"
+        )
     tuned = [(k, r) for k, r in results.items() if k.endswith("tuned (50% rule)")]
     lines += ["", "| tuned config | road pT [GeV] | BM layers | confirmation |", "|---|---|---|---|"]
     for key, r in tuned:
         c = r["config"]
-        confirm = {"bi-and-bo": f">= {c['bi_min_layers']} BI and >= {c['bo_min_layers']} BO",
-                   "bi-or-bo": f">= {c['bi_min_layers']} BI or >= {c['bo_min_layers']} BO",
-                   "bi": f">= {c['bi_min_layers']} BI", "bo": f">= {c['bo_min_layers']} BO",
-                   "none": "none"}[c["confirm"]]
+        confirm = {
+            "bi-and-bo": f">= {c['bi_min_layers']} BI and >= {c['bo_min_layers']} BO",
+            "bi-or-bo": f">= {c['bi_min_layers']} BI or >= {c['bo_min_layers']} BO",
+            "bi": f">= {c['bi_min_layers']} BI",
+            "bo": f">= {c['bo_min_layers']} BO",
+            "none": "none",
+        }[c["confirm"]]
         background = key.split(" / ")[0]
         lines.append(f"| {background} | {c['road_pt_gev']:g} | >= {c['bm_min_layers']} of 4 | {confirm} |")
     if tuned:
@@ -112,10 +164,17 @@ def main() -> None:
     results = run(args.out, args.events, args.background_events, args.seed)
     print()
     print(tables(results))
-    summary = {k: {"pt_50_gev": r["pt_50_gev"], "pt_90_plateau_gev": r["pt_90_plateau_gev"],
-                   "plateau": r["efficiency_plateau"]["value"], "rate_hz": r["rate"]["rate_hz"],
-                   "prompt": r["efficiency"]["prompt"]["value"],
-                   "displaced": r["efficiency"]["displaced"]["value"]} for k, r in results.items()}
+    summary = {
+        k: {
+            "pt_50_gev": r["pt_50_gev"],
+            "pt_90_plateau_gev": r["pt_90_plateau_gev"],
+            "plateau": r["efficiency_plateau"]["value"],
+            "rate_hz": r["rate"]["rate_hz"],
+            "prompt": r["efficiency"]["prompt"]["value"],
+            "displaced": r["efficiency"]["displaced"]["value"],
+        }
+        for k, r in results.items()
+    }
     print(json.dumps(summary))
 
 

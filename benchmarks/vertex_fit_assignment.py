@@ -62,8 +62,12 @@ def true_assignment_fit(own: np.ndarray, sim_config: RPCSimConfig, config: Verte
     lc = find_clusters(own.reshape(n * 2, N_LAYERS, N_STRIPS), 2)
     centre, width = lc.centre[..., 0].reshape(n, 2, N_LAYERS), lc.width[..., 0].reshape(n, 2, N_LAYERS)
     mask = np.isfinite(centre)
-    fit = finder.model.fit(np.where(mask, centre, 0.0), finder.sigma(np.where(mask, width, 1)), mask,
-                           iterations=config.gauss_newton_iterations)
+    fit = finder.model.fit(
+        np.where(mask, centre, 0.0),
+        finder.sigma(np.where(mask, width, 1)),
+        mask,
+        iterations=config.gauss_newton_iterations,
+    )
     inner = np.min(np.where(mask, finder.model.radii, np.inf), axis=(1, 2))
     r, _ = finder.crossing(fit.params[:, 0], fit.params[:, 1], inner, n_grid=96, n_bisect=40)
     if config.clip_to_hit_layers:
@@ -76,8 +80,10 @@ def true_assignment_fit(own: np.ndarray, sim_config: RPCSimConfig, config: Verte
 def summary(residual: np.ndarray) -> str:
     fit = core_gaussian_fit(residual)
     tail = np.mean(np.abs(residual) > 8)
-    return (f"{fit['sigma']:.2f} ± {fit['sigma_error']:.2f} cm / "
-            f"{100 * tail:.1f} ± {100 * np.sqrt(tail * (1 - tail) / residual.size):.1f}%")
+    return (
+        f"{fit['sigma']:.2f} ± {fit['sigma_error']:.2f} cm / "
+        f"{100 * tail:.1f} ± {100 * np.sqrt(tail * (1 - tail) / residual.size):.1f}%"
+    )
 
 
 def main() -> None:
@@ -93,10 +99,13 @@ def main() -> None:
     hits, own, dp = replay(args.events, args.seed, sim_config)
     true_r = dp["vertex_r"]
     inside = true_r < sim_config.geometry.layer_radii_cm[0]
-    rows = {"hits alone (noise)": VertexFitter(sim_config, config).fit(hits).r,
-            "true assignment (no noise)": true_assignment_fit(own, sim_config, config)}
-    print(f"{args.model}: {args.events} events, seed {args.seed}; "
-          "vertex R core sigma / tail (|error| > 8 cm)")
+    rows = {
+        "hits alone (noise)": VertexFitter(sim_config, config).fit(hits).r,
+        "true assignment (no noise)": true_assignment_fit(own, sim_config, config),
+    }
+    print(
+        f"{args.model}: {args.events} events, seed {args.seed}; vertex R core sigma / tail (|error| > 8 cm)"
+    )
     print("| fit | all vertices | inside BI |\n|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {summary(r - true_r)} | {summary((r - true_r)[inside])} |")

@@ -139,3 +139,50 @@ def test_errors_name_the_model_or_option():
         build_model("tiny-cnn", "float", arch="bogus")
     with pytest.raises(ValueError, match="l0-vertexing"):
         build_model("l0-vertexing", "float")(torch.zeros(1, 1, 9, 384))
+
+
+def test_every_zoo_model_reads_the_rpc_image_as_before():
+    from trigq.data import ATLAS_RPC
+
+    for spec in MODEL_SPECS.values():
+        assert spec.detector == "atlas-rpc" and spec.detector_spec is ATLAS_RPC
+        assert spec.input_shape == (1, 9, spec.input_width)
+        assert spec.crop_start == (384 - spec.input_width) // 2
+
+
+def test_model_specs_name_a_known_detector_and_its_fields(monkeypatch):
+    import dataclasses
+
+    from trigq.data import DETECTORS, AxisSpec, DetectorSpec, FieldSpec
+    from trigq.models.zoo import ModelError, ModelSpec
+
+    base = get_spec("tiny-cnn")
+    with pytest.raises(ModelError, match="unknown detector 'nope'"):
+        dataclasses.replace(base, detector="nope")
+    with pytest.raises(ModelError, match=r"input_width must be in 1\.\.384"):
+        dataclasses.replace(base, input_width=400)
+    with pytest.raises(ModelError, match=r"targets \['energy'\] are not truth fields of 'atlas-rpc'"):
+        dataclasses.replace(base, targets=("energy",))
+    calo = DetectorSpec(
+        name="toy-calo",
+        description="test",
+        channels=("em", "had"),
+        axes=(AxisSpec("x", 8), AxisSpec("y", 8)),
+        dtype="float32",
+        values="nonnegative",
+        fields=(FieldSpec("label", "uint8", (), "0/1"), FieldSpec("energy", "float32", (), "GeV")),
+    )
+    monkeypatch.setitem(DETECTORS, "toy-calo", calo)
+    spec = ModelSpec(
+        name="calo",
+        task="regression",
+        input_width=None,
+        targets=("energy",),
+        default_quant="int4",
+        description="test",
+        target_scales=(1.0,),
+        detector="toy-calo",
+    )
+    assert spec.input_shape == (2, 8, 8) and spec.output_kinds == ("regression",) and spec.crop_start == 0
+    with pytest.raises(ModelError, match="has no crop axis; input_width must be None"):
+        dataclasses.replace(spec, input_width=4)

@@ -83,3 +83,21 @@ def test_show_saves_a_png(tmp_path, capsys):
     assert (tmp_path / "dp_event0.png").exists()
     assert main(["show", str(data), "--event", "20"]) == 2
     assert "outside [0, 20)" in capsys.readouterr().err
+
+
+def test_simulated_files_carry_the_rpc_spec(tmp_path):
+    import h5py
+
+    from trigq.data import ATLAS_RPC
+    from trigq.sim import cli
+    from trigq.sim.atlas_rpc import DETECTOR, SAMPLES
+    from trigq.sim.atlas_rpc.simulate import SOURCE_CODES
+
+    out = tmp_path / "m.h5"
+    assert simulate_cli(out, events=20) == 0
+    assert validate_dataset(out).detector == ATLAS_RPC == DETECTOR
+    with h5py.File(out) as f:
+        assert f.attrs["detector_yaml"] == ATLAS_RPC.to_yaml()
+        assert f.attrs["n_layers"] == 9 and f.attrs["n_strips"] == 384
+    assert cli.SAMPLES == SAMPLES == ATLAS_RPC.sample_names  # the CLI repeats them (stdlib only)
+    assert SOURCE_CODES == {"background": 0, "muons": 1, "dark-photon": 2}

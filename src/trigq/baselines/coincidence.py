@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from trigq.baselines.config import STATIONS, CoincidenceConfig
-from trigq.data.schema import N_LAYERS, N_STRIPS
+from trigq.data.detectors.atlas_rpc import N_LAYERS, N_STRIPS
 from trigq.data.writer import check_hits
 
 HitCoordinates = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -30,7 +30,7 @@ class Roads:
 
     def half_width_range(self) -> dict[str, list[int]]:
         """Per layer: the widest extent (strips) of its window below and above the pivot."""
-        from trigq.data.schema import LAYER_NAMES
+        from trigq.data.detectors.atlas_rpc import LAYER_NAMES
 
         return {name: [int(self.lo[i].min()), int(self.hi[i].max())] for i, name in enumerate(LAYER_NAMES)}
 

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Literal
 
-from trigq.data.schema import LAYER_NAMES, N_LAYERS
+from trigq.data.detectors.atlas_rpc import LAYER_NAMES, N_LAYERS
 from trigq.utils import ConfigError
 
 STATIONS: dict[str, tuple[int, ...]] = {"BI": (0, 1, 2), "BM": (3, 4, 5, 6), "BO": (7, 8)}

@@ -1,8 +1,11 @@
-"""Validating reader: ``validate_dataset`` checks a file against the schema; ``read_arrays`` reads fields.
+"""Validating reader: ``validate_dataset`` checks a file against its ``DetectorSpec``; ``read_arrays``
+reads fields.
 
-Validation never loads ``hits`` whole: it checks its shape and dtype from the metadata and the
-0/1 values of the first chunk only (``HitsDataset`` checks every chunk as it streams). Truth
-fields (small: N numbers each) are read whole to check for NaN/inf.
+The spec is the file's ``detector_yaml`` attribute (``file_detector``); a file without one holds the
+ATLAS RPC. Validation never loads the image whole: it checks its shape and dtype from the metadata
+and the value rule (the RPC's 0/1) on the first chunk only (``HitsDataset`` and ``read_arrays``
+check every chunk they read). Truth fields (small: N numbers each) are read whole to check for
+NaN/inf.
 """
 
 from __future__ import annotations
@@ -17,13 +20,12 @@ from typing import Any
 import h5py
 import numpy as np
 
+from trigq.data.detector import DetectorSpec, detector_from_yaml
+from trigq.data.detectors import LEGACY_DETECTOR
 from trigq.data.schema import (
-    HITS,
+    DETECTOR_ATTR,
     HITS_CHUNK_EVENTS,
-    N_LAYERS,
-    N_STRIPS,
     SCHEMA_VERSION,
-    TRUTH_FIELDS,
     TRUTH_GROUP,
     DatasetError,
     field_path,
@@ -33,13 +35,14 @@ from trigq.data.schema import (
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What ``validate_dataset`` found: size, truth fields present, root attributes."""
+    """What ``validate_dataset`` found: size, truth fields present, root attributes, the detector."""
 
     path: Path
     n_events: int
     fields: tuple[str, ...]
     chunk_events: int
     attrs: dict[str, Any] = field(default_factory=dict)
+    detector: DetectorSpec = LEGACY_DETECTOR
 
     @property
     def sample(self) -> str | None:
@@ -50,6 +53,11 @@ class DatasetInfo:
         return self.attrs.get("config_yaml")
 
 
+def label_range(spec: DetectorSpec) -> str:
+    """The label values of ``spec`` as error messages say them (``0 or 1``, ``in 0..4``)."""
+    return "0 or 1" if spec.n_classes == 2 else f"in 0..{spec.n_classes - 1}"
+
+
 def _attr(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode()
@@ -58,13 +66,16 @@ def _attr(value: Any) -> Any:
     return value
 
 
-def check_hit_values(block: np.ndarray, path: Path, start: int | None) -> None:
-    """Raise ``DatasetError`` if a block of hits (rows from ``start``; None: rows as requested)
-    has values other than 0/1."""
-    if block.size and block.max() > 1:
-        row = int(np.flatnonzero(block.reshape(block.shape[0], -1).max(axis=1) > 1)[0])
-        where = f"event {start + row}" if start is not None else f"requested row {row}"
-        raise DatasetError(f"{path}: hits: values must be 0 or 1, found {block.max()} ({where})")
+def file_detector(f: h5py.File, path: str | os.PathLike[str]) -> DetectorSpec:
+    """The ``DetectorSpec`` an open dataset file says it holds (its ``detector_yaml`` attribute; the
+    ATLAS RPC when it has none); ``DatasetError`` naming the file if the attribute is invalid."""
+    if DETECTOR_ATTR not in f.attrs:
+        return LEGACY_DETECTOR
+    text = _attr(f.attrs[DETECTOR_ATTR])
+    if not isinstance(text, str):
+        found = type(text).__name__
+        raise DatasetError(f"{path}: attribute {DETECTOR_ATTR!r}: expected YAML text, found {found}")
+    return detector_from_yaml(text, f"{path}: {DETECTOR_ATTR}")
 
 
 @contextlib.contextmanager
@@ -102,9 +113,11 @@ def validate_dataset(path: str | os.PathLike[str], require: Iterable[str] = ("la
     """Check ``path`` against the schema; raise ``DatasetError`` naming the file and field.
 
     ``require`` lists the truth fields the caller's task needs (``"label"`` or ``"truth/label"``);
-    other known fields are checked only where present. Checks: HDF5 at all, ``hits`` present,
-    ``[N, 9, 384]`` uint8, first chunk 0/1; per truth field: dtype family, shape ``[N, ...]``,
-    finite floats; ``schema_version`` if present.
+    other fields are checked only where present. Checks: HDF5 at all, a valid ``detector_yaml``
+    (the ATLAS RPC when absent), the image (``hits`` [N, 9, 384] uint8 for the RPC) present with
+    the spec's shape and dtype, the value rule (0/1) on its first chunk; per truth field: dtype
+    family and trailing shape from the spec, length N, finite floats, labels in range;
+    ``schema_version`` if present.
     """
     p = Path(path)
     required = [field_path(name).removeprefix(f"{TRUTH_GROUP}/") for name in require]
@@ -113,20 +126,20 @@ def validate_dataset(path: str | os.PathLike[str], require: Iterable[str] = ("la
         version = attrs.get("schema_version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
             raise DatasetError(f"{p}: schema_version {version} is not supported (expected {SCHEMA_VERSION})")
-        if HITS not in f or not isinstance(f[HITS], h5py.Dataset):
-            raise DatasetError(f"{p}: hits: dataset missing (expected uint8 [N, {N_LAYERS}, {N_STRIPS}])")
-        hits = f[HITS]
-        if hits.ndim != 3 or hits.shape[1:] != (N_LAYERS, N_STRIPS):
-            raise DatasetError(
-                f"{p}: hits: expected shape [N, {N_LAYERS}, {N_STRIPS}], found {list(hits.shape)}"
-            )
-        if hits.dtype != np.uint8:
-            raise DatasetError(f"{p}: hits: expected dtype uint8, found {hits.dtype}")
-        n = hits.shape[0]
+        spec = file_detector(f, p)
+        key, dims = spec.image_key, ", ".join(map(str, spec.stored_shape))
+        if key not in f or not isinstance(f[key], h5py.Dataset):
+            raise DatasetError(f"{p}: {key}: dataset missing (expected {spec.dtype} [N, {dims}])")
+        images = f[key]
+        if images.ndim != 1 + len(spec.stored_shape) or images.shape[1:] != spec.stored_shape:
+            raise DatasetError(f"{p}: {key}: expected shape [N, {dims}], found {list(images.shape)}")
+        if images.dtype != np.dtype(spec.dtype):
+            raise DatasetError(f"{p}: {key}: expected dtype {spec.dtype}, found {images.dtype}")
+        n = images.shape[0]
         if n == 0:
-            raise DatasetError(f"{p}: hits: no events (N = 0)")
-        chunk = hits.chunks[0] if hits.chunks else HITS_CHUNK_EVENTS
-        check_hit_values(hits[: min(n, chunk)], p, 0)
+            raise DatasetError(f"{p}: {key}: no events (N = 0)")
+        chunk = images.chunks[0] if images.chunks else HITS_CHUNK_EVENTS
+        spec.check_values(images[: min(n, chunk)], p, 0)
 
         group = f.get(TRUTH_GROUP)
         present = sorted(group) if isinstance(group, h5py.Group) else []
@@ -136,30 +149,36 @@ def validate_dataset(path: str | os.PathLike[str], require: Iterable[str] = ("la
                 f"{p}: truth/{missing[0]}: required field missing (fields present: {present or 'none'})"
             )
         for name in present:
-            _check_truth(p, name, group[name], n)
-    return DatasetInfo(path=p, n_events=n, fields=tuple(present), chunk_events=chunk, attrs=attrs)
+            _check_truth(p, spec, name, group[name], n)
+    return DatasetInfo(
+        path=p, n_events=n, fields=tuple(present), chunk_events=chunk, attrs=attrs, detector=spec
+    )
 
 
-def _check_truth(p: Path, name: str, ds: Any, n: int) -> None:
+def _check_truth(p: Path, detector: DetectorSpec, name: str, ds: Any, n: int) -> None:
     where = f"{p}: {TRUTH_GROUP}/{name}"
     if not isinstance(ds, h5py.Dataset):
         raise DatasetError(f"{where}: expected an array, found a group")
-    spec = TRUTH_FIELDS.get(name)
+    spec = detector.truth_fields.get(name)
     if ds.ndim == 0 or ds.shape[0] != n:
-        raise DatasetError(f"{where}: expected length {n} (as hits), found shape {list(ds.shape)}")
+        raise DatasetError(
+            f"{where}: expected length {n} (as {detector.image_key}), found shape {list(ds.shape)}"
+        )
     if spec is not None and ds.shape[1:] != spec.trailing:
         raise DatasetError(f"{where}: expected shape {[n, *spec.trailing]}, found {list(ds.shape)}")
     if spec is not None and not kind_matches(spec, ds.dtype):
         raise DatasetError(f"{where}: expected dtype {spec.dtype}, found {ds.dtype}")
     if ds.dtype.kind not in "uibf":
         raise DatasetError(f"{where}: expected a numeric array, found dtype {ds.dtype}")
-    if name == "label":
+    if name == detector.label:
         values = ds[()]
-        bad = (values != 0) & (values != 1)
+        bad = (values < 0) | (values >= detector.n_classes)
         if bad.any():
             first = int(np.flatnonzero(bad.reshape(n, -1).any(axis=1))[0])
             found = values.reshape(n, -1)[first].tolist()
-            raise DatasetError(f"{where}: labels must be 0 or 1, found {found} (event {first})")
+            raise DatasetError(
+                f"{where}: labels must be {label_range(detector)}, found {found} (event {first})"
+            )
     if ds.dtype.kind == "f":
         values = ds[()]
         finite = np.isfinite(values).reshape(n, -1).all(axis=1)
@@ -173,14 +192,17 @@ def read_arrays(
     fields: Sequence[str],
     indices: Sequence[int] | np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Read whole fields (``"hits"``, ``"truth/pt"`` or ``"pt"``) of a small file, optionally at rows.
+    """Read whole fields (``"hits"``/``"images"``, ``"truth/pt"`` or ``"pt"``) of a small file,
+    optionally at rows.
 
     Returns a dict keyed by the names as given. ``indices`` may be in any order (rows come back
     in that order). Meant for evaluation-sized files: the result is held in memory; reads go
-    block by block over the range the indices span.
+    block by block over the range the indices span. Images are checked against the value rule of
+    the file's detector.
     """
     p = Path(path)
     with open_dataset(p) as f:
+        spec = file_detector(f, p)
         out: dict[str, np.ndarray] = {}
         for name in fields:
             key = field_path(name)
@@ -188,8 +210,8 @@ def read_arrays(
                 raise DatasetError(f"{p}: {key}: field missing")
             with reading(p, key):
                 out[name] = _read(f[key], indices, p, key)
-            if key == HITS:
-                check_hit_values(out[name], p, 0 if indices is None else None)
+            if key == spec.image_key:
+                spec.check_values(out[name], p, 0 if indices is None else None)
     return out
 
 

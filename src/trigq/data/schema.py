@@ -1,14 +1,16 @@
-"""The HDF5 dataset schema (version 1): one table of fields, the single source of truth.
+"""The HDF5 dataset layout (schema version 1): names, storage settings, ``FieldSpec``, ``DatasetError``.
 
-Layout of a file::
+Layout of a file (what the arrays hold is the file's ``DetectorSpec``, ``trigq.data.detector``)::
 
-    /hits                 uint8 [N, 9, 384]   0/1 per strip; rows BI0,BI1,BI2,BM0..BM3,BO0,BO1
-    /truth/<field>        one array of length N per field of ``TRUTH_FIELDS``
-    attributes            schema_version, trigq_version, generator, sample, seed, config_yaml,
-                          n_layers, n_strips
+    /<image>              one image per event, [N, *spec.stored_shape], spec.dtype
+                          (``hits`` for the ATLAS RPC, ``images`` for other detectors)
+    /truth/<field>        one array of length N per truth field of the spec
+    attributes            schema_version, trigq_version, detector_yaml (the spec), and in simulated
+                          files generator, sample, seed, config_yaml
 
-Simulated files carry every truth field (0 where not applicable); real data brought by users
-needs only the fields a task requires (e.g. ``label`` for the trigger).
+A file without ``detector_yaml`` (written before it existed, or by a user's own tool) holds the
+ATLAS RPC toy's ``hits`` [N, 9, 384]. Simulated files carry every truth field of their spec; real
+data brought by users needs only the fields a task requires (e.g. ``label`` for the trigger).
 """
 
 from __future__ import annotations
@@ -20,13 +22,18 @@ import numpy as np
 from trigq.errors import TrigqError
 
 SCHEMA_VERSION = 1
-N_LAYERS = 9
-N_STRIPS = 384
-LAYER_NAMES = ("BI0", "BI1", "BI2", "BM0", "BM1", "BM2", "BM3", "BO0", "BO1")
 HITS = "hits"
+"""The image dataset of the ATLAS RPC (0/1 hits per strip); kept so its files stay as they were."""
+IMAGES = "images"
+"""The image dataset of every other detector."""
 TRUTH_GROUP = "truth"
+DETECTOR_ATTR = "detector_yaml"
+"""Root attribute holding the file's ``DetectorSpec`` as YAML text."""
 HITS_CHUNK_EVENTS = 1024
 GZIP_LEVEL = 4
+SIM_ATTRS = ("generator", "sample", "seed", "config_yaml")
+"""Root attributes a simulated file (one with a ``generator`` attribute) must carry."""
+FIELD_KINDS = {"f": "a float dtype", "u": "an integer dtype", "i": "an integer dtype"}
 
 
 class DatasetError(TrigqError, ValueError):
@@ -35,69 +42,36 @@ class DatasetError(TrigqError, ValueError):
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One truth field: its stored dtype, trailing shape (after N) and what it means."""
+    """One truth field: its stored dtype (a numpy name such as ``"float32"``), trailing shape
+    (after N) and what it means. ``optional``: a simulated file may lack it (added to the
+    detector after files were written)."""
 
     name: str
-    dtype: np.dtype
+    dtype: str
     trailing: tuple[int, ...]
     description: str
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError as exc:
+            raise DatasetError(f"truth field {self.name!r}: unknown dtype {self.dtype!r}") from exc
+        if dtype.kind not in "uif":
+            raise DatasetError(f"truth field {self.name!r}: dtype {self.dtype!r} is not an integer or float")
+        object.__setattr__(self, "dtype", dtype.name)
+        if any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in self.trailing):
+            raise DatasetError(
+                f"truth field {self.name!r}: trailing shape {list(self.trailing)} must be positive integers"
+            )
 
     @property
     def is_float(self) -> bool:
-        return self.dtype.kind == "f"
+        return np.dtype(self.dtype).kind == "f"
 
     @property
     def path(self) -> str:
         return f"{TRUTH_GROUP}/{self.name}"
-
-
-def _f(name: str, dtype: str, trailing: tuple[int, ...], description: str) -> FieldSpec:
-    return FieldSpec(name, np.dtype(dtype), trailing, description)
-
-
-TRUTH_FIELDS: dict[str, FieldSpec] = {
-    spec.name: spec
-    for spec in (
-        _f("label", "uint8", (), "trigger label: a prompt or displaced muon above the pT threshold (0/1)"),
-        _f("source", "int8", (), "0 noise/background only, 1 prompt muon, 2 dark photon"),
-        _f("n_muons", "uint8", (), "number of muons in the event"),
-        _f("pt", "float32", (), "leading muon pT in GeV (0 if none)"),
-        _f("charge", "int8", (), "leading muon charge +-1 (0 if none)"),
-        _f("eta", "float32", (), "leading muon direction eta"),
-        _f("vertex_r", "float32", (), "production vertex radius in cm (0 for prompt)"),
-        _f("vertex_z", "float32", (), "production vertex z in cm (0 for prompt)"),
-        _f("mu_pt", "float32", (2,), "pT of the two dark-photon muons in GeV"),
-        _f("mu_eta", "float32", (2,), "eta of the two dark-photon muons"),
-        _f("mu_charge", "int8", (2,), "charge of the two dark-photon muons"),
-        _f("opening_angle", "float32", (), "3D opening angle of the dark-photon muons in rad"),
-        _f("opening_angle_rz", "float32", (), "opening angle of the dark-photon muons projected on R-z, rad"),
-        _f("mu_phi", "float32", (2,), "phi of the two dark-photon muons from the sector centre, rad"),
-        _f(
-            "mu_angle_rz",
-            "float32",
-            (2,),
-            "direction of the two dark-photon muons in the R-z plane at the vertex (from R towards +z), rad",
-        ),
-        _f("decay_length", "float32", (), "dark-photon decay length (3D) in cm"),
-        _f("beta_gamma", "float32", (), "dark-photon boost p / m (0 if unknown)"),
-        _f(
-            "weight",
-            "float32",
-            (),
-            "event weight: reweights the generated prompt-muon pT spectrum to the "
-            "falling one (1 for other events)",
-        ),
-    )
-}
-
-SIM_TRUTH_FIELDS: tuple[str, ...] = tuple(name for name in TRUTH_FIELDS if name != "weight")
-"""The fields every simulated file carries (files written before ``weight`` existed lack it)."""
-
-SAMPLES = ("muons", "background", "dark-photon", "mixed")
-SIM_ATTRS = ("generator", "sample", "seed", "config_yaml")
-"""Root attributes a simulated file (one with a ``generator`` attribute) must carry."""
-
-FIELD_KINDS = {"f": "a float dtype", "u": "an integer dtype", "i": "an integer dtype"}
 
 
 def kind_matches(spec: FieldSpec, dtype: np.dtype) -> bool:
@@ -108,7 +82,7 @@ def kind_matches(spec: FieldSpec, dtype: np.dtype) -> bool:
 
 
 def field_path(name: str) -> str:
-    """The HDF5 path of a field name: ``hits`` or ``truth/<name>`` (``truth/`` prefix optional)."""
-    if name == HITS or name.startswith(f"{TRUTH_GROUP}/"):
+    """The HDF5 path of a field name: ``hits``/``images`` or ``truth/<name>`` (``truth/`` optional)."""
+    if name in (HITS, IMAGES) or name.startswith(f"{TRUTH_GROUP}/"):
         return name
     return f"{TRUTH_GROUP}/{name}"

@@ -1,14 +1,17 @@
 """``HitsDataset``: a streaming torch ``IterableDataset`` over one split of a dataset file.
 
-Memory: at most one read block (``chunk_events`` rows of ``hits``, uint8, cropped) plus one batch
-being assembled (float32) are held at a time per worker; a 10 GB file is never loaded whole.
+It reads any detector's images as the file's ``DetectorSpec`` describes them and yields float
+batches ``[B, C, *spatial]`` (the ATLAS RPC: ``[B, 1, 9, W]``, ``W`` the eta crop).
+
+Memory: at most one read block (``chunk_events`` rows of the image, as stored, cropped) plus one
+batch being assembled (float32) are held at a time per worker; a 10 GB file is never loaded whole.
 
 Order per epoch (seeded by ``(seed, epoch)``): the split's rows are grouped by read block
 (``row // chunk_events``), the blocks are shuffled, and the rows within each block are shuffled.
 This global order is cut into contiguous, equal shards per DDP rank, and each rank's shard into
 batch-aligned pieces per DataLoader worker. Use it with ``DataLoader(ds, batch_size=None)``: the
-dataset yields ready batches ``(x float32 [B, 1, 9, W], y float32 [B, T])``, ``y`` being the raw
-truth values of ``targets`` (normalisation is the trainer's job).
+dataset yields ready batches ``(x float32 [B, C, *spatial], y float32 [B, T])``, ``y`` being the
+raw truth values of ``targets`` (normalisation is the trainer's job).
 """
 
 from __future__ import annotations
@@ -21,19 +24,18 @@ import numpy as np
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
-from trigq.data.reader import check_hit_values, open_dataset, reading, validate_dataset
-from trigq.data.schema import HITS, N_STRIPS, TRUTH_GROUP, DatasetError, field_path
+from trigq.data.detector import DetectorSpec
+from trigq.data.detectors import get_detector
+from trigq.data.detectors.atlas_rpc import ATLAS_RPC
+from trigq.data.reader import open_dataset, reading, validate_dataset
+from trigq.data.schema import TRUTH_GROUP, DatasetError, field_path
 from trigq.data.splits import SPLITS, split_indices
 
 
-def crop_window(width: int | None) -> slice:
-    """Centred eta window of ``width`` strips (384 -> 360 drops 12 strips each side)."""
-    if width is None:
-        return slice(0, N_STRIPS)
-    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= N_STRIPS:
-        raise DatasetError(f"crop: expected a number of strips in [1, {N_STRIPS}], found {width!r}")
-    start = (N_STRIPS - width) // 2
-    return slice(start, start + width)
+def crop_window(width: int | None, detector: DetectorSpec | str = ATLAS_RPC) -> slice:
+    """Centred window of ``width`` bins of the detector's crop axis (the RPC: eta strips, 384 -> 360
+    drops 12 strips each side); the whole axis for None."""
+    return get_detector(detector).crop_window(width)
 
 
 def _distributed_rank_world() -> tuple[int, int]:
@@ -47,7 +49,9 @@ class HitsDataset(IterableDataset):
 
     Parameters: ``split`` one of train/val/test (rows from ``split_indices(n, fractions,
     split_seed)``) or explicit ``indices``; ``targets`` truth fields (``"label"``, ``"pt"``,
-    ``"mu_pt"`` gives two columns); ``crop`` a centred eta width W; ``seed`` the shuffle seed
+    ``"mu_pt"`` gives two columns); ``crop`` the size of a centred crop of the detector's crop axis
+    (the RPC's eta width W); ``detector`` (a name) the detector the caller expects the file to
+    hold (``DatasetError`` if it holds another; None accepts any); ``seed`` the shuffle seed
     (``shuffle=False`` streams rows in file order); ``rank``/``world_size`` DDP sharding (default:
     from ``torch.distributed`` if initialised). With ``world_size > 1`` each rank gets exactly
     ``len(split) // world_size`` rows per epoch (the few rows left over change every epoch), so all
@@ -71,18 +75,23 @@ class HitsDataset(IterableDataset):
         rank: int | None = None,
         world_size: int | None = None,
         indices: Sequence[int] | np.ndarray | None = None,
+        detector: str | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self.targets = tuple(field_path(t) for t in targets)
         self.info = validate_dataset(self.path, require=self.targets)
+        self.detector = self.info.detector
+        if detector is not None and self.detector.name != detector:
+            raise DatasetError(f"{self.path}: holds {self.detector.name!r} images, expected {detector!r}")
         if split not in SPLITS:
             raise DatasetError(f"split: expected one of {list(SPLITS)}, found {split!r}")
         if batch_size < 1 or chunk_events < 1:
             raise DatasetError("batch_size and chunk_events must be positive")
         self.split = split
         self.batch_size = batch_size
-        self.window = crop_window(crop)
+        self._crop = self.detector.crop_slices(self.detector.check_crop(crop))
+        self.input_shape = self.detector.input_shape(crop)
         self.chunk_events = chunk_events
         self.seed = seed
         self.shuffle = shuffle
@@ -151,13 +160,13 @@ class HitsDataset(IterableDataset):
         pending_y: list[np.ndarray] = []
         n_pending = 0
         with open_dataset(self.path) as f:
-            hits = f[HITS]
+            images = f[self.detector.image_key]
             truths = [f[t] for t in self.targets]
             for start, stop, pick in self._read_blocks(rows):
                 with reading(self.path, f"events {start}-{stop - 1}"):
-                    block = hits[start:stop, :, self.window]
+                    block = images[(slice(start, stop), *self._crop)]
                     ys = [t[start:stop].reshape(stop - start, -1)[pick] for t in truths]
-                check_hit_values(block, self.path, start)
+                self.detector.check_values(block, self.path, start)
                 pending_x.append(block[pick])
                 pending_y.append(np.concatenate(ys, axis=1) if ys else np.empty((pick.size, 0)))
                 n_pending += pick.size
@@ -179,15 +188,13 @@ class HitsDataset(IterableDataset):
             start, stop = int(run.min()), int(run.max()) + 1
             yield start, stop, run - start
 
-    @staticmethod
-    def _tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        xt = torch.from_numpy(x.astype(np.float32)).unsqueeze(1)
+    def _tensors(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        xt = torch.from_numpy(x.astype(np.float32)).reshape(len(x), *self.input_shape)
         return xt, torch.from_numpy(y.astype(np.float32))
 
     def __repr__(self) -> str:
-        w = self.window.stop - self.window.start
         return (
-            f"HitsDataset({str(self.path)!r}, split={self.split!r}, rows={self.rows.size}, "
-            f"targets={[t.removeprefix(TRUTH_GROUP + '/') for t in self.targets]}, W={w}, "
-            f"rank={self.rank}/{self.world_size})"
+            f"HitsDataset({str(self.path)!r}, detector={self.detector.name!r}, split={self.split!r}, "
+            f"rows={self.rows.size}, targets={[t.removeprefix(TRUTH_GROUP + '/') for t in self.targets]}, "
+            f"input={list(self.input_shape)}, rank={self.rank}/{self.world_size})"
         )

@@ -1,8 +1,10 @@
 """Validating, atomic HDF5 writer: ``write_dataset`` for in-memory arrays, ``DatasetWriter`` for blocks.
 
-Arrays are checked before anything is written (shape, dtype family, hit values in {0,1}, NaN/inf,
-lengths); the file is written to a temporary name beside the target and renamed on success, so an
-interrupted run never leaves a half-written file under the final name.
+Both take the ``detector`` the file holds (a ``DetectorSpec`` or a registered name; default the
+ATLAS RPC) and store its spec in the ``detector_yaml`` attribute. Arrays are checked against the
+spec before anything is written (image shape, dtype family and value rule, e.g. hits in {0,1};
+truth shapes, dtypes, NaN/inf, lengths); the file is written to a temporary name beside the target
+and renamed on success, so an interrupted run never leaves a half-written file under the final name.
 """
 
 from __future__ import annotations
@@ -18,17 +20,16 @@ import h5py
 import numpy as np
 
 from trigq import __version__
+from trigq.data.detector import DetectorSpec
+from trigq.data.detectors import DETECTORS, get_detector
+from trigq.data.detectors.atlas_rpc import ATLAS_RPC, LEGACY_ATTRS
+from trigq.data.reader import label_range
 from trigq.data.schema import (
+    DETECTOR_ATTR,
     GZIP_LEVEL,
-    HITS,
     HITS_CHUNK_EVENTS,
-    N_LAYERS,
-    N_STRIPS,
-    SAMPLES,
     SCHEMA_VERSION,
     SIM_ATTRS,
-    SIM_TRUTH_FIELDS,
-    TRUTH_FIELDS,
     TRUTH_GROUP,
     DatasetError,
     kind_matches,
@@ -40,28 +41,37 @@ TRUTH_CHUNK_EVENTS = 16384
 _ATTR_TYPES = (str, bool, int, float, np.integer, np.floating, np.bool_)
 
 
-def check_hits(hits: Any, where: str = HITS) -> np.ndarray:
-    """Return ``hits`` as uint8 ``[N, 9, 384]``; raise ``DatasetError`` naming ``where`` if it is not."""
-    arr = np.asarray(hits)
-    if arr.ndim != 3 or arr.shape[1:] != (N_LAYERS, N_STRIPS):
-        raise DatasetError(f"{where}: expected shape [N, {N_LAYERS}, {N_STRIPS}], found {list(arr.shape)}")
-    if arr.dtype.kind not in "uib":
-        raise DatasetError(f"{where}: expected dtype uint8 (0/1 per strip), found {arr.dtype}")
-    if arr.size and (arr.min() < 0 or arr.max() > 1):
-        raise DatasetError(f"{where}: hit values must be 0 or 1, found values in [{arr.min()}, {arr.max()}]")
-    return arr.astype(np.uint8, copy=False)
+def resolve_detector(detector: DetectorSpec | str) -> DetectorSpec:
+    """The spec to write: a registered name, or a spec (one named like a registered detector must
+    be that detector's spec: give a changed or new detector its own name)."""
+    spec = get_detector(detector)
+    known = DETECTORS.get(spec.name)
+    if known is not None and spec != known:
+        raise DatasetError(
+            f"detector {spec.name!r}: differs from the registered spec of that name; "
+            "give a new or changed detector a name of its own"
+        )
+    return spec
 
 
-def check_truth_field(name: str, values: Any, n_events: int) -> np.ndarray:
-    """Return one truth field cast to its schema dtype; raise ``DatasetError`` naming it if invalid.
+def check_hits(hits: Any, where: str | None = None, detector: DetectorSpec = ATLAS_RPC) -> np.ndarray:
+    """Return the images ``hits`` (RPC: uint8 ``[N, 9, 384]``) as ``detector`` stores them; raise
+    ``DatasetError`` naming ``where`` (default: the image dataset) if they break its spec."""
+    return detector.check_image(hits, where)
 
-    Known fields must have shape ``[N, *trailing]``, the right dtype family (float vs integer),
-    finite floats and integers that fit the stored dtype. Unknown (user) fields are kept as they
-    are if they are numeric and have length N.
+
+def check_truth_field(
+    name: str, values: Any, n_events: int, detector: DetectorSpec = ATLAS_RPC
+) -> np.ndarray:
+    """Return one truth field cast to its spec dtype; raise ``DatasetError`` naming it if invalid.
+
+    Fields of ``detector`` must have shape ``[N, *trailing]``, the right dtype family (float vs
+    integer), finite floats and integers that fit the stored dtype; its label must lie in range.
+    Unknown (user) fields are kept as they are if they are numeric and have length N.
     """
     where = f"{TRUTH_GROUP}/{name}"
     arr = np.asarray(values)
-    spec = TRUTH_FIELDS.get(name)
+    spec = detector.truth_fields.get(name)
     if arr.dtype.kind not in "uibf":
         raise DatasetError(f"{where}: expected a numeric array, found dtype {arr.dtype}")
     if arr.ndim == 0 or arr.shape[0] != n_events:
@@ -81,18 +91,27 @@ def check_truth_field(name: str, values: Any, n_events: int) -> np.ndarray:
         lo, hi = int(arr.min()), int(arr.max())
         if lo < info.min or hi > info.max:
             raise DatasetError(f"{where}: values [{lo}, {hi}] do not fit dtype {spec.dtype}")
-    if name == "label" and arr.size and (arr.min() < 0 or arr.max() > 1):
-        raise DatasetError(f"{where}: labels must be 0 or 1, found values in [{arr.min()}, {arr.max()}]")
+    if name == detector.label and arr.size and (arr.min() < 0 or arr.max() >= detector.n_classes):
+        raise DatasetError(
+            f"{where}: labels must be {label_range(detector)}, found values in [{arr.min()}, {arr.max()}]"
+        )
     return arr.astype(spec.dtype, copy=False)
 
 
-def check_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """Root attributes with the schema defaults filled in; a simulated file must carry SIM_ATTRS."""
+def check_attrs(attrs: Mapping[str, Any], detector: DetectorSpec = ATLAS_RPC) -> dict[str, Any]:
+    """Root attributes with the schema defaults and the detector's spec filled in; a simulated
+    file must carry SIM_ATTRS, and a ``sample`` must be one of the detector's."""
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "trigq_version": __version__,
         MARKER_ATTR: "dataset",
     }
+    text = detector.to_yaml()
+    if attrs.get(DETECTOR_ATTR, text) != text:
+        raise DatasetError(
+            f"attribute {DETECTOR_ATTR!r}: differs from the spec of detector "
+            f"{detector.name!r}; the writer sets it from its detector argument"
+        )
     for key, value in attrs.items():
         if not isinstance(value, _ATTR_TYPES):
             found = type(value).__name__
@@ -105,12 +124,17 @@ def check_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         missing = [k for k in SIM_ATTRS if k not in out]
         if missing:
             raise DatasetError(f"attributes {missing}: required in a simulated file (one with 'generator')")
-    if "sample" in out and out["sample"] not in SAMPLES:
-        raise DatasetError(f"attribute 'sample': expected one of {list(SAMPLES)}, found {out['sample']!r}")
+    samples = list(detector.sample_names)
+    if "sample" in out and out["sample"] not in samples:
+        raise DatasetError(
+            f"attribute 'sample': expected one of {samples} (detector {detector.name!r}), "
+            f"found {out['sample']!r}"
+        )
     if "config_yaml" in out and not isinstance(out["config_yaml"], str):
         raise DatasetError("attribute 'config_yaml': expected YAML text (a string)")
-    out["n_layers"] = N_LAYERS
-    out["n_strips"] = N_STRIPS
+    if detector == ATLAS_RPC:
+        out.update(LEGACY_ATTRS)
+    out[DETECTOR_ATTR] = text
     return out
 
 
@@ -121,10 +145,11 @@ class DatasetWriter:
     ...     for block in blocks:
     ...         w.append(block.hits, block.truth)
 
-    Every block must carry the same truth fields. A simulated file (``attrs`` has a ``generator``)
-    must carry every field of the schema. On an exception nothing is left under ``path`` (an
-    existing file there stays intact). ``chunk_events`` sets the HDF5 chunk rows of ``hits``
-    (default 1024, or fewer for a small ``expected_events``).
+    ``detector`` (a ``DetectorSpec`` or a registered name, default ``"atlas-rpc"``) says what the
+    file holds. Every block must carry the same truth fields. A simulated file (``attrs`` has a
+    ``generator``) must carry every non-optional truth field of the spec. On an exception nothing
+    is left under ``path`` (an existing file there stays intact). ``chunk_events`` sets the HDF5
+    chunk rows of the images (default 1024, or fewer for a small ``expected_events``).
     """
 
     def __init__(
@@ -134,9 +159,11 @@ class DatasetWriter:
         *,
         expected_events: int | None = None,
         chunk_events: int = HITS_CHUNK_EVENTS,
+        detector: DetectorSpec | str = ATLAS_RPC.name,
     ) -> None:
         self.path = Path(path)
-        self.attrs = check_attrs(attrs)
+        self.detector = resolve_detector(detector)
+        self.attrs = check_attrs(attrs, self.detector)
         self.chunk_events = max(1, min(chunk_events, expected_events or chunk_events))
         self.n_events = 0
         self._fields: tuple[str, ...] | None = None
@@ -151,24 +178,25 @@ class DatasetWriter:
         return self
 
     def append(self, hits: Any, truth: Mapping[str, Any]) -> None:
-        """Validate one block (``hits [n, 9, 384]`` and its truth arrays) and append it."""
+        """Validate one block (images ``[n, *stored_shape]``, RPC ``hits [n, 9, 384]``, and its truth
+        arrays) and append it."""
         if self._h5 is None:
             raise RuntimeError("DatasetWriter.append outside its 'with' block")
-        hits = check_hits(hits)
+        hits = check_hits(hits, detector=self.detector)
         n = hits.shape[0]
         fields = tuple(truth)
         if self._fields is not None and set(fields) != set(self._fields):
             raise DatasetError(
                 f"{TRUTH_GROUP}: block has fields {sorted(fields)}, earlier blocks {sorted(self._fields)}"
             )
-        arrays = {name: check_truth_field(name, truth[name], n) for name in fields}
+        arrays = {name: check_truth_field(name, truth[name], n, self.detector) for name in fields}
         if n == 0:
             return
         if self._fields is None:
             self._create(hits, arrays)
             self._fields = fields
         start = self.n_events
-        self._extend(HITS, hits, start)
+        self._extend(self.detector.image_key, hits, start)
         for name, arr in arrays.items():
             self._extend(f"{TRUTH_GROUP}/{name}", arr, start)
         self.n_events += n
@@ -176,12 +204,13 @@ class DatasetWriter:
     def _create(self, hits: np.ndarray, arrays: dict[str, np.ndarray]) -> None:
         assert self._h5 is not None
         comp = {"compression": "gzip", "compression_opts": GZIP_LEVEL, "shuffle": True}
+        shape = self.detector.stored_shape
         self._h5.create_dataset(
-            HITS,
-            shape=(0, N_LAYERS, N_STRIPS),
-            maxshape=(None, N_LAYERS, N_STRIPS),
-            dtype=np.uint8,
-            chunks=(self.chunk_events, N_LAYERS, N_STRIPS),
+            self.detector.image_key,
+            shape=(0, *shape),
+            maxshape=(None, *shape),
+            dtype=self.detector.dtype,
+            chunks=(self.chunk_events, *shape),
             **comp,
         )
         group = self._h5.create_group(TRUTH_GROUP)
@@ -205,9 +234,10 @@ class DatasetWriter:
     def _finish(self) -> None:
         assert self._h5 is not None
         if self.n_events == 0:
-            raise DatasetError(f"{self.path}: no events to write (hits has N = 0)")
+            raise DatasetError(f"{self.path}: no events to write ({self.detector.image_key} has N = 0)")
         if "generator" in self.attrs:
-            missing = [f for f in SIM_TRUTH_FIELDS if f not in (self._fields or ())]
+            needed = [f.name for f in self.detector.fields if not f.optional]
+            missing = [f for f in needed if f not in (self._fields or ())]
             if missing:
                 raise DatasetError(
                     f"{TRUTH_GROUP}: fields {missing} missing; a simulated file carries every truth field"
@@ -234,17 +264,25 @@ class DatasetWriter:
 
 
 def write_dataset(
-    path: str | os.PathLike[str], hits: Any, truth: Mapping[str, Any], attrs: Mapping[str, Any]
+    path: str | os.PathLike[str],
+    hits: Any,
+    truth: Mapping[str, Any],
+    attrs: Mapping[str, Any],
+    *,
+    detector: DetectorSpec | str = ATLAS_RPC.name,
 ) -> Path:
-    """Validate ``hits`` ``[N, 9, 384]`` and ``truth`` arrays, then write them atomically to ``path``.
+    """Validate the images ``hits`` (``[N, *stored_shape]`` of ``detector``; the default ATLAS RPC:
+    ``[N, 9, 384]`` 0/1) and ``truth`` arrays, then write them atomically to ``path``.
 
     ``attrs`` are the root attributes (``generator``, ``sample``, ``seed``, ``config_yaml`` for
-    simulated files); ``schema_version``, ``trigq_version``, ``n_layers`` and ``n_strips`` are
-    filled in. Raises ``DatasetError`` naming the field before anything is written.
+    simulated files); ``schema_version``, ``trigq_version`` and ``detector_yaml`` (the spec; for
+    the RPC also ``n_layers`` and ``n_strips``) are filled in. Raises ``DatasetError`` naming the
+    field before anything is written.
     """
-    hits = check_hits(hits)
+    spec = resolve_detector(detector)
+    hits = check_hits(hits, detector=spec)
     n = hits.shape[0]
-    checked = {name: check_truth_field(name, values, n) for name, values in truth.items()}
-    with DatasetWriter(path, attrs, expected_events=n) as writer:
+    checked = {name: check_truth_field(name, values, n, spec) for name, values in truth.items()}
+    with DatasetWriter(path, attrs, expected_events=n, detector=spec) as writer:
         writer.append(hits, checked)
     return Path(path)

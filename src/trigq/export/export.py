@@ -65,7 +65,7 @@ def _resolve_source(
             ) from exc
         loaded = load_trained(path)
         model, spec = (loaded if isinstance(loaded, tuple) else (loaded.model, loaded.spec))[:2]
-        return "run-dir", model, input_shape or (1, 1, 9, int(spec.input_width))
+        return "run-dir", model, input_shape or (1, *spec.input_shape)
     raise ExportError(f"{source}: not a training run directory, a .onnx QONNX file, or a torch module")
 
 

@@ -51,34 +51,31 @@ def edge_case_inputs(shape: tuple[int, ...], fmt: FixedFormat) -> dict[str, np.n
 def event_inputs(
     n: int, shape: tuple[int, ...], fmt: FixedFormat, data: Path | None, seed: int
 ) -> np.ndarray:
-    """``n`` events: from an HDF5 dataset, simulated ATLAS RPC events when the model reads a
-    ``[1, 9, 384|360]`` image, otherwise random codes on the first quantiser's grid."""
+    """``n`` events: from an HDF5 dataset (any detector whose images fit ``shape``, read through the
+    file's ``DetectorSpec``), simulated events of the first registered detector whose images fit
+    (the ATLAS RPC for ``[1, 9, W]``, ``W <= 384``, a centred eta crop), otherwise random codes on
+    the first quantiser's grid."""
     if n <= 0:
         return np.zeros((0, *shape))
-    if len(shape) == 3 and shape[:2] == (1, 9) and shape[2] in (384, 360):
-        if data is not None:
-            from trigq.data import read_arrays, validate_dataset
-
-            info = validate_dataset(data, require=())
-            if info.n_events < n:
-                raise VerifyError(f"{data}: holds {info.n_events} events, fewer than --events {n}")
-            arrays = read_arrays(data, ["hits"], indices=np.arange(n))
-            hits = arrays["hits"]
-            if hits.shape[-1] < shape[2]:
-                raise VerifyError(
-                    f"{data}: hits are {list(hits.shape[1:])}, the model reads {list(shape[1:])}"
-                )
-        else:
-            from trigq.sim import simulate
-
-            hits = simulate("mixed", n, seed=seed).hits
-        hits = np.asarray(hits, dtype=np.float64)
-        crop = (hits.shape[-1] - shape[2]) // 2
-        return hits[:, None, :, crop : crop + shape[2]]
     if data is not None:
-        raise VerifyError(
-            f"{data}: the model input {list(shape)} is not a detector image; verify without --data"
-        )
+        from trigq.data import read_arrays, validate_dataset
+
+        info = validate_dataset(data, require=())
+        spec = info.detector
+        if not spec.fits(shape):
+            raise VerifyError(
+                f"{data}: holds {spec.name} images {list(spec.image_shape)}, the model reads "
+                f"{list(shape)}; verify without --data"
+            )
+        if info.n_events < n:
+            raise VerifyError(f"{data}: holds {info.n_events} events, fewer than --events {n}")
+        images = read_arrays(data, [spec.image_key], indices=np.arange(n))[spec.image_key]
+        return spec.model_inputs(images, shape)
+    from trigq.sim.simulators import detector_events
+
+    events = detector_events(shape, n, seed)
+    if events is not None:
+        return events[0]
     rng = np.random.default_rng(seed)
     span = fmt.hi - fmt.lo
     codes = rng.integers(fmt.lo - span // 8, fmt.hi + span // 8 + 1, size=(n, *shape))

@@ -22,8 +22,6 @@ from trigq.utils import atomic_path, atomic_write_text
 
 TB_INPUT = "tb_input_features.dat"
 TB_OUTPUT = "tb_output_predictions.dat"
-ATLAS_ROWS = 9
-ATLAS_WIDTH = 384
 
 
 @dataclass
@@ -57,19 +55,20 @@ def on_grid(x: np.ndarray, fmt: FixedFormat) -> np.ndarray:
 
 
 def event_inputs(graph: IntegerGraph, n: int, seed: int) -> tuple[np.ndarray, str]:
-    """``n`` channels-last inputs and where they come from: ATLAS RPC events (``mixed`` sample,
-    centred eta crop) when the model reads a ``9 x W x 1`` image, else random codes of the input
-    quantiser (an eighth of its span beyond each end, so saturation is exercised)."""
+    """``n`` channels-last inputs and where they come from: simulated events of the first registered
+    detector whose images fit the model's input (the ATLAS RPC ``mixed`` sample, centred eta crop,
+    for a ``9 x W x 1`` image), else random codes of the input quantiser (an eighth of its span
+    beyond each end, so saturation is exercised)."""
     shape = tuple(graph.input_shape)
     if n <= 0:
         return np.zeros((0, *shape)), "none"
-    if len(shape) == 3 and shape[0] == ATLAS_ROWS and shape[2] == 1 and shape[1] <= ATLAS_WIDTH:
-        from trigq.sim import simulate
+    if shape:
+        from trigq.sim.simulators import detector_events
 
-        hits = np.asarray(simulate("mixed", n, seed=seed).hits, dtype=np.float64)
-        crop = (hits.shape[-1] - shape[1]) // 2
-        x = hits[:, :, crop : crop + shape[1], None]
-        return x, f"trigq.sim.simulate('mixed', {n}, seed={seed}), eta columns [{crop}, {crop + shape[1]})"
+        events = detector_events((shape[-1], *shape[:-1]), n, seed)
+        if events is not None:
+            x, source = events
+            return np.moveaxis(x, 1, -1), source
     fmt = graph.input_fmt
     rng = np.random.default_rng(seed)
     span = fmt.hi - fmt.lo

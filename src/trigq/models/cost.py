@@ -136,7 +136,7 @@ def model_cost(model: nn.Module, weights_from: str = "initialisation") -> ModelC
     model.eval()
     try:
         with torch.no_grad():
-            model(torch.zeros(1, 1, 9, model.spec.input_width))
+            model(torch.zeros(1, *model.spec.input_shape))
     finally:
         model.train(was_training)
         for h in hooks:

@@ -56,7 +56,7 @@ class ZooModel(nn.Sequential):
         self.batch_norm = batch_norm
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        expected = (1, 9, self.spec.input_width)
+        expected = tuple(self.spec.input_shape)
         if tuple(x.shape[1:]) != expected:
             raise ValueError(
                 f"model {self.spec.name!r} expects input [N, {', '.join(map(str, expected))}], "

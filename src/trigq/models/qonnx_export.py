@@ -45,7 +45,7 @@ def export_qonnx(
     ``input_t`` defaults to one all-zero image of the model's input shape.
     """
     if input_t is None:
-        input_t = torch.zeros(1, 1, 9, model.spec.input_width)
+        input_t = torch.zeros(1, *model.spec.input_shape)
     model.eval()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

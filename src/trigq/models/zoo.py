@@ -1,8 +1,10 @@
 """The model zoo: ``MODEL_SPECS`` and ``build_model``.
 
-Every model takes the detector image as float ``[N, 1, 9, W]`` (0/1 hits; ``W = spec.input_width``,
-384 strips or a centred crop of them) and returns ``[N, T]`` (``T = len(spec.targets)``; logits for
-classification targets, normalised values ``truth / target_scale`` for regression targets).
+Every model reads the images of one detector (``spec.detector``, a ``trigq.data.DetectorSpec``) as
+float ``[N, *spec.input_shape]``, channels first: for the ATLAS RPC ``[N, 1, 9, W]`` (0/1 hits;
+``W = spec.input_width``, 384 strips or a centred eta crop of them). It returns ``[N, T]``
+(``T = len(spec.targets)``; logits for the classification label, normalised values
+``truth / target_scale`` for regression targets).
 
 Each model has two architectures: ``reference`` (the seed's float network) and ``firmware`` (a
 narrower network sized for a fully parallel FPGA implementation). ``build_model`` picks ``reference``
@@ -17,14 +19,14 @@ import dataclasses
 from collections import OrderedDict
 from typing import Literal
 
+from trigq.data.detector import DetectorSpec
+from trigq.data.detectors import DETECTORS
 from trigq.errors import TrigqError
 from trigq.models.layers import Conv, Dense, LayerDef, Pool, build_sequential
 from trigq.models.quant import QuantPreset, get_preset
 
 __all__ = ["ARCHS", "MODEL_SPECS", "ModelError", "ModelSpec", "build_model", "get_spec", "layer_defs"]
 
-N_LAYERS = 9
-N_STRIPS = 384
 ARCHS = ("auto", "reference", "firmware")
 
 
@@ -37,23 +39,52 @@ class ModelSpec:
     """What a zoo model computes; the trainer and evaluator read targets and scales from here.
 
     ``target_scales[i]``: the network's output ``i`` predicts ``truth[targets[i]] / target_scales[i]``
-    (1.0 for the classification label, whose output is a logit). The input is the centred crop
-    ``hits[:, :, crop_start : crop_start + input_width]`` of the 384 strips.
+    (1.0 for the classification label, whose output is a logit). ``detector`` names the detector
+    whose images the model reads (``trigq.data.detectors``); ``input_width`` the size of a centred
+    crop of that detector's crop axis (None: the whole image). For the ATLAS RPC the input is
+    ``hits[:, None, :, crop_start : crop_start + input_width]`` of the 384 eta strips.
     """
 
     name: str
     task: Literal["classification", "regression"]
-    input_width: int
+    input_width: int | None
     targets: tuple[str, ...]
     default_quant: str
     description: str
     target_scales: tuple[float, ...]
+    detector: str = "atlas-rpc"
 
     def __post_init__(self) -> None:
         if len(self.target_scales) != len(self.targets):
             raise ModelError(f"model {self.name!r}: one target scale per target is required")
-        if not 0 < self.input_width <= N_STRIPS:
-            raise ModelError(f"model {self.name!r}: input_width must be in 1..{N_STRIPS}")
+        if self.detector not in DETECTORS:
+            raise ModelError(
+                f"model {self.name!r}: unknown detector {self.detector!r}; known: {', '.join(DETECTORS)}"
+            )
+        spec = self.detector_spec
+        if spec.crop_axis is not None and self.input_width is not None:
+            size = spec.axes[spec.axis_names.index(spec.crop_axis)].size
+            if not 0 < self.input_width <= size:
+                raise ModelError(f"model {self.name!r}: input_width must be in 1..{size}")
+        elif self.input_width is not None:
+            raise ModelError(
+                f"model {self.name!r}: detector {self.detector!r} has no crop axis; input_width must be None"
+            )
+        unknown = [t for t in self.targets if t not in spec.truth_fields]
+        if unknown:
+            raise ModelError(
+                f"model {self.name!r}: targets {unknown} are not truth fields of {self.detector!r}"
+            )
+
+    @property
+    def detector_spec(self) -> DetectorSpec:
+        """The ``DetectorSpec`` of the images the model reads."""
+        return DETECTORS[self.detector]
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """One event as the model reads it, channels first (``(1, 9, 360)`` for l0-vertexing)."""
+        return self.detector_spec.input_shape(self.input_width)
 
     @property
     def n_outputs(self) -> int:
@@ -61,13 +92,13 @@ class ModelSpec:
 
     @property
     def crop_start(self) -> int:
-        """First strip of the centred eta crop (12 for 360 of 384 strips)."""
-        return (N_STRIPS - self.input_width) // 2
+        """First bin of the centred crop of the detector's crop axis (12 for 360 of 384 strips)."""
+        return self.detector_spec.crop_window(self.input_width).start if self.input_width else 0
 
     @property
     def output_kinds(self) -> tuple[str, ...]:
-        """Per output: ``"logit"`` (the trigger label) or ``"regression"``."""
-        return tuple("logit" if t == "label" else "regression" for t in self.targets)
+        """Per output: ``"logit"`` (the detector's classification label) or ``"regression"``."""
+        return tuple("logit" if t == self.detector_spec.label else "regression" for t in self.targets)
 
 
 MODEL_SPECS: dict[str, ModelSpec] = {
@@ -204,7 +235,7 @@ def build_model(
     preset = get_preset(quant)
     chosen = resolve_arch(preset, arch)
     defs = layer_defs(name, chosen)
-    layers: OrderedDict = build_sequential(defs, (1, N_LAYERS, spec.input_width), preset, batch_norm)
+    layers: OrderedDict = build_sequential(defs, spec.input_shape, preset, batch_norm)
     from trigq.models.layers import ZooModel
 
     return ZooModel(layers, spec=spec, preset=preset, arch=chosen, batch_norm=batch_norm)

@@ -58,7 +58,7 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
 
     from trigq.data import DatasetWriter
-    from trigq.sim.atlas_rpc import SimulationError, file_attrs, iter_blocks
+    from trigq.sim.atlas_rpc import DETECTOR, SimulationError, file_attrs, iter_blocks
     from trigq.sim.atlas_rpc.presets import load_sim_config
     from trigq.utils.outputs import check_output_file
 
@@ -69,7 +69,7 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     n_label = n_hits = 0
     with DatasetWriter(
-        args.out, file_attrs(args.sample, args.seed, config), expected_events=args.events
+        args.out, file_attrs(args.sample, args.seed, config), expected_events=args.events, detector=DETECTOR
     ) as writer:
         for block in iter_blocks(args.sample, args.events, args.seed, config):
             writer.append(block.hits, block.truth)

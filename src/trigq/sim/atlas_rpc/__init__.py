@@ -59,6 +59,7 @@ from trigq.sim.atlas_rpc.config import (
 from trigq.sim.atlas_rpc.geometry import expected_strip_coordinates, expected_strips
 from trigq.sim.atlas_rpc.presets import load_sim_config, preset_config
 from trigq.sim.atlas_rpc.simulate import (
+    DETECTOR,
     GENERATOR,
     SAMPLES,
     SimEvents,
@@ -69,6 +70,7 @@ from trigq.sim.atlas_rpc.simulate import (
 )
 
 __all__ = [
+    "DETECTOR",
     "GENERATOR",
     "LAYER_NAMES",
     "N_LAYERS",

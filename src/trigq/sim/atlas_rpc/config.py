@@ -14,11 +14,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trigq.data.detectors.atlas_rpc import LAYER_NAMES as LAYER_NAMES  # the spec's; re-exported here
+from trigq.data.detectors.atlas_rpc import N_LAYERS, N_STRIPS
 from trigq.utils import ConfigError
 
-N_LAYERS = 9
-N_STRIPS = 384
-LAYER_NAMES = ("BI0", "BI1", "BI2", "BM0", "BM1", "BM2", "BM3", "BO0", "BO1")
 CHAMBER_UNITS: dict[str, tuple[int, ...]] = {"BI": (0, 1, 2), "BM-a": (3, 4), "BM-b": (5, 6), "BO": (7, 8)}
 """Layers sharing one chamber (a triplet or a doublet): a cavern-background particle fires several of them."""
 PRESET_NAMES = ("realistic", "legacy")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from trigq.data.detectors.atlas_rpc import ATLAS_RPC
 from trigq.errors import TrigqError
 from trigq.sim.atlas_rpc import kinematics
 from trigq.sim.atlas_rpc.cavern import cavern_hits
@@ -22,9 +23,11 @@ from trigq.sim.atlas_rpc.spectrum import spectrum_weights
 from trigq.utils import dump_config
 
 GENERATOR = "atlas-rpc"
+DETECTOR = ATLAS_RPC
+"""The ``DetectorSpec`` of the files this simulator writes (``trigq.data.detectors.atlas_rpc``)."""
 BLOCK_EVENTS = 8192
-SAMPLES = ("muons", "background", "dark-photon", "mixed")
-SOURCE_CODES = {"background": 0, "muons": 1, "dark-photon": 2}
+SAMPLES = DETECTOR.sample_names
+SOURCE_CODES = {s.name: s.sources[0] for s in DETECTOR.samples if len(s.sources) == 1}
 """Truth ``source`` of each pure sample: 0 noise/background only, 1 prompt muon, 2 dark photon."""
 
 
@@ -46,7 +49,7 @@ class SimEvents:
         return int(self.hits.shape[0])
 
     def attrs(self) -> dict[str, str | int]:
-        """The dataset's root attributes (the writer adds schema_version, n_layers, ...)."""
+        """The dataset's root attributes (the writer adds schema_version, detector_yaml, ...)."""
         return file_attrs(self.sample, self.seed, self.config)
 
 
