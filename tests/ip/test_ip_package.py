@@ -76,7 +76,8 @@ def test_readme_states_ports_latency_and_checks(fake_project, tmp_path):
     assert f"| input | `global_in` | 48 (4 x 12 x 1) | `{INPUT_T}` | 576 bits |" in text
     assert f"| output | `layer9_out` | 3 (3) | `{RESULT_T}` | 12 bits |" in text
     cycles = res.manifest.hls.latency["cycles"].value
-    assert f"| latency | {cycles:.2f} cycles (estimate)" in text or f"{cycles:,.0f} cycles (estimate)" in text
+    ns = res.manifest.hls.latency["ns"].value
+    assert f"| latency | {cycles:.2f} cycles = {ns:.2f} ns (estimate) |" in text
     assert "| | HLS variant (`hls/`, hls4ml) |\n" in text  # no RTL variant: one column
     assert "channels-last" in text and "./build_ip.sh" in text and "run_ip_csim(CORE)" in text
     assert "checked against: emulator." in text

@@ -218,6 +218,13 @@ def collect_codes(
 
     prj = ProjectLayout(Path(project))
     manifest = read_export_manifest(prj.root)
+    if rtl and manifest.rtl is None:
+        raise VerifyError(f"{prj.root}: has no RTL variant (export with --rtl) to simulate")
+    sim = None
+    if csim and manifest.config.hls:  # before the slow reference: a missing library fails first
+        name = manifest.config.project_name
+        sim = CSimulation(find_library(prj.hls_dir, name), name, manifest.hls_input_size,
+                          manifest.hls_output_size)
     out_fmt = manifest.formats.output
     ref_name, y_ref = _reference_outputs(manifest, prj, x, module)
     codes: dict[str, np.ndarray] = {}
@@ -225,15 +232,10 @@ def collect_codes(
     codes[ref_name], off_grid[ref_name] = float_codes(y_ref, out_fmt.frac)
     emulator = Emulator.load(prj.root / manifest.integer_graph)
     codes["emulator"], off_grid["emulator"] = emulator.predict_raw(x), 0
-    if csim and manifest.config.hls:
-        name = manifest.config.project_name
-        lib = find_library(prj.hls_dir, name)
-        sim = CSimulation(lib, name, manifest.hls_input_size, manifest.hls_output_size)
+    if sim is not None:
         # hls4ml keeps the graph input's own (channels-first) order on the port and transposes inside
         codes["csim"], off_grid["csim"] = float_codes(sim.predict(x.reshape(len(x), -1)), out_fmt.frac)
-    if rtl:
-        if manifest.rtl is None:
-            raise VerifyError(f"{prj.root}: has no RTL variant (export with --rtl) to simulate")
+    if rtl and manifest.rtl is not None:
         codes["rtl"], off_grid["rtl"] = rtl_codes(prj.root / manifest.rtl.rtl_dir, emulator.graph, x), 0
     return ref_name, codes, off_grid
 

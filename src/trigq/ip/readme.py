@@ -61,6 +61,16 @@ def _ports_section(m: CoreManifest) -> list[str]:
         *_stream_port_rows(ports), ""]
 
 
+def _latency(cycles: Figure | None, ns: Figure | None) -> str:
+    if cycles is None or ns is None or cycles.value is None or ns.value is None or cycles.source != ns.source:
+        return f"{_fig(cycles, ' cycles')} = {_fig(ns, ' ns')}"
+    return f"{_num(cycles.value)} cycles = {_num(ns.value)} ns ({cycles.source})"
+
+
+def _lsb(frac: int) -> str:
+    return f"2^-{frac}" if frac >= 0 else f"2^{-frac}"
+
+
 def _rtl_cells(r: CoreRtl | None) -> dict[str, str]:
     """The RTL column of the figures table: yosys counts with da4ml's estimate beside them."""
     if r is None:
@@ -88,8 +98,7 @@ def _rtl_cells(r: CoreRtl | None) -> dict[str, str]:
 def _figures_section(m: CoreManifest) -> list[str]:
     lat, res, r = m.hls.latency, m.hls.resources, m.rtl
     hls = {**{k: _fig(res.get(k)) for k in ("LUT", "FF", "DSP", "BRAM_18K", "URAM")},
-           "latency": f"{_fig(lat.get('cycles'), ' cycles')} = {_fig(lat.get('ns'), ' ns')}",
-           "II": _fig(lat.get("ii"))}
+           "latency": _latency(lat.get("cycles"), lat.get("ns")), "II": _fig(lat.get("ii"))}
     rtl = _rtl_cells(r)
     where = "" if r is None else (" (`rtl/`)" if r.included else " (not included, see below)")
     head = "| | HLS variant (`hls/`, hls4ml) |" + (f" RTL variant{where} (da4ml) |" if rtl else "")
@@ -120,7 +129,7 @@ def _rtl_section(r: CoreRtl) -> list[str]:
             "element `j` in bits `[j*W +: W]`:", "",
             "| port | elements | element width | LSB | signed | bus width |",
             "|---|---|---|---|---|---|",
-            *[f"| {role} | {p.n} | {p.element_width} | 2^-{p.frac} | {p.signed} | {p.width} bits |"
+            *[f"| {role} | {p.n} | {p.element_width} | {_lsb(p.frac)} | {p.signed} | {p.width} bits |"
               for role, p in rtl_ports],
             ""]
 
