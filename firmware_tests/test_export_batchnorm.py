@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export import ExportConfig
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ import torch
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from trigq.ir import FixedFormat
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 

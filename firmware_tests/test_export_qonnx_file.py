@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export import ExportConfig, export
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs, verify
+from trigq.ir import FixedFormat
 
 pytestmark = pytest.mark.slow
 

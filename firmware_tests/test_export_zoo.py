@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 import torch
 
-from trigq.ir import FixedFormat
 from trigq.export.verify import collect_codes, edge_case_inputs, event_inputs, verify
+from trigq.ir import FixedFormat
 
 
 @dataclass(frozen=True)

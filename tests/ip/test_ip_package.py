@@ -118,7 +118,7 @@ def test_rtl_variant_is_copied_without_simulator_builds(tmp_path):
     m = package_ip(project, tmp_path / "core", n_vectors=5, csim="skip").manifest
     core = tmp_path / "core"
     assert (core / "rtl/src/trigq_nn_wrapper.v").is_file() and (core / "rtl/rtl_manifest.json").is_file()
-    assert not (core / "rtl/sim/obj_dir").exists()
+    assert not (core / "rtl/sim/obj_dir").exists() and not (core / "rtl/.trigq-output.json").exists()
     assert m.rtl is not None and m.rtl.top == "trigq_nn" and m.rtl.latency_cycles >= 2
     assert "rtl/src/trigq_nn.v" in m.sources and "rtl/rtl_manifest.json" not in m.sources
     assert "## RTL variant" in (core / "README.md").read_text()

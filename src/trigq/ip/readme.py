@@ -64,7 +64,7 @@ def _ports_section(m: CoreManifest) -> list[str]:
 def _latency(cycles: Figure | None, ns: Figure | None) -> str:
     if cycles is None or ns is None or cycles.value is None or ns.value is None or cycles.source != ns.source:
         return f"{_fig(cycles, ' cycles')} = {_fig(ns, ' ns')}"
-    return f"{_num(cycles.value)} cycles = {_num(ns.value)} ns ({cycles.source})"
+    return f"{_num(cycles.value)} cycles = {ns.value:.2f} ns ({cycles.source})"
 
 
 def _lsb(frac: int) -> str:

@@ -65,11 +65,13 @@ def copy_hls_sources(src: Path, dst: Path, project_name: str) -> list[str]:
 
 
 def rtl_source_files(src: Path) -> list[Path]:
-    """The files of an RTL variant a core takes (Verilog, manifests, scripts; no simulator builds)."""
+    """The files of an RTL variant a core takes (Verilog, manifests, scripts; no simulator builds,
+    no hidden files such as the output ledger)."""
     files = []
     for path in sorted(p for p in Path(src).rglob("*") if p.is_file()):
         rel = path.relative_to(src)
-        if not any(part in RTL_SKIPPED_DIRS for part in rel.parts) and rel.suffix in RTL_SUFFIXES:
+        skipped = any(part in RTL_SKIPPED_DIRS or part.startswith(".") for part in rel.parts)
+        if not skipped and rel.suffix in RTL_SUFFIXES:
             files.append(path)
     return files
 
