@@ -43,3 +43,19 @@ def test_trigger_core_readme_shows_the_hls_estimate_beside_the_rtl_synthesis():
     assert (f"| LUT | {lut:,.0f} (estimate) | {m.rtl.yosys.lut:,} (yosys); {m.rtl.cost_luts:,.0f} "
             "(da4ml estimate) |") in text
     assert f"| latency | {cycles:.2f} cycles = " in text and "14 cycles = 43.75 ns (da4ml pipeline" in text
+
+
+def test_emulate_runs_on_a_core(tmp_path):
+    import h5py
+
+    from trigq.cli import main
+    from trigq.data import write_dataset
+    from trigq.sim import simulate
+
+    events = simulate("mixed", 30, seed=3)
+    data = write_dataset(tmp_path / "d.h5", events.hits, events.truth, events.attrs())
+    out = tmp_path / "pred.h5"
+    core = HLS_ROOT / "l0-trigger-ternary"
+    assert main(["emulate", str(core), "--data", str(data), "--out", str(out)]) == 0
+    with h5py.File(out) as f:
+        assert f["raw"].shape == (30, 1)
