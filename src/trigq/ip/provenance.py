@@ -8,9 +8,6 @@ from trigq.export.manifest import ExportManifest, Source
 from trigq.ip.manifest import Checkpoint, ModelInfo, Weights
 from trigq.layout import ProjectLayout, sha256_file
 
-RUN_CONFIG = "config.yaml"  # a training run's config (trigq.train)
-RUN_CHECKPOINT = "best.pt"
-
 
 def repo_root(path: Path) -> Path | None:
     """The nearest ancestor of ``path`` holding ``.git`` (the repository the core lives in)."""
@@ -51,14 +48,15 @@ def model_info(export: ExportManifest, project: Path, name: str | None, source_r
     if source.kind == "run-dir" and source.path:
         import yaml
 
+        from trigq.train.run_files import BEST, CONFIG
+
         run = Path(source.path)
-        cfg_path = run / RUN_CONFIG
+        cfg_path = run / CONFIG
         if cfg_path.is_file():
             model_name = model_name or (yaml.safe_load(cfg_path.read_text()) or {}).get("model")
-        best = run / RUN_CHECKPOINT
+        best = run / BEST
         if best.is_file():
-            checkpoint = Checkpoint(f"{source_rel}/{RUN_CHECKPOINT}" if source_rel else str(best),
-                                    sha256_file(best))
+            checkpoint = Checkpoint(f"{source_rel}/{BEST}" if source_rel else str(best), sha256_file(best))
     model_name = model_name or project.name
     from trigq.models import MODEL_SPECS
 
