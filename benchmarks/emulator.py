@@ -125,12 +125,14 @@ def main() -> dict:
             result["notes"].append("csim skipped (--no-csim)")
         else:
             from trigq.export import ExportConfig, export
+            from trigq.layout import ProjectLayout
 
             res = export(model, tmp / "prj", ExportConfig(), input_shape=(1, 1, 9, width))
             result["export_seconds"] = round(time.perf_counter() - t0, 1)
-            result["csim_compile_seconds"] = res.manifest.get("compile_seconds")
-            emulator = Emulator.load(tmp / "prj" / "integer_graph.json")
-            clean = tmp / "prj" / "model_clean.onnx"
+            result["csim_compile_seconds"] = res.manifest.compile_seconds
+            prj = ProjectLayout(res.project_dir)
+            emulator = Emulator.load(prj.ir)
+            clean = prj.clean
         result["ir_build_or_load_seconds"] = round(time.perf_counter() - t0, 1)
 
         # ---- batched engines ----
@@ -163,12 +165,12 @@ def main() -> dict:
             from trigq.export.csim import CSimulation, find_library
 
             manifest = res.manifest
-            name = manifest["config"]["project_name"]
+            name = manifest.config.project_name
             csim = CSimulation(
-                find_library(tmp / "prj" / "hls4ml_prj", name),
+                find_library(prj.hls_dir, name),
                 name,
-                manifest["hls_input_size"],
-                manifest["hls_output_size"],
+                manifest.hls_input_size,
+                manifest.hls_output_size,
             )
             xc = x[: args.csim_events]
             x_cl = np.moveaxis(xc, 1, -1).reshape(len(xc), -1).astype(np.float64)

@@ -12,7 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trigq.ip import IPError, check_ip, package_ip, read_vectors_h5, run_ip_csim
+from trigq.ip import (
+    IPError,
+    check_ip,
+    package_ip,
+    read_core_manifest,
+    read_vectors_h5,
+    run_ip_csim,
+    verify_core,
+)
 from trigq.ip.vectors import format_value
 from trigq.ir import IntegerGraph
 
@@ -28,7 +36,7 @@ EXPECTED_CORES = {"l0-trigger-ternary": "parallel", "l0-vertexing-ternary": "str
 
 
 def test_the_reference_cores_are_committed():
-    io = {c.name: json.loads((c / "manifest.json").read_text())["hls"]["io_type"] for c in COMMITTED}
+    io = {c.name: read_core_manifest(c).hls.io_type for c in COMMITTED}
     assert {k: io.get(k) for k in EXPECTED_CORES} == EXPECTED_CORES
 
 
@@ -93,13 +101,20 @@ def tiny_core(tiny_project, tmp_path_factory):
 
 def test_tiny_core_is_packaged_with_csim_checked_vectors(tiny_core):
     m = tiny_core.manifest
-    assert m["vectors_checked_with"] == ["emulator", "csim (the export's compiled library)"]
-    assert m["vectors"]["source"].startswith("trigq.sim.simulate('mixed', 200, seed=0)")
+    assert m.vectors_checked_with == ["emulator", "csim (the export's compiled library)"]
+    assert m.vectors.source.startswith("trigq.sim.simulate('mixed', 200, seed=0)")
     vec = read_vectors_h5(tiny_core.core_dir / "test_vectors/vectors.h5")
     assert vec.inputs.shape[1:] == (9, 384, 1) and len(vec.inputs) >= 200
     assert len(np.unique(vec.outputs_raw)) > 3  # the events are not all alike
-    assert m["ports"]["input"]["elements"] == 3456 and m["ports"]["output"]["elements"] == 1
-    assert m["model"]["name"] == "tiny-cnn" and m["latency"]["cycles"]["value"] > 0
+    assert m.ports.input.elements == 3456 and m.ports.output.elements == 1
+    assert m.model.name == "tiny-cnn" and m.hls.latency["cycles"].value > 0
+
+
+def test_verify_of_the_tiny_core_compiles_its_csim_and_runs_qonnx(tiny_core):
+    # exported from a Python module: the reference is qonnx's executor on the core's own QONNX
+    result = verify_core(tiny_core.core_dir)
+    assert result["sources"] == ["vectors", "emulator", "qonnx", "csim"] and result["mismatches"] == 0
+    assert result["n_inputs"] == tiny_core.manifest.vectors.n
 
 
 def test_tiny_core_regenerates_identically_and_csim_matches(tiny_core, tmp_path):
@@ -194,11 +209,11 @@ def tiny_stream_core(export_cached, tmp_path_factory):
 
 def test_tiny_stream_core_csim_and_regeneration(tiny_stream_core, tmp_path):
     m = tiny_stream_core.manifest
-    assert m["vectors_checked_with"] == ["emulator", "csim (the export's compiled library)"]
-    pin, pout = m["ports"]["input"], m["ports"]["output"]
-    assert (pin["interface"], pin["elements"], pin["beats"] * pin["beat_elements"]) == ("stream", 3456, 3456)
-    assert pout["interface"] == "stream" and pout["elements"] == 1
-    assert m["latency"]["ii"]["value"] >= pin["beats"]  # estimated as io_stream
+    assert m.vectors_checked_with == ["emulator", "csim (the export's compiled library)"]
+    pin, pout = m.ports.input, m.ports.output
+    assert (pin.interface, pin.elements, pin.beats * pin.beat_elements) == ("stream", 3456, 3456)
+    assert pout.interface == "stream" and pout.elements == 1
+    assert m.hls.latency["ii"].value >= pin.beats  # estimated as io_stream
     vec = read_vectors_h5(tiny_stream_core.core_dir / "test_vectors/vectors.h5")
     assert len(np.unique(vec.outputs_raw)) > 3
     csim = run_ip_csim(tiny_stream_core.core_dir)
@@ -237,3 +252,8 @@ def test_core_with_rtl_variant_regenerates_identically(tiny_project, tmp_path):
     (tmp_path / "work").mkdir()
     result = check_ip(core, work_dir=tmp_path / "work")
     assert result["identical"] and any(k.startswith("rtl/") for k in m["sources"])
+    # trigq verify CORE --rtl: the Verilator simulation of the core's rtl/, built outside the core
+    files = sorted(p.relative_to(core) for p in core.rglob("*"))
+    verified = verify_core(core, csim=False, rtl=True)
+    assert verified["sources"] == ["vectors", "emulator", "qonnx", "rtl"] and verified["mismatches"] == 0
+    assert sorted(p.relative_to(core) for p in core.rglob("*")) == files

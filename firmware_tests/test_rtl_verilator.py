@@ -60,3 +60,42 @@ def test_yosys_per_stage_counts_every_register_and_bounds_the_flat_count(tiny_rt
     assert set(c.stages) == {f"stage{i}" for i in range(res.pipeline_stages)} | {"registers"}
     assert c.lut == sum(s["lut"] for s in c.stages.values())
     assert flat.lut <= c.lut <= 1.3 * flat.lut
+
+
+@pytest.mark.skipif(shutil.which("verilator") is None, reason="verilator not on PATH")
+def test_verify_rtl_of_a_no_hls_project(tmp_path, capsys) -> None:
+    # trigq export --no-hls --rtl, then trigq verify --rtl: qonnx = emulator = Verilator, no C-sim
+    import json
+
+    import torch
+
+    from trigq.cli import main
+    from trigq.models.qonnx_export import export_qonnx
+
+    torch.manual_seed(5)
+    import brevitas.nn as qnn
+    from brevitas.quant import (
+        Int8ActPerTensorFixedPoint,
+        Int8WeightPerTensorFixedPoint,
+        Int16Bias,
+        Uint8ActPerTensorFixedPoint,
+    )
+
+    wq = {"weight_quant": Int8WeightPerTensorFixedPoint, "weight_bit_width": 3, "bias_quant": Int16Bias,
+          "return_quant_tensor": True}
+    net = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint, bit_width=2, return_quant_tensor=True),
+        qnn.QuantConv2d(1, 3, (2, 2), **wq),
+        qnn.QuantReLU(act_quant=Uint8ActPerTensorFixedPoint, bit_width=3, return_quant_tensor=True),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(3 * 3 * 5, 2, **wq),
+        qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=6),
+    ).eval()
+    src = export_qonnx(net, tmp_path / "net.onnx", torch.zeros(1, 1, 4, 6))
+    prj = tmp_path / "prj"
+    assert main(["export", str(src), "--out", str(prj), "--no-hls", "--rtl"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(prj), "--events", "300", "--rtl", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["sources"] == ["qonnx", "emulator", "rtl"] and result["mismatches"] == 0
+    assert result["comparisons"]["emulator_vs_rtl"]["total_mismatches"] == 0

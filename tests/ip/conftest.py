@@ -7,14 +7,14 @@ with one fraction bit, output 3 narrow 4-bit codes with LSB 2).
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from trigq.export import ExportConfig
+from trigq.export.manifest import EXPORT_VERSION, ExportFormats, ExportManifest, ProjectRtl, Source
+from trigq.layout import Format, read_rtl_summary, write_manifest
 from trigq.rtl.examples import tiny_conv_dense_graph
 
 INPUT_T = "ap_fixed<12,6,AP_TRN,AP_SAT,0>"
@@ -45,6 +45,35 @@ void trigq_model(
 """
 
 
+def fake_manifest(
+    graph, config: ExportConfig, source: Source, *, exact: bool = True, rtl: ProjectRtl | None = None
+) -> ExportManifest:
+    """A complete export manifest of ``graph`` (no hls4ml conversion behind it)."""
+    return ExportManifest(
+        trigq_export_version=EXPORT_VERSION,
+        source=source,
+        config=config,
+        input_shape=[1, graph.input_shape[-1], *graph.input_shape[:-1]],
+        input_name="global_in",
+        output_shape=[1, *graph.output_shape],
+        hls_input_size=None,
+        hls_output_size=None,
+        formats=ExportFormats(Format.of(graph.input_fmt), Format.of(graph.output_fmt), {}),
+        hls_types={},
+        clock_period_ns=config.clock_period_ns,
+        exact=exact,
+        problems=[] if exact else ["Quant_3: float scale"],
+        integer_graph="integer_graph.json",
+        notes=[],
+        compiled=False,
+        compile_seconds=None,
+        steps={},
+        rtl=rtl,
+        versions={},
+        files={},
+    )
+
+
 def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io: str = "parallel") -> Path:
     """Write the fake project into ``root`` and return it.
 
@@ -56,18 +85,8 @@ def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io:
     hls = root / "hls4ml_prj"
     (hls / "firmware" / "weights").mkdir(parents=True)
     graph.save(root / "integer_graph.json")
-    config = dataclasses.asdict(ExportConfig(compile=False, io_type=io))
-    manifest = {
-        "trigq_export_version": 1,
-        "source": {"kind": "qonnx-file", "path": str(root / "m.onnx")},
-        "config": config,
-        "exact": exact,
-        "problems": [] if exact else ["Quant_3: float scale"],
-        "integer_graph": "integer_graph.json",
-        "notes": [],
-        "versions": {},
-    }
-    (root / "manifest.json").write_text(json.dumps(manifest))
+    config = ExportConfig(compile=False, io_type=io)  # type: ignore[arg-type]
+    source = Source("qonnx-file", str(root / "m.onnx"))
     (root / "model_qonnx.onnx").write_bytes(b"fake qonnx weights")
     hls_model = {"Model": {"Strategy": "Latency", "ReuseFactor": 1, "Precision": "fixed<16,6>"}}
     (root / "hls4ml_config.yml").write_text(
@@ -78,7 +97,7 @@ def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io:
                 "Backend": "Vitis",
                 "IOType": "io_parallel",
                 "ClockPeriod": 3.125,
-                "Part": config["part"],
+                "Part": config.part,
                 "HLSConfig": hls_model,
             }
         )
@@ -99,10 +118,13 @@ def write_fake_project(root: Path, *, exact: bool = True, rtl: bool = False, io:
     (hls / "project.tcl").write_text('set project_name "trigq_model"\nset backend "vitis"\n')
     (hls / "trigq_model_test.cpp").write_text("int main() { return 0; }\n")
     (hls / "vitis_hls.log").write_text("a log\n")
+    rtl_entry = None
     if rtl:
         from trigq.rtl import generate_rtl
 
         generate_rtl(graph, root / "rtl", clock_mhz=320)
+        rtl_entry = ProjectRtl(**read_rtl_summary(root / "rtl").summary_fields())
+    write_manifest(root / "manifest.json", fake_manifest(graph, config, source, exact=exact, rtl=rtl_entry))
     return root
 
 

@@ -9,8 +9,11 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from trigq.emulate import Emulator
-from trigq.ip import IPError, package_ip, read_tb_data, read_vectors_h5
-from trigq.ip.layout import sha256_file, source_hashes
+from trigq.ip import IPError, package_ip, read_core_manifest, read_tb_data, read_vectors_h5
+from trigq.ip.manifest import Checkpoint
+from trigq.ip.sources import source_hashes
+from trigq.layout import sha256_file
+from trigq.utils import config_to_dict
 
 from .conftest import INPUT_T, RESULT_T, write_fake_project
 
@@ -57,9 +60,11 @@ def test_core_layout_and_excluded_files(fake_project, tmp_path):
 def test_manifest_ports_formats_hashes_and_figures(fake_project, tmp_path):
     res = package_ip(fake_project, tmp_path / "core", n_vectors=20, csim="skip", model_name="tiny-cnn")
     m = json.loads((res.core_dir / "manifest.json").read_text())
-    assert m == json.loads(json.dumps(res.manifest))
+    assert m == config_to_dict(res.manifest) and read_core_manifest(res.core_dir) == res.manifest
+    assert m["trigq_core_version"] == 2
     assert m["name"] == "core" and m["model"]["name"] == "tiny-cnn" and m["model"]["task"] == "classification"
-    assert m["model"]["weights"]["model_qonnx.onnx"] == sha256_file(fake_project / "model_qonnx.onnx")
+    qonnx_sha = sha256_file(fake_project / "model_qonnx.onnx")
+    assert m["model"]["weights"]["files"]["model_qonnx.onnx"] == qonnx_sha
     assert m["model"]["export_config"]["part"] == "xcvu13p-flga2577-2-e"
     pin, pout = m["ports"]["input"], m["ports"]["output"]
     assert (pin["name"], pin["ap_type"], pin["elements"], pin["element_width"], pin["bus_width"]) == (
@@ -75,10 +80,13 @@ def test_manifest_ports_formats_hashes_and_figures(fake_project, tmp_path):
     assert pout["format"]["frac"] == -1
     assert m["formats"]["output"] == "ap_fixed<4,5>"
     assert m["vectors_checked_with"] == ["emulator"]
-    # every figure carries its source; without vendor tools the report is an estimate
-    assert m["latency"]["cycles"]["source"] == "estimate" and m["latency"]["cycles"]["value"] > 0
-    assert m["latency"]["ns"]["value"] == pytest.approx(m["latency"]["cycles"]["value"] * 1000 / 320)
-    assert set(m["resources"]) >= {"LUT", "FF", "DSP"} and all("source" in f for f in m["resources"].values())
+    # every figure carries its source; without vendor tools the HLS variant's are estimates
+    lat = m["hls"]["latency"]
+    assert lat["cycles"]["source"] == "estimate" and lat["cycles"]["value"] > 0
+    assert lat["ns"]["value"] == pytest.approx(lat["cycles"]["value"] * 1000 / 320)
+    res_ = m["hls"]["resources"]
+    assert set(res_) >= {"LUT", "FF", "DSP"} and {f["source"] for f in res_.values()} == {"estimate"}
+    assert m["rtl"] is None
     assert m["versions"]["hls4ml"] and m["versions"]["trigq"]
     # sources: exactly the hashes of the generated files, tb_data included, README/manifest not
     assert m["sources"] == source_hashes(res.core_dir)
@@ -92,8 +100,10 @@ def test_readme_states_ports_latency_and_checks(fake_project, tmp_path):
     text = (res.core_dir / "README.md").read_text()
     assert f"| input | `global_in` | 48 (4 x 12 x 1) | `{INPUT_T}` | 576 bits |" in text
     assert f"| output | `layer9_out` | 3 (3) | `{RESULT_T}` | 12 bits |" in text
-    cycles = res.manifest["latency"]["cycles"]["value"]
-    assert f"- latency: {cycles:.2f} cycles (estimate)" in text or f"{cycles:,.0f} cycles (estimate)" in text
+    cycles = res.manifest.hls.latency["cycles"].value
+    ns = res.manifest.hls.latency["ns"].value
+    assert f"| latency | {cycles:.2f} cycles = {ns:.2f} ns (estimate) |" in text
+    assert "| | HLS variant (`hls/`, hls4ml) |\n" in text  # no RTL variant: one column
     assert "channels-last" in text and "./build_ip.sh" in text and "run_ip_csim(CORE)" in text
     assert "checked against: emulator." in text
 
@@ -118,9 +128,9 @@ def test_vectors_are_the_emulator_outputs_with_edge_cases(fake_project, graph, t
 
 
 def test_same_seed_same_core_sources(fake_project, tmp_path):
-    a = package_ip(fake_project, tmp_path / "a", n_vectors=10, seed=1, csim="skip").manifest["sources"]
-    b = package_ip(fake_project, tmp_path / "b", n_vectors=10, seed=1, csim="skip").manifest["sources"]
-    c = package_ip(fake_project, tmp_path / "c", n_vectors=10, seed=2, csim="skip").manifest["sources"]
+    a = package_ip(fake_project, tmp_path / "a", n_vectors=10, seed=1, csim="skip").manifest.sources
+    b = package_ip(fake_project, tmp_path / "b", n_vectors=10, seed=1, csim="skip").manifest.sources
+    c = package_ip(fake_project, tmp_path / "c", n_vectors=10, seed=2, csim="skip").manifest.sources
     assert a == b
     assert {k for k in a if a[k] != c[k]} == {
         "hls/tb_data/tb_input_features.dat",
@@ -135,9 +145,9 @@ def test_rtl_variant_is_copied_without_simulator_builds(tmp_path):
     m = package_ip(project, tmp_path / "core", n_vectors=5, csim="skip").manifest
     core = tmp_path / "core"
     assert (core / "rtl/src/trigq_nn_wrapper.v").is_file() and (core / "rtl/rtl_manifest.json").is_file()
-    assert not (core / "rtl/sim/obj_dir").exists()
-    assert m["rtl"]["top"] == "trigq_nn" and m["rtl"]["latency_cycles"] >= 2
-    assert "rtl/src/trigq_nn.v" in m["sources"] and "rtl/rtl_manifest.json" not in m["sources"]
+    assert not (core / "rtl/sim/obj_dir").exists() and not (core / "rtl/.trigq-output.json").exists()
+    assert m.rtl is not None and m.rtl.top == "trigq_nn" and m.rtl.latency_cycles >= 2
+    assert "rtl/src/trigq_nn.v" in m.sources and "rtl/rtl_manifest.json" not in m.sources
     assert "## RTL variant" in (core / "README.md").read_text()
 
 
@@ -188,11 +198,8 @@ def test_training_run_source_hashes_the_checkpoint(fake_project, tmp_path):
     manifest["source"] = {"kind": "run-dir", "path": str(run)}
     (fake_project / "manifest.json").write_text(json.dumps(manifest))
     m = package_ip(fake_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
-    assert m["model"]["name"] == "l0-trigger" and m["model"]["task"] == "classification"
-    assert m["model"]["weights"]["checkpoint"] == {
-        "path": str(run / "best.pt"),
-        "sha256": sha256_file(run / "best.pt"),
-    }
+    assert m.model.name == "l0-trigger" and m.model.task == "classification"
+    assert m.model.weights.checkpoint == Checkpoint(str(run / "best.pt"), sha256_file(run / "best.pt"))
     assert "exported from run-dir" in (tmp_path / "core/README.md").read_text()
 
 
@@ -201,13 +208,14 @@ def test_source_committed_in_the_same_repository_is_recorded(fake_project, tmp_p
 
     (tmp_path / ".git").mkdir()  # tmp_path plays the repository holding weights and cores
     m = package_ip(fake_project, tmp_path / "hls" / "core", n_vectors=3, csim="skip").manifest
-    assert m["model"]["source_in_repo"] == "project/m.onnx"
-    assert m["model"]["source"]["path"] == "project/m.onnx"  # no path of the packager's machine
-    assert "<export>/hls4ml_prj" in m["report_notes"][0] and str(fake_project) not in json.dumps(m)
+    assert m.model.source_in_repo == "project/m.onnx"
+    assert m.model.source.path == "project/m.onnx"  # no path of the packager's machine
+    assert "<export>/hls4ml_prj" in m.report_notes[0]
+    assert str(fake_project) not in json.dumps(config_to_dict(m))
     with pytest.raises(IPError, match=r"not in this repository \(model.source_in_repo = 'project/m.onnx'\)"):
         check_ip(tmp_path / "hls" / "core", regenerate_from="source")
 
 
 def test_source_outside_the_repository_is_not_recorded(fake_project, tmp_path):
     m = package_ip(fake_project, tmp_path / "core", n_vectors=3, csim="skip").manifest
-    assert m["model"]["source_in_repo"] is None
+    assert m.model.source_in_repo is None

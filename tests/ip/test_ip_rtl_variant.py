@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
+from trigq.export import ExportConfig
 from trigq.ip import IPError, package_ip
 from trigq.ip.rtl_variant import export_command, rtl_size
+from trigq.layout import YosysSummary
 
 from .conftest import write_fake_project
 
@@ -18,20 +21,13 @@ def rtl_project(tmp_path_factory):
 
 
 def test_export_command_names_the_io_type_and_non_default_settings():
-    cfg = {
-        "backend": "Vitis",
-        "part": "xcvu13p-flga2577-2-e",
-        "clock_mhz": 320.0,
-        "io_type": "stream",
-        "strategy": "latency",
-        "reuse_factor": 1,
-        "allow_inexact": False,
-        "compile": True,
-    }
+    cfg = ExportConfig(io_type="stream")
     assert export_command("src/w/run", cfg) == (
         "trigq export src/w/run --out PROJECT --io stream --rtl --no-compile"
     )
-    cfg.update(clock_mhz=240.0, reuse_factor=4, part="xcku115-flvb2104-2-e", allow_inexact=True)
+    cfg = dataclasses.replace(
+        cfg, clock_mhz=240.0, reuse_factor=4, part="xcku115-flvb2104-2-e", allow_inexact=True
+    )
     assert export_command("my model.onnx", cfg, out="P") == (
         "trigq export 'my model.onnx' --out P --part xcku115-flvb2104-2-e --clock-mhz 240 --io stream "
         "--reuse 4 --allow-inexact --rtl --no-compile"
@@ -40,7 +36,7 @@ def test_export_command_names_the_io_type_and_non_default_settings():
 
 def test_small_rtl_is_included(rtl_project, tmp_path):
     m = package_ip(rtl_project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=50).manifest
-    assert m["rtl"]["included"] is True and m["rtl"]["top"] == "trigq_nn"
+    assert m.rtl is not None and m.rtl.included is True and m.rtl.top == "trigq_nn"
     assert (tmp_path / "core/rtl/src/trigq_nn.v").is_file()
     assert "## RTL variant (`rtl/`)" in (tmp_path / "core/README.md").read_text()
 
@@ -51,23 +47,24 @@ def test_rtl_over_the_limit_is_left_out_and_described(rtl_project, tmp_path):
     assert n_files > 1 and size > 1000
     limit = size / 2e6
     res = package_ip(rtl_project, tmp_path / "hls/core", n_vectors=3, csim="skip", max_rtl_mb=limit)
-    core, r = res.core_dir, res.manifest["rtl"]
-    assert not (core / "rtl").exists() and not any(k.startswith("rtl/") for k in res.manifest["sources"])
+    core, r = res.core_dir, res.manifest.rtl
+    assert not (core / "rtl").exists() and not any(k.startswith("rtl/") for k in res.manifest.sources)
     rm = json.loads((rtl_project / "rtl/rtl_manifest.json").read_text())
-    assert r["included"] is False and (r["files"], r["size_bytes"]) == (n_files, size)
-    assert (r["pipeline_stages"], r["cost_luts"]) == (rm["pipeline_stages"], rm["cost_luts"])
-    assert r["top"] == "trigq_nn"
-    assert r["reason"] == (
+    assert r is not None and r.included is False and (r.files, r.size_bytes) == (n_files, size)
+    assert (r.pipeline_stages, r.cost_luts) == (rm["pipeline_stages"], rm["cost_luts"])
+    assert r.top == "trigq_nn"
+    assert r.reason == (
         f"the generated rtl/ is {size / 1e6:.1f} MB in {n_files} files, over the "
         f"{limit:g} MB limit for committed cores"
     )
-    assert r["generate"] == (
+    assert r.generate == (
         "trigq export hls/core/model/model_qonnx.onnx --out PROJECT --io parallel --rtl --no-compile"
     )
     text = (core / "README.md").read_text()
     assert "## RTL variant (not included)" in text and "## RTL variant (`rtl/`)" not in text
-    assert f"```sh\n{r['generate']}\n```" in text and r["reason"] in text
+    assert f"```sh\n{r.generate}\n```" in text and r.reason in text
     assert f"{rm['pipeline_stages']} pipeline stages" in text
+    assert "RTL variant (not included, see below) (da4ml)" in text
 
 
 def test_max_rtl_mb_must_not_be_negative(rtl_project, tmp_path):
@@ -113,11 +110,14 @@ def test_yosys_counts_of_a_left_out_variant_are_in_manifest_and_readme(tmp_path)
         "stages": {},
     }
     (project / "rtl/yosys.json").write_text(json.dumps(counts))
-    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=0).manifest["rtl"]
-    assert r["included"] is False
-    assert r["yosys"] == {
-        k: counts[k] for k in ("lut", "ff", "dsp", "carry", "bram", "seconds", "yosys_version", "hierarchy")
-    }
+    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=0).manifest.rtl
+    assert r is not None and r.included is False
+    assert r.yosys == YosysSummary(
+        **{
+            k: counts[k]
+            for k in ("lut", "ff", "dsp", "carry", "bram", "seconds", "yosys_version", "hierarchy")
+        }
+    )
     text = (tmp_path / "core/README.md").read_text()
     assert "812,345 LUT, 353,766 FF, 99,001 CARRY, 0 DSP" in text
     assert "synthesised on its own and the cells summed" in text
@@ -130,6 +130,7 @@ def test_flat_yosys_counts_without_hierarchy_key_read_as_flat(rtl_project, tmp_p
             {"lut": 10, "ff": 5, "dsp": 0, "carry": 1, "bram": 0, "seconds": 1.0, "yosys_version": "Y"}
         )
     )
-    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=50).manifest["rtl"]
-    assert r["included"] is True and r["yosys"]["hierarchy"] == "flat" and r["yosys"]["lut"] == 10
+    r = package_ip(project, tmp_path / "core", n_vectors=3, csim="skip", max_rtl_mb=50).manifest.rtl
+    assert r is not None and r.included is True and r.yosys is not None
+    assert r.yosys.hierarchy == "flat" and r.yosys.lut == 10
     assert "(flattened; Y): 10 LUT" in (tmp_path / "core/README.md").read_text()

@@ -8,15 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-IR_FILE = "integer_graph.json"
-QONNX_FILE = "model_qonnx.onnx"  # channels-first; model_clean.onnx is channels-last (hls4ml)
-MANIFEST = "manifest.json"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
 
-    parser.add_argument("project", type=Path, help=f"exported project ({IR_FILE} or {QONNX_FILE} inside)")
+    parser.add_argument("project", type=Path,
+                        help="exported project (integer_graph.json or model_qonnx.onnx inside) or IP core")
     parser.add_argument("--data", type=Path, required=True, help="HDF5 dataset (schema 1)")
     parser.add_argument("--out", type=Path, required=True, help="predictions file to write (HDF5)")
     parser.add_argument(
@@ -34,24 +31,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_json_flag(parser)
 
 
+def _inputs(project: Path) -> tuple[Path, Path, list[Path]]:
+    """(IR file, QONNX file, every file read) of a project or, by its manifest, a core."""
+    from trigq.layout import CoreLayout, ProjectLayout, target_kind
+
+    if target_kind(project) == "ip-core":
+        core = CoreLayout(project)
+        return core.ir, core.qonnx, [core.manifest, core.model_dir]
+    prj = ProjectLayout(project)
+    return prj.ir, prj.qonnx, [prj.ir, prj.ir_arrays, prj.qonnx, prj.manifest]
+
+
 def load_project_emulator(project: Path) -> tuple[Any, int]:
-    """The emulator of an exported project and the eta width of its input (the crop)."""
+    """The emulator of an exported project (or a core) and the eta width of its input (the crop)."""
     from trigq.emulate import Emulator
     from trigq.ir import IRError
+    from trigq.layout import ProjectLayout, target_kind
 
     if not project.is_dir():
         raise IRError(f"{project}: not a project directory")
-    if (project / IR_FILE).exists():
-        emulator = Emulator.load(project / IR_FILE)
-    elif (project / QONNX_FILE).exists():
-        emulator = Emulator.from_qonnx(project / QONNX_FILE)
+    ir, qonnx, _ = _inputs(project)
+    if ir.exists():
+        emulator = Emulator.load(ir)
+    elif qonnx.exists():  # channels-first; model_clean.onnx is channels-last (hls4ml)
+        emulator = Emulator.from_qonnx(qonnx)
     else:
-        raise IRError(f"{project}: neither {IR_FILE} nor {QONNX_FILE} found")
+        raise IRError(f"{project}: neither {ir.name} nor {qonnx.name} found")
     width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
-    if (project / MANIFEST).exists():
-        from trigq.export.project import read_manifest
+    if ProjectLayout(project).manifest.exists() and target_kind(project) != "ip-core":
+        from trigq.export.manifest import read_export_manifest
 
-        shape = read_manifest(project).get("input_shape")
+        shape = read_export_manifest(project).input_shape
         if shape and len(shape) == 4:
             width = int(shape[3])
     g = emulator.graph
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.chunk < 1:
         raise IRError(f"--chunk must be positive, got {args.chunk}")
-    read = [args.project / name for name in (IR_FILE, IR_FILE.replace(".json", ".npz"), QONNX_FILE, MANIFEST)]
+    read = _inputs(args.project)[2] if args.project.is_dir() else [args.project]
     check_output_file(args.out, "predictions", inputs=[args.data, *read], force=args.force)
     emulator, width = load_project_emulator(args.project)
     info = validate_dataset(args.data, require=())

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     m = result.manifest
     print(
         f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; steps "
-        f"{', '.join(f'{k} {v:g} s' for k, v in m['steps'].items())})"
+        f"{', '.join(f'{k} {v:g} s' for k, v in m.steps.items())})"
     )
     for problem in result.problems:
         print(f"  inexact: {problem}")
@@ -87,20 +87,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "project_dir": str(result.project_dir),
         "exact": result.exact,
         "problems": result.problems,
-        "compile_seconds": m["compile_seconds"],
-        "steps": m["steps"],
+        "compile_seconds": m.compile_seconds,
+        "steps": m.steps,
     }
-    if m["rtl"] is not None:
-        r = m["rtl"]
+    if m.rtl is not None:
+        from trigq.utils import config_to_dict
+
+        r = m.rtl
         print(
-            f"rtl: {r['pipeline_stages']} stages = {r['latency_ns']:.1f} ns at {r['clock_mhz']:g} MHz, "
-            f"da4ml cost {r['cost_luts']:,.0f} LUT -> {result.project_dir / r['rtl_dir']}"
+            f"rtl: {r.pipeline_stages} stages = {r.latency_ns:.1f} ns at {r.clock_mhz:g} MHz, "
+            f"da4ml cost {r.cost_luts:,.0f} LUT -> {result.project_dir / r.rtl_dir}"
         )
-        if "yosys" in r:
-            y = r["yosys"]
-            print(
-                f"yosys ({y['hierarchy']}): {y['lut']:,} LUT, {y['ff']:,} FF, {y['dsp']} DSP "
-                f"({y['seconds']:.0f} s)"
-            )
-        out["rtl"] = r
+        if r.yosys is not None:
+            y = r.yosys
+            print(f"yosys ({y.hierarchy}): {y.lut:,} LUT, {y.ff:,} FF, {y.dsp} DSP ({y.seconds:.0f} s)")
+        out["rtl"] = config_to_dict(r)
     return out

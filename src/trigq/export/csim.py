@@ -22,7 +22,8 @@ def find_library(hls_dir: Path, project_name: str) -> Path:
     libs = sorted((hls_dir / "firmware").glob(f"{project_name}-*.so"), key=lambda p: p.stat().st_mtime)
     if not libs:
         raise VerifyError(
-            f"{hls_dir}: no compiled C simulation (firmware/{project_name}-*.so); export without --no-compile"
+            f"{hls_dir}: no compiled C simulation (firmware/{project_name}-*.so); "
+            "export without --no-compile (or verify with --no-csim)"
         )
     return libs[-1]
 

@@ -4,7 +4,6 @@ and the da4ml RTL variant, as named steps (``STEPS``)."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -15,16 +14,17 @@ import numpy as np
 
 from trigq.export.config import ExportConfig
 from trigq.export.errors import ExportError
-from trigq.export.project import MANIFEST, file_hashes, toolkit_versions
+from trigq.export.manifest import (
+    EXPORT_VERSION,
+    ExportFormats,
+    ExportManifest,
+    ProjectRtl,
+    Source,
+    toolkit_versions,
+)
+from trigq.layout import Format, ProjectLayout, file_hashes, read_rtl_summary, write_manifest
 from trigq.utils import atomic_write_text
 from trigq.utils.outputs import check_output_dir, output_directory
-
-QONNX_FILE = "model_qonnx.onnx"
-CLEAN_FILE = "model_clean.onnx"
-IR_FILE = "integer_graph.json"
-HLS_CONFIG_FILE = "hls4ml_config.yml"
-HLS_DIR = "hls4ml_prj"
-RTL_DIR = "rtl"
 
 
 @dataclass
@@ -32,7 +32,7 @@ class ExportResult:
     """What an export produced: the project directory and its manifest (also on disk)."""
 
     project_dir: Path
-    manifest: dict[str, Any]
+    manifest: ExportManifest
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -84,17 +84,17 @@ def _check_layers_quantised(module: Any) -> None:
             )
 
 
-def _write_qonnx(kind: str, payload: Any, input_shape, prj: Path) -> None:
+def _write_qonnx(kind: str, payload: Any, input_shape, prj: ProjectLayout) -> None:
     from trigq.export.qonnx_flow import brevitas_to_qonnx
 
     if kind == "qonnx-file":
-        shutil.copy2(payload, prj / QONNX_FILE)
+        shutil.copy2(payload, prj.qonnx)
         data = payload.with_name(payload.name + ".data")
         if data.exists():
-            shutil.copy2(data, prj / (QONNX_FILE + ".data"))
+            shutil.copy2(data, prj.qonnx_data)
         return
     _check_layers_quantised(payload)
-    brevitas_to_qonnx(payload, input_shape, prj / QONNX_FILE)
+    brevitas_to_qonnx(payload, input_shape, prj.qonnx)
 
 
 def _run_checks(model, config: ExportConfig) -> list[str]:
@@ -107,7 +107,7 @@ def _run_checks(model, config: ExportConfig) -> list[str]:
     return problems
 
 
-def _formats_manifest(graph: Any, table: Any, model: Any) -> dict[str, Any]:
+def _formats_manifest(graph: Any, table: Any, model: Any) -> ExportFormats:
     """The firmware input's quantiser, the output, and every QONNX node's hls4ml formats (with its op)."""
     ops = {n.name: n.op_type for n in model.graph.node}
 
@@ -119,19 +119,16 @@ def _formats_manifest(graph: Any, table: Any, model: Any) -> dict[str, Any]:
         }
         return {**out, "op": ops.get(layer.node)}
 
-    return {
-        "input_quant": graph.input_fmt.to_dict(),
-        "output": graph.output_fmt.to_dict(),
-        "layers": {n: plain(lf) for n, lf in table.layers.items()} if table is not None else {},
-    }
+    layers = {n: plain(lf) for n, lf in table.layers.items()} if table is not None else {}
+    return ExportFormats(Format.of(graph.input_fmt), Format.of(graph.output_fmt), layers)
 
 
 @dataclass
 class _State:
     """What the export steps hand on: the project directory, the cleaned QONNX, the IR, results."""
 
-    prj: Path
-    final_dir: Path
+    prj: ProjectLayout
+    final_dir: ProjectLayout
     kind: str
     payload: Any
     input_shape: tuple[int, ...] | None
@@ -144,7 +141,7 @@ class _State:
     notes: list[str] = field(default_factory=list)
     hls_types: dict[str, Any] = field(default_factory=dict)
     compile_s: float | None = None
-    rtl: dict[str, Any] | None = None
+    rtl: ProjectRtl | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -153,7 +150,7 @@ def step_qonnx(state: _State, config: ExportConfig) -> None:
     from trigq.export.qonnx_flow import clean_qonnx
 
     _write_qonnx(state.kind, state.payload, state.input_shape, state.prj)
-    state.model = clean_qonnx(state.prj / QONNX_FILE, state.prj / CLEAN_FILE, shown=state.shown)
+    state.model = clean_qonnx(state.prj.qonnx, state.prj.clean, shown=state.shown)
     state.problems += _run_checks(state.model, config)
 
 
@@ -166,7 +163,7 @@ def step_ir(state: _State, config: ExportConfig) -> None:
         state.graph = build_integer_graph(state.model, allow_inexact=config.allow_inexact)
     except (UnsupportedOpError, IRError) as exc:
         raise ExportError(f"{state.shown}: {exc}" if state.shown else str(exc)) from exc
-    state.graph.save(state.prj / IR_FILE)
+    state.graph.save(state.prj.ir)
 
 
 def step_hls4ml(state: _State, config: ExportConfig) -> None:
@@ -181,12 +178,12 @@ def step_hls4ml(state: _State, config: ExportConfig) -> None:
     folds = {n.name: n for n in state.graph.nodes if n.op == "affine" and n.attrs.get("batchnorm")}
     if folds:  # hls4ml must see the exact dyadic BN the emulator computes
         state.model = state.model.transform(WriteExactBatchNorms(folds, state.graph.formats()))
-        state.model.save(str(state.prj / CLEAN_FILE))
+        state.model.save(str(state.prj.clean))
     hls_cfg = build_hls_config(state.model, state.table, config)
-    atomic_write_text(state.prj / HLS_CONFIG_FILE, _yaml(hls_cfg))
+    atomic_write_text(state.prj.hls_config, _yaml(hls_cfg))
     state.hls_model = hls4ml.converters.convert_from_onnx_model(
         state.model,
-        output_dir=str(state.prj / HLS_DIR),
+        output_dir=str(state.prj.hls_dir),
         project_name=config.project_name,
         backend=config.backend,
         hls_config=hls_cfg,
@@ -204,10 +201,10 @@ def step_hls4ml(state: _State, config: ExportConfig) -> None:
     if config.compile:
         t0 = time.perf_counter()
         compile_library(
-            state.prj / HLS_DIR,
+            state.prj.hls_dir,
             config.project_name,
             state.hls_model.config.get_config_value("Stamp"),
-            state.final_dir.resolve() / HLS_DIR / "firmware" / "weights",
+            state.final_dir.hls_dir.resolve() / "firmware" / "weights",
         )
         state.compile_s = round(time.perf_counter() - t0, 1)
 
@@ -217,33 +214,27 @@ def step_rtl(state: _State, config: ExportConfig) -> None:
     from trigq.rtl import generate_rtl
 
     r = config.rtl
-    rtl = generate_rtl(
+    generate_rtl(
         state.graph,
-        state.prj / RTL_DIR,
+        state.prj.rtl_dir,
         clock_mhz=config.clock_mhz,
         top=r.top,
         latency_cutoff=r.latency_cutoff,
         part=config.part,
         reuse_kernels=r.reuse_kernels,
     )
-    state.rtl = {**rtl.to_dict(), "rtl_dir": RTL_DIR}
+    state.rtl = ProjectRtl(**read_rtl_summary(state.prj.rtl_dir).summary_fields())
 
 
 def step_synth(state: _State, config: ExportConfig) -> None:
     """yosys on the RTL variant: LUT/FF/DSP/CARRY counts (flat, or per pipeline stage)."""
+    from trigq.layout import YosysSummary
     from trigq.rtl import synthesize
 
     r = config.rtl
-    counts = synthesize(state.prj / RTL_DIR, per_stage=r.per_stage, jobs=r.jobs, timeout=r.synth_timeout_s)
+    synthesize(state.prj.rtl_dir, per_stage=r.per_stage, jobs=r.jobs, timeout=r.synth_timeout_s)
     assert state.rtl is not None
-    state.rtl["yosys"] = {
-        "lut": counts.lut,
-        "ff": counts.ff,
-        "dsp": counts.dsp,
-        "carry": counts.carry,
-        "hierarchy": counts.hierarchy,
-        "seconds": round(counts.seconds, 1),
-    }
+    state.rtl = dataclasses.replace(state.rtl, yosys=YosysSummary.read(state.prj.rtl.yosys))
 
 
 STEPS = {"qonnx": step_qonnx, "ir": step_ir, "hls4ml": step_hls4ml, "rtl": step_rtl, "synth": step_synth}
@@ -283,54 +274,45 @@ def export(
     kind, payload, input_shape = _resolve_source(source, input_shape)
     shown = str(source) if kind == "qonnx-file" else None
     with output_directory(out_dir, "export-project", inputs=inputs, force=force) as prj:
-        state = _State(prj, out_dir, kind, payload, input_shape, shown)
+        state = _State(ProjectLayout(prj), ProjectLayout(out_dir), kind, payload, input_shape, shown)
         for name in steps_of(config):
             t0 = time.perf_counter()
             STEPS[name](state, config)
             state.seconds[name] = round(time.perf_counter() - t0, 2)
         manifest = _manifest(state, config, source)
-        atomic_write_text(prj / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    manifest["project_dir"] = str(out_dir)
+        write_manifest(state.prj.manifest, manifest)
     return ExportResult(out_dir, manifest, state.problems)
 
 
-def _manifest(state: _State, config: ExportConfig, source: Any) -> dict[str, Any]:
+def _manifest(state: _State, config: ExportConfig, source: Any) -> ExportManifest:
     model, kind, payload = state.model, state.kind, state.payload
     graph_shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
     out_shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
     hls = state.hls_model
-    return {
-        "trigq_export_version": 1,
-        "source": {
-            "kind": kind,
-            "path": None
-            if kind == "module"
-            else str(Path(payload).resolve())
-            if kind == "qonnx-file"
-            else str(Path(source).resolve()),
-        },
-        "input_shape": list(state.input_shape) if state.input_shape else graph_shape,
-        "input_name": model.graph.input[0].name,
-        "hls_input_size": int(np.prod(hls.get_input_variables()[0].shape)) if hls else None,
-        "hls_output_size": int(np.prod(hls.get_output_variables()[0].shape)) if hls else None,
-        "output_shape": out_shape,
-        "formats": _formats_manifest(state.graph, state.table, model),
-        "hls_types": state.hls_types,
-        "config": dataclasses.asdict(config),
-        "clock_period_ns": config.clock_period_ns,
-        "exact": not state.problems,
-        "problems": state.problems,
-        "integer_graph": IR_FILE,
-        "notes": state.notes,
-        "compiled": bool(config.compile and config.hls),
-        "compile_seconds": state.compile_s,
-        "steps": state.seconds,
-        "rtl": state.rtl,
-        "versions": toolkit_versions(),
-        "files": file_hashes(
-            state.prj, [QONNX_FILE, QONNX_FILE + ".data", CLEAN_FILE, HLS_CONFIG_FILE, IR_FILE]
-        ),
-    }
+    path = None if kind == "module" else str(Path(payload if kind == "qonnx-file" else source).resolve())
+    return ExportManifest(
+        trigq_export_version=EXPORT_VERSION,
+        source=Source(kind, path),
+        config=config,
+        input_shape=list(state.input_shape) if state.input_shape else graph_shape,
+        input_name=model.graph.input[0].name,
+        output_shape=out_shape,
+        hls_input_size=int(np.prod(hls.get_input_variables()[0].shape)) if hls else None,
+        hls_output_size=int(np.prod(hls.get_output_variables()[0].shape)) if hls else None,
+        formats=_formats_manifest(state.graph, state.table, model),
+        hls_types=state.hls_types,
+        clock_period_ns=config.clock_period_ns,
+        exact=not state.problems,
+        problems=state.problems,
+        integer_graph=ProjectLayout.IR,
+        notes=state.notes,
+        compiled=bool(config.compile and config.hls),
+        compile_seconds=state.compile_s,
+        steps=state.seconds,
+        rtl=state.rtl,
+        versions=toolkit_versions(),
+        files=file_hashes(state.prj.root, ProjectLayout.HASHED),
+    )
 
 
 def _yaml(hls_cfg: dict[str, Any]) -> str:

@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.ip import package_ip
+    from trigq.utils import config_to_dict
 
     result = package_ip(
         args.project,
@@ -56,15 +57,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     m = result.manifest
     print(
-        f"packaged {args.project} -> {result.core_dir}: {m['vectors']['n']} vectors checked with "
-        f"{', '.join(m['vectors_checked_with'])}; {len(m['sources'])} source files"
+        f"packaged {args.project} -> {result.core_dir}: {m.vectors.n} vectors checked with "
+        f"{', '.join(m.vectors_checked_with)}; {len(m.sources)} source files"
     )
     return {
         "core_dir": str(result.core_dir),
-        "vectors": m["vectors"]["n"],
-        "vectors_checked_with": m["vectors_checked_with"],
-        "n_sources": len(m["sources"]),
-        "latency": m["latency"],
-        "resources": m["resources"],
-        "rtl": None if m["rtl"] is None else {k: m["rtl"].get(k) for k in ("included", "reason")},
+        "vectors": m.vectors.n,
+        "vectors_checked_with": m.vectors_checked_with,
+        "n_sources": len(m.sources),
+        "hls": {"latency": config_to_dict(m.hls.latency), "resources": config_to_dict(m.hls.resources)},
+        "rtl": None
+        if m.rtl is None
+        else {"included": m.rtl.included, "reason": m.rtl.reason, "latency_cycles": m.rtl.latency_cycles},
     }

@@ -2,49 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from trigq.ip.manifest import CoreManifest, CorePort, CoreRtl
+from trigq.layout import YosysSummary
+from trigq.report.build import Figure
+from trigq.report.variants import best_figures, rtl_sources
 
 
-def _fig(f: dict[str, Any] | None, unit: str = "") -> str:
-    if not f or f.get("value") is None:
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2f}"
+
+
+def _fig(f: Figure | None, unit: str = "") -> str:
+    if f is None or f.value is None:
         return "n/a"
-    v = f["value"]
-    text = f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2f}"
-    return f"{text}{unit} ({f['source']})"
+    return f"{_num(f.value)}{unit} ({f.source})"
 
 
-def _port_rows(ports: dict[str, Any]) -> list[str]:
+def _port_rows(ports: dict[str, CorePort]) -> list[str]:
     rows = [
         "| port | C name | elements (channels-last shape) | element type | bus width |",
         "|---|---|---|---|---|",
     ]
     for role, p in ports.items():
-        shape = " x ".join(map(str, p["shape_channels_last"]))
-        rows.append(
-            f"| {role} | `{p['name']}` | {p['elements']} ({shape}) | `{p['ap_type']}` "
-            f"| {p['bus_width']} bits |"
-        )
+        shape = " x ".join(map(str, p.shape_channels_last))
+        rows.append(f"| {role} | `{p.name}` | {p.elements} ({shape}) | `{p.ap_type}` | {p.bus_width} bits |")
     return rows
 
 
-def _stream_port_rows(ports: dict[str, Any]) -> list[str]:
+def _stream_port_rows(ports: dict[str, CorePort]) -> list[str]:
     rows = [
         "| port | C name | elements (channels-last shape) | beats x elements per beat | element type "
         "| data bits per beat |",
         "|---|---|---|---|---|---|",
     ]
     for role, p in ports.items():
-        shape = " x ".join(map(str, p["shape_channels_last"]))
+        shape = " x ".join(map(str, p.shape_channels_last))
         rows.append(
-            f"| {role} | `{p['name']}` | {p['elements']} ({shape}) | {p['beats']} x "
-            f"{p['beat_elements']} | `{p['ap_type']}` | {p['bus_width']} |"
+            f"| {role} | `{p.name}` | {p.elements} ({shape}) | {p.beats} x "
+            f"{p.beat_elements} | `{p.ap_type}` | {p.bus_width} |"
         )
     return rows
 
 
-def _ports_section(m: dict[str, Any]) -> list[str]:
-    ports, top = m["ports"], m["hls"]["top"]
-    if all(p.get("interface", "array") == "array" for p in ports.values()):
+def _ports_section(m: CoreManifest) -> list[str]:
+    ports, top = {"input": m.ports.input, "output": m.ports.output}, m.hls.top
+    if all(p.interface == "array" for p in ports.values()):
         return [
             f"Top function `{top}`. Each array port is one bus (`ARRAY_RESHAPE complete`): "
             "element `j` of the channels-last tensor flattened in C order occupies bits "
@@ -54,7 +56,7 @@ def _ports_section(m: dict[str, Any]) -> list[str]:
             *_port_rows(ports),
             "",
         ]
-    decl = ", ".join(f"hls::stream<{p['c_element']}> &{p['name']}" for p in ports.values())
+    decl = ", ".join(f"hls::stream<{p.c_element}> &{p.name}" for p in ports.values())
     return [
         f"Top function `void {top}({decl})` (io_stream, `DATAFLOW`). Both ports are AXI4-Stream "
         "(`#pragma HLS INTERFACE axis`: TDATA/TVALID/TREADY); block-level control is the HLS "
@@ -72,79 +74,145 @@ def _ports_section(m: dict[str, Any]) -> list[str]:
     ]
 
 
-def _rtl_section(r: dict[str, Any]) -> list[str]:
-    rtl_ports = (("input", r["input_port"]), ("output", r["output_port"]))
+def _latency(cycles: Figure | None, ns: Figure | None) -> str:
+    if cycles is None or ns is None or cycles.value is None or ns.value is None or cycles.source != ns.source:
+        return f"{_fig(cycles, ' cycles')} = {_fig(ns, ' ns')}"
+    return f"{_num(cycles.value)} cycles = {ns.value:.2f} ns ({cycles.source})"
+
+
+def _lsb(frac: int) -> str:
+    return f"2^-{frac}" if frac >= 0 else f"2^{-frac}"
+
+
+def _rtl_cells(r: CoreRtl | None) -> dict[str, str]:
+    """The RTL column of the figures table: yosys counts with da4ml's estimate beside them."""
+    if r is None:
+        return {}
+    sources = rtl_sources(r)
+    best = best_figures(sources)
+    da4ml = sources["da4ml"]
+
+    def cell(metric: str, also: str = "") -> str:
+        if metric not in best:
+            return "n/a (no yosys run)"
+        value, src = best[metric]
+        text = f"{_num(value)} ({src})"
+        if src == "yosys" and metric in da4ml:
+            text += f"; {_num(da4ml[metric])} ({also or 'da4ml'})"
+        return text
+
+    return {
+        "LUT": cell("LUT", "da4ml estimate"),
+        "FF": cell("FF", "da4ml register bits"),
+        "DSP": cell("DSP"),
+        "BRAM_18K": cell("BRAM_18K"),
+        "URAM": "n/a",
+        "latency": f"{r.latency_cycles} cycles = {r.latency_ns:.2f} ns (da4ml pipeline, "
+        f"{r.pipeline_stages} stages at {r.clock_mhz:g} MHz)",
+        "II": "1 (da4ml pipeline)",
+    }
+
+
+def _figures_section(m: CoreManifest) -> list[str]:
+    lat, res, r = m.hls.latency, m.hls.resources, m.rtl
+    hls = {
+        **{k: _fig(res.get(k)) for k in ("LUT", "FF", "DSP", "BRAM_18K", "URAM")},
+        "latency": _latency(lat.get("cycles"), lat.get("ns")),
+        "II": _fig(lat.get("ii")),
+    }
+    rtl = _rtl_cells(r)
+    where = "" if r is None else (" (`rtl/`)" if r.included else " (not included, see below)")
+    head = "| | HLS variant (`hls/`, hls4ml) |" + (f" RTL variant{where} (da4ml) |" if rtl else "")
+    lines = [head, "|---|---|" + ("---|" if rtl else "")]
+    for k, v in hls.items():
+        lines.append(f"| {k} | {v} |" + (f" {rtl[k]} |" if rtl else ""))
+    return [
+        "## Latency and resources",
+        "",
+        "Figures of each implementation on its own; the two are never mixed."
+        if rtl
+        else "Figures of the HLS implementation (the core has no RTL variant).",
+        "",
+        *lines,
+        "",
+        "Sources: `vendor` = Vitis/Vivado reports of the HLS project, `estimate` = trigq's calibrated "
+        "estimator of it (see `report/report.md` for its error); `yosys` = open-source synthesis of "
+        "the RTL (`synth_xilinx -family xcup`), `da4ml` = da4ml's own cost estimate, register bits "
+        "and pipeline depth (3 adder levels per stage at 320 MHz by default; not a timing closure).",
+        "",
+    ]
+
+
+def _rtl_section(r: CoreRtl) -> list[str]:
+    rtl_ports = (("input", r.input_port), ("output", r.output_port))
     return [
         "## RTL variant (`rtl/`)",
         "",
-        f"da4ml distributed-arithmetic Verilog, top `{r['top']}` (ports in `{r['top']}_wrapper`), "
-        f"{r['latency_cycles']} pipeline stages = {r['latency_ns']:.2f} ns "
-        f"at {r['clock_mhz']:g} MHz, "
+        f"da4ml distributed-arithmetic Verilog, top `{r.top}` (ports in `{r.top}_wrapper`), "
+        f"{r.latency_cycles} pipeline stages = {r.latency_ns:.2f} ns at {r.clock_mhz:g} MHz, "
         "II = 1. See `rtl/rtl_manifest.json`.",
         "",
-        *_yosys_lines(r),
+        *_yosys_lines(r.yosys),
         "Its ports carry the codes of the first quantiser (the input is already quantised), "
         "element `j` in bits `[j*W +: W]`:",
         "",
         "| port | elements | element width | LSB | signed | bus width |",
         "|---|---|---|---|---|---|",
         *[
-            f"| {role} | {p['n']} | {p['element_width']} | 2^-{p['frac']} | {p['signed']} "
-            f"| {p['width']} bits |"
+            f"| {role} | {p.n} | {p.element_width} | {_lsb(p.frac)} | {p.signed} | {p.width} bits |"
             for role, p in rtl_ports
         ],
         "",
     ]
 
 
-def _yosys_lines(r: dict[str, Any]) -> list[str]:
-    y = r.get("yosys")
-    if not y:
+def _yosys_lines(y: YosysSummary | None) -> list[str]:
+    if y is None:
         return []
     how = (
         "every pipeline stage synthesised on its own and the cells summed, so no optimisation across stages"
-        if y.get("hierarchy") == "per-stage"
+        if y.hierarchy == "per-stage"
         else "flattened"
     )
     return [
-        f"yosys `synth_xilinx -family xcup` ({how}; {y.get('yosys_version', '')}): "
-        f"{y['lut']:,} LUT, {y['ff']:,} FF, {y['carry']:,} CARRY, {y['dsp']} DSP, {y['bram']} BRAM.",
+        f"yosys `synth_xilinx -family xcup` ({how}; {y.yosys_version}): "
+        f"{y.lut:,} LUT, {y.ff:,} FF, {y.carry:,} CARRY, {y.dsp} DSP, {y.bram} BRAM.",
         "",
     ]
 
 
-def _omitted_rtl_section(r: dict[str, Any]) -> list[str]:
+def _omitted_rtl_section(r: CoreRtl) -> list[str]:
     return [
         "## RTL variant (not included)",
         "",
         f"da4ml distributed-arithmetic Verilog of this network was generated and measured, but is "
-        f"not part of the core: {r['reason']}. Measured: {r['pipeline_stages']} pipeline stages = "
-        f"{r['latency_ns']:.2f} ns at {r['clock_mhz']:g} MHz, II = 1, da4ml cost estimate "
-        f"{r['cost_luts']:,.0f} LUT, {r['reg_bits']:,} register bits, no DSPs; input port "
-        f"{r['input_port']['width']} bits, output port {r['output_port']['width']} bits.",
+        f"not part of the core: {r.reason}. Measured: {r.pipeline_stages} pipeline stages = "
+        f"{r.latency_ns:.2f} ns at {r.clock_mhz:g} MHz, II = 1, da4ml cost estimate "
+        f"{r.cost_luts:,.0f} LUT, {r.reg_bits:,} register bits; input port "
+        f"{r.input_port.width} bits, output port {r.output_port.width} bits.",
         "",
-        *_yosys_lines(r),
-        "Generate it (writes `PROJECT/rtl/`, top `{0}`, ports in `{0}_wrapper`; see its "
-        "`rtl_manifest.json`; the da4ml trace took {1} s when this core was packaged) from the "
-        "repository root with:".format(r["top"], r.get("trace_seconds", "?")),
+        *_yosys_lines(r.yosys),
+        f"Generate it (writes `PROJECT/rtl/`, top `{r.top}`, ports in `{r.top}_wrapper`; see its "
+        f"`rtl_manifest.json`; the da4ml trace took {r.trace_seconds:.0f} s when this core was "
+        "packaged) from the repository root with:",
         "",
         "```sh",
-        r["generate"],
+        r.generate or "",
         "```",
         "",
     ]
 
 
-def render_readme(m: dict[str, Any]) -> str:
-    """Markdown README of a core from its manifest dict."""
-    model, lat, vec = m["model"], m["latency"], m["vectors"]
+def render_readme(m: CoreManifest) -> str:
+    """Markdown README of a core from its manifest."""
+    model, vec, hls = m.model, m.vectors, m.hls
     lines = [
-        f"# IP core `{m['name']}`",
+        f"# IP core `{m.name}`",
         "",
-        f"Model `{model['name']}` ({model['task']}), exported from {model['source']['kind']} by trigq "
-        f"{m['versions'].get('trigq', '?')} with hls4ml {m['versions'].get('hls4ml', '?')}: "
-        f"backend {m['hls']['backend']}, part `{m['hls']['part']}`, clock {m['hls']['clock_mhz']:g} MHz, "
-        f"{m['hls']['io_type']}, strategy {m['hls']['strategy']}, reuse factor {m['hls']['reuse_factor']}.",
+        f"Model `{model.name}` ({model.task}), exported from {model.source.kind} by trigq "
+        f"{m.versions.get('trigq', '?')} with hls4ml {m.versions.get('hls4ml', '?')}: "
+        f"backend {hls.backend}, part `{hls.part}`, clock {hls.clock_mhz:g} MHz, "
+        f"{hls.io_type}, strategy {hls.strategy}, reuse factor {hls.reuse_factor}.",
         "",
         "The core computes the quantised network exactly: every output equals the trigq integer "
         "emulator's, code for code (see *Checking*).",
@@ -152,25 +220,14 @@ def render_readme(m: dict[str, Any]) -> str:
         "## Ports",
         "",
         *_ports_section(m),
-        f"The input type keeps {m['hls']['input_guard_bits']} fractional guard bits below the first "
-        f"quantiser's LSB (format `{m['formats']['input_quantiser']}`) and saturates; the output "
-        f"format is `{m['formats']['output']}`.",
+        f"The input type keeps {hls.input_guard_bits} fractional guard bits below the first "
+        f"quantiser's LSB (format `{m.formats.input_quantiser}`) and saturates; the output "
+        f"format is `{m.formats.output}`.",
         "",
-        "## Latency and resources",
-        "",
-        f"- latency: {_fig(lat.get('cycles'), ' cycles')}, {_fig(lat.get('ns'), ' ns')}; "
-        f"II {_fig(lat.get('ii'))}",
-        *[f"- {k}: {_fig(v)}" for k, v in m["resources"].items()],
-        "",
-        "Sources: `vendor` = Vitis/Vivado reports, `yosys` = open-source synthesis of the RTL "
-        "variant, `estimate` = trigq's calibrated estimator (see `report/report.md` for its error).",
-        "",
+        *_figures_section(m),
     ]
-    rtl = m.get("rtl")
-    if rtl and rtl.get("included", True):
-        lines += _rtl_section(rtl)
-    elif rtl:
-        lines += _omitted_rtl_section(rtl)
+    if m.rtl is not None:
+        lines += _rtl_section(m.rtl) if m.rtl.included else _omitted_rtl_section(m.rtl)
     lines += [
         "## Files",
         "",
@@ -186,13 +243,19 @@ def render_readme(m: dict[str, Any]) -> str:
         "## Building",
         "",
         "`./build_ip.sh` (Vitis: `vitis-run` or `vitis_hls` on PATH; Vivado: `vivado_hls`). The IP "
-        f"lands in `hls/{m['hls']['top']}_prj/solution1/impl/ip/`. C-sim writes "
+        f"lands in `hls/{hls.top}_prj/solution1/impl/ip/`. C-sim writes "
         "`hls/tb_data/csim_results.log` (ap_fixed printed to 6 significant digits).",
         "",
         "## Checking",
         "",
-        f"{vec['n']} test vectors ({vec['source']}; blocks: {', '.join(vec['blocks'])}); expected outputs "
-        f"from the trigq emulator, checked against: {', '.join(m['vectors_checked_with'])}.",
+        f"{vec.n} test vectors ({vec.source}; blocks: {', '.join(vec.blocks)}); expected outputs "
+        f"from the trigq emulator, checked against: {', '.join(m.vectors_checked_with)}.",
+        "",
+        "```sh",
+        "trigq verify CORE          # vectors = emulator (= Brevitas when the weights are here) = C-sim",
+        "trigq verify CORE --rtl    # ... = Verilator simulation of rtl/ (minutes for a large net)",
+        "trigq report CORE          # the HLS and the RTL variant's figures, from the core's files",
+        "```",
         "",
         "```python",
         "from trigq.ip import check_ip, run_ip_csim",

@@ -83,15 +83,21 @@ def edge_inputs(graph: IntegerGraph) -> dict[str, np.ndarray]:
     return edge_case_inputs(tuple(graph.input_shape), graph.input_fmt)
 
 
+def port_order(y: np.ndarray, output_shape: tuple[int, ...]) -> np.ndarray:
+    """Outputs ``[N, M]`` flattened in torch order (channels first: the emulator's, Brevitas')
+    reordered as the output port carries them (channels-last flattened)."""
+    shape = tuple(output_shape)
+    if len(shape) > 1:
+        y = np.moveaxis(y.reshape(len(y), shape[-1], *shape[:-1]), 1, -1).reshape(len(y), -1)
+    return y
+
+
 def port_codes(graph: IntegerGraph, x_channels_last: np.ndarray) -> np.ndarray:
     """Emulator output codes in the output port's order (channels-last flattened)."""
     from trigq.emulate import Emulator
 
     y = Emulator(graph).predict_raw(x_channels_last, channels_last=True)
-    shape = tuple(graph.output_shape)
-    if len(shape) > 1:  # the emulator flattens channels-first (torch order); the port does not
-        y = np.moveaxis(y.reshape(len(y), shape[-1], *shape[:-1]), 1, -1).reshape(len(y), -1)
-    return y
+    return port_order(y, tuple(graph.output_shape))
 
 
 def make_vectors(

@@ -1,9 +1,11 @@
-"""The resource/latency report: every figure carries its source (vendor, yosys, estimate).
+"""The resource/latency report: every figure carries its source.
 
-Per layer the figures come from the calibrated estimator; design totals take, per metric, the
-best available source: ``vendor`` (Vivado logic synthesis for resources, else HLS C-synthesis)
-over ``yosys`` (open-source synthesis of the RTL) over ``estimate``. All sources are kept in
-``ResourceReport.sources`` so they can be compared. Written as JSON, Markdown and a PNG.
+Two variants, in separate columns and never mixed. The HLS variant (the hls4ml project): per layer
+the figures come from the calibrated estimator; its totals take, per metric, ``vendor`` (Vivado
+logic synthesis for resources, else HLS C-synthesis) over ``estimate``. The RTL variant (da4ml
+Verilog, :mod:`trigq.report.variants`): ``yosys`` cell counts over ``da4ml``'s own estimate; its
+latency is the pipeline depth at II 1. All sources are kept in ``ResourceReport.sources``.
+Written as JSON, Markdown and a PNG.
 """
 
 from __future__ import annotations
@@ -13,19 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trigq.layout import RtlSummary
 from trigq.report.estimate import Coefficients, DesignEstimate, latency_ns
 from trigq.report.parts import DEFAULT_PART, part_resources
+from trigq.report.variants import best_figures, rtl_sources
 from trigq.report.vendor import SynthesisReport
 from trigq.utils import atomic_path, atomic_write_text
 
 DEFAULT_CLOCK_MHZ = 320.0
 RESOURCES = ("LUT", "FF", "DSP", "BRAM_18K", "URAM")
-SOURCE_ORDER = ("vendor", "yosys", "estimate")
+SOURCE_ORDER = ("vendor", "estimate")  # the HLS variant's totals
+VARIANT_METRICS = ("LUT", "FF", "DSP", "BRAM_18K", "URAM", "latency_cycles", "latency_ns", "ii")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One number and where it comes from: ``vendor``, ``yosys`` or ``estimate``."""
+    """One number and where it comes from: ``vendor`` or ``estimate`` (HLS), ``yosys`` or ``da4ml`` (RTL)."""
 
     value: float | None
     source: str
@@ -36,7 +41,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class ResourceReport:
-    """Per-layer and total figures, share of the part, latency in cycles and ns."""
+    """The HLS variant's per-layer and total figures (``total``, ``share`` of the part), the RTL
+    variant's (``rtl``, ``rtl_share``; empty without one), latency in cycles and ns."""
 
     part: str
     clock_mhz: float
@@ -46,6 +52,8 @@ class ResourceReport:
     sources: dict[str, dict[str, float | None]]
     vendor_modules: tuple[dict[str, Any], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rtl: dict[str, Figure] = field(default_factory=dict)
+    rtl_share: dict[str, Figure] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +65,8 @@ class ResourceReport:
             ],
             "total": {k: f.to_dict() for k, f in self.total.items()},
             "share_of_part": {k: f.to_dict() for k, f in self.share.items()},
+            "rtl_variant": {k: f.to_dict() for k, f in self.rtl.items()},
+            "rtl_share_of_part": {k: f.to_dict() for k, f in self.rtl_share.items()},
             "sources": self.sources,
             "vendor_modules": list(self.vendor_modules),
             "notes": list(self.notes),
@@ -82,8 +92,11 @@ def build_report(
     vivado: SynthesisReport | None = None,
     yosys: dict[str, float] | None = None,
     notes: tuple[str, ...] = (),
+    rtl: RtlSummary | None = None,
 ) -> ResourceReport:
-    """Merge the sources into one report (see module docstring for the precedence)."""
+    """Merge the sources into one report (see module docstring for the precedence): ``estimate``,
+    ``hls``/``vivado`` vendor reports for the HLS variant; ``rtl`` (the RTL variant's summary) and
+    ``yosys`` (its cell counts, default ``rtl.yosys``) for the RTL variant."""
     avail = part_resources(part).as_dict()
     sources: dict[str, dict[str, float | None]] = {
         "estimate": {
@@ -96,11 +109,16 @@ def build_report(
             "ii": float(estimate.ii),
         },
     }
-    if yosys:
-        sources["yosys"] = {k: v for k, v in yosys.items()}
     vendor = _vendor_figures(hls, vivado)
     if vendor:
         sources["vendor"] = vendor
+    sources.update(rtl_sources(rtl, yosys))
+    rtl_total = {k: Figure(v, src) for k, (v, src) in best_figures(sources).items()}
+    rtl_share = {
+        k: Figure(rtl_total[k].value / avail[k] if avail[k] else None, rtl_total[k].source)  # type: ignore[operator]
+        for k in RESOURCES
+        if k in rtl_total
+    }
     total: dict[str, Figure] = {}
     for metric in (*RESOURCES, "latency_cycles", "ii"):
         for src in SOURCE_ORDER:
@@ -145,8 +163,8 @@ def build_report(
     all_notes = list(notes)
     if "vendor" not in sources:
         all_notes.append(
-            "No vendor synthesis report: totals are open-source (yosys) or analytic "
-            "estimates; see the estimator's calibration error below."
+            "No vendor synthesis report: the HLS variant's figures are analytic estimates; "
+            "see the estimator's calibration error below."
         )
     return ResourceReport(
         part=part,
@@ -157,6 +175,8 @@ def build_report(
         sources=sources,
         vendor_modules=modules,
         notes=tuple(all_notes),
+        rtl=rtl_total,
+        rtl_share=rtl_share,
     )
 
 
@@ -168,21 +188,43 @@ def _fmt(v: float | None, pct: bool = False) -> str:
     return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.1f}"
 
 
+def _cell(f: Figure | None, share: Figure | None = None) -> str:
+    if f is None or f.value is None:
+        return "n/a"
+    text = f"{_fmt(f.value)} [{f.source}]"
+    return f"{text} ({_fmt(share.value, True)})" if share is not None and share.value is not None else text
+
+
+def variants_table(rep: ResourceReport) -> list[str]:
+    """Markdown rows: one line per metric, the HLS variant and the RTL variant side by side."""
+    rtl_head = "RTL variant (da4ml)" if rep.rtl else "RTL variant (none: trigq export --rtl)"
+    lines = [f"| metric | HLS variant (hls4ml) | {rtl_head} |", "|---|---|---|"]
+    for k in VARIANT_METRICS:
+        if k in rep.total or k in rep.rtl:
+            lines.append(
+                f"| {k} | {_cell(rep.total.get(k), rep.share.get(k))} "
+                f"| {_cell(rep.rtl.get(k), rep.rtl_share.get(k))} |"
+            )
+    return lines
+
+
 def to_markdown(rep: ResourceReport, estimator_error: dict[str, Any] | None = None) -> str:
-    """Markdown rendering; every number is followed by its source in brackets."""
+    """Markdown rendering; every number is followed by its source in brackets (share of the part
+    in parentheses)."""
     lines = [
         "# Resource and latency report",
         "",
         f"Part `{rep.part}`, clock {rep.clock_mhz:g} MHz.",
         "",
-        "## Total",
+        "## HLS and RTL variants",
         "",
-        "| metric | value | source | share of part |",
-        "|---|---|---|---|",
+        "Two implementations of the same network, each with its own figures. HLS: `vendor` "
+        "(Vitis/Vivado reports) or `estimate` (trigq's calibrated estimator). RTL: `yosys` "
+        "(open-source synthesis) or `da4ml` (its cost estimate and register bits; latency = "
+        "pipeline depth, II 1, not a timing closure).",
+        "",
+        *variants_table(rep),
     ]
-    for k, f in rep.total.items():
-        sh = rep.share.get(k)
-        lines.append(f"| {k} | {_fmt(f.value)} | {f.source} | {_fmt(sh.value, True) if sh else ''} |")
     lines += [
         "",
         "## Per layer",
@@ -203,11 +245,12 @@ def to_markdown(rep: ResourceReport, estimator_error: dict[str, Any] | None = No
             "",
             "## All sources",
             "",
-            "| source | " + " | ".join(metrics) + " |",
-            "|---|" + "---|" * len(metrics),
+            "| source | variant | " + " | ".join(metrics) + " |",
+            "|---|---|" + "---|" * len(metrics),
         ]
         for s, vals in rep.sources.items():
-            lines.append(f"| {s} | " + " | ".join(_fmt(vals.get(m)) for m in metrics) + " |")
+            variant = "RTL" if s in ("yosys", "da4ml") else "HLS"
+            lines.append(f"| {s} | {variant} | " + " | ".join(_fmt(vals.get(m)) for m in metrics) + " |")
     if rep.vendor_modules:
         lines += [
             "",

@@ -1,4 +1,5 @@
-"""``trigq report DIR``: latency and resource report (JSON + Markdown + PNG) of an exported project."""
+"""``trigq report PROJECT|CORE``: latency and resource report (JSON + Markdown + PNG) of an exported
+project or a packaged IP core, the HLS and the RTL variant side by side."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from typing import Any
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float
 
-    parser.add_argument("project", metavar="DIR", help="exported project directory (trigq export)")
+    parser.add_argument(
+        "project",
+        metavar="PROJECT|CORE",
+        help="exported project directory (trigq export) or IP core (trigq package)",
+    )
     parser.add_argument(
         "--synth",
         action="store_true",
@@ -22,7 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="target clock in MHz (default: project's, else 320)",
     )
-    parser.add_argument("--out", default=None, help="output directory (default: DIR/report)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="output directory (default: PROJECT/report; for a core, none: the report is "
+        "printed, the core's own report/ stays as packaged)",
+    )
     add_force_flag(parser)
     add_json_flag(parser)
 
@@ -30,25 +40,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from pathlib import Path
 
-    from trigq.report.build import estimator_error_table, write_report
+    from trigq.layout import CoreLayout, ProjectLayout, target_kind
+    from trigq.report.build import estimator_error_table, to_markdown, write_report
     from trigq.report.project_report import report_project
     from trigq.utils.outputs import check_output_dir, final_paths, output_directory
 
-    project = Path(args.project)
-    out = Path(args.out) if args.out else project / "report"
-    read = [
-        project / name
-        for name in ("manifest.json", "integer_graph.json", "hls4ml_config.yml", "hls4ml_prj", "rtl")
-    ]
-    check_output_dir(out, "report", inputs=read, force=args.force)
-    rep = report_project(args.project, part=args.part, clock_mhz=args.clock_mhz, synth=args.synth)
-    with output_directory(out, "report", inputs=read, force=args.force) as tmp:
-        paths = final_paths(write_report(rep, tmp, estimator_error_table()), tmp, out)
-    print(f"report written to {paths['markdown']}")
-    return {
-        "files": paths,
+    target = Path(args.project)
+    core = target_kind(target) == "ip-core"
+    if core:
+        from trigq.ip.core_report import report_core
+
+        read = CoreLayout(target).inputs()
+        out = Path(args.out) if args.out else None
+    else:
+        read = ProjectLayout(target).inputs()
+        out = Path(args.out) if args.out else ProjectLayout(target).report_dir
+    if out is not None:
+        check_output_dir(out, "report", inputs=read, force=args.force)
+    if core:
+        rep = report_core(target, part=args.part, clock_mhz=args.clock_mhz, synth=args.synth)
+    else:
+        rep = report_project(target, part=args.part, clock_mhz=args.clock_mhz, synth=args.synth)
+    result: dict[str, Any] = {
+        "files": None,
         "total": {k: f.to_dict() for k, f in rep.total.items()},
         "share_of_part": {k: f.to_dict() for k, f in rep.share.items()},
+        "rtl_variant": {k: f.to_dict() for k, f in rep.rtl.items()},
         "part": rep.part,
         "clock_mhz": rep.clock_mhz,
     }
+    if out is None:
+        print(to_markdown(rep, estimator_error_table()), end="")
+        return result
+    with output_directory(out, "report", inputs=read, force=args.force) as tmp:
+        result["files"] = final_paths(write_report(rep, tmp, estimator_error_table()), tmp, out)
+    print(f"report written to {result['files']['markdown']}")
+    return result

@@ -1,26 +1,28 @@
-"""Read an exported project directory defensively: manifest, integer IR, hls4ml config.
+"""What a report reads: from an export project here, from a packaged core in
+:mod:`trigq.ip.core_report`; both end as a :class:`ReportSource`.
 
-Expected files (written by ``trigq export``): ``manifest.json``, ``integer_graph.json`` (+ its
-``.npz``), ``hls4ml_config.yml``. Optional: ``rtl/yosys.json`` (open-source synthesis counts) and
+Files of an export project (:class:`trigq.layout.ProjectLayout`): ``manifest.json``,
+``integer_graph.json`` (+ its ``.npz``), ``hls4ml_config.yml`` (none with ``--no-hls``). Optional:
+the RTL variant ``rtl/`` (``rtl_manifest.json``, ``yosys.json``: open-source synthesis counts) and
 a built hls4ml project (a directory holding ``project.tcl``) with vendor reports.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from trigq.errors import TrigqError
+from trigq.export.config import ExportConfig
+from trigq.export.manifest import read_export_manifest
+from trigq.layout import ProjectLayout, RtlLayout, RtlSummary, read_rtl_summary
 from trigq.report.ir_adapter import HlsSettings
 
-MANIFEST = "manifest.json"
-GRAPH = "integer_graph.json"
-HLS_CONFIG = "hls4ml_config.yml"
-YOSYS = "rtl/yosys.json"
+HLS_CONFIG = ProjectLayout.HLS_CONFIG
 
 
 class ProjectError(TrigqError):
@@ -28,15 +30,19 @@ class ProjectError(TrigqError):
 
 
 @dataclass(frozen=True)
-class ProjectInfo:
-    """What the report needs from a project."""
+class ReportSource:
+    """What the report needs, from an export project or a packaged core: the integer graph, the
+    HLS settings and project (vendor reports), the RTL variant's summary and yosys counts."""
 
     directory: Path
-    manifest: dict[str, Any]
+    graph: Path
     settings: HlsSettings
     clock_mhz: float | None
     part: str | None
     hls_project: Path | None
+    rtl: RtlSummary | None = None
+    yosys: dict[str, float] | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _get(d: dict[str, Any], *keys: str) -> Any:
@@ -85,18 +91,35 @@ def settings_from_hls4ml_config(
     return settings, clock, part
 
 
-def _with_export_config(cfg: dict[str, Any], export: dict[str, Any]) -> dict[str, Any]:
+def with_export_config(cfg: dict[str, Any], export: ExportConfig) -> dict[str, Any]:
     """The hls4ml HLS config completed with the project keys the export records in its manifest
-    (``io_type``, ``clock_mhz``, ``part``, ``backend``): the written YAML holds the HLS config only."""
+    (io type, clock, part, backend; the model's strategy and reuse factor when the config has no
+    ``Model``): the written YAML holds the HLS config only, and none with ``--no-hls``."""
     cfg = dict(cfg)
-    if "io_type" in export and _get(cfg, "IOType", "io_type") is None:
-        cfg["IOType"] = f"io_{export['io_type']}"
-    if export.get("clock_mhz") and _get(cfg, "ClockPeriod", "clock_period") is None:
-        cfg["ClockPeriod"] = 1000.0 / float(export["clock_mhz"])
-    for key, name in (("part", "Part"), ("backend", "Backend")):
-        if export.get(key) and _get(cfg, name, key) is None:
-            cfg[name] = export[key]
+    if _get(cfg, "IOType", "io_type") is None:
+        cfg["IOType"] = export.hls4ml_io_type
+    if _get(cfg, "ClockPeriod", "clock_period") is None:
+        cfg["ClockPeriod"] = export.clock_period_ns
+    for value, name in ((export.part, "Part"), (export.backend, "Backend")):
+        if _get(cfg, name, name.lower()) is None:
+            cfg[name] = value
+    if _get(cfg, "HLSConfig", "hls_config", "Model") is None:
+        cfg["Model"] = {"Strategy": export.strategy.capitalize(), "ReuseFactor": export.reuse_factor}
     return cfg
+
+
+def read_hls_config(path: Path, export: ExportConfig) -> tuple[HlsSettings, float | None, str | None]:
+    """Settings, clock and part of the HLS variant from its hls4ml config (when ``path`` exists)
+    completed with the export config."""
+    cfg: Any = {}
+    if path.is_file():
+        try:
+            cfg = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise ProjectError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
+    if isinstance(cfg, dict):
+        cfg = with_export_config(cfg, export)
+    return settings_from_hls4ml_config(cfg, str(path))
 
 
 def find_hls_project(directory: Path) -> Path | None:
@@ -107,38 +130,43 @@ def find_hls_project(directory: Path) -> Path | None:
     return found[0] if found else None
 
 
-def read_project(directory: str | Path) -> ProjectInfo:
-    """Read the project's manifest and hls4ml config; name missing files in the error."""
-    d = Path(directory)
+def read_project(directory: str | Path) -> ReportSource:
+    """What the report reads from an export project; name missing or malformed files in the error."""
+    prj = ProjectLayout(Path(directory))
+    d = prj.root
     if not d.is_dir():
         raise ProjectError(f"project directory not found: {d}")
-    missing = [n for n in (MANIFEST, GRAPH, HLS_CONFIG) if not (d / n).is_file()]
+    manifest = read_export_manifest(d)
+    needed = [prj.IR] + ([prj.HLS_CONFIG] if manifest.config.hls else [])
+    missing = [n for n in needed if not (d / n).is_file()]
     if missing:
         raise ProjectError(
-            f"{d}: not an exported trigq project, missing {', '.join(missing)} (run 'trigq export' first)"
+            f"{d}: not a complete trigq export project, missing {', '.join(missing)} "
+            "(run 'trigq export' again)"
         )
-    try:
-        manifest = json.loads((d / MANIFEST).read_text())
-    except json.JSONDecodeError as exc:
-        raise ProjectError(f"{d / MANIFEST}: not valid JSON: {exc}") from exc
-    try:
-        cfg = yaml.safe_load((d / HLS_CONFIG).read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ProjectError(f"{d / HLS_CONFIG}: not valid YAML: {exc}") from exc
-    if isinstance(manifest, dict) and isinstance(manifest.get("config"), dict) and isinstance(cfg, dict):
-        cfg = _with_export_config(cfg, manifest["config"])
-    settings, clock, part = settings_from_hls4ml_config(cfg, str(d / HLS_CONFIG))
-    if isinstance(manifest, dict):
-        clock = manifest.get("clock_mhz", clock)
-        part = manifest.get("part", part)
-    return ProjectInfo(
+    settings, clock, part = read_hls_config(prj.hls_config, manifest.config)
+    notes = (
+        ()
+        if manifest.config.hls
+        else ("no hls4ml project (exported with --no-hls): the HLS figures estimate what hls4ml would build",)
+    )
+    rtl = read_rtl_summary(prj.rtl_dir) if prj.rtl.manifest.is_file() else None
+    return ReportSource(
         directory=d,
-        manifest=manifest if isinstance(manifest, dict) else {},
+        graph=d / manifest.integer_graph,
         settings=settings,
-        clock_mhz=float(clock) if clock else None,
+        clock_mhz=clock,
         part=part,
         hls_project=find_hls_project(d),
+        rtl=rtl,
+        yosys=project_yosys(prj.rtl),
+        notes=notes,
     )
+
+
+def project_yosys(rtl: RtlLayout) -> dict[str, float] | None:
+    """The yosys counts in ``rtl/yosys.json`` (:func:`read_yosys_counts`), None without one."""
+    return read_yosys_counts(rtl.yosys) if rtl.yosys.is_file() else None
 
 
 def read_yosys_counts(path: str | Path) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Report of an exported project: estimate always, yosys and vendor figures when present."""
+"""Report of an exported project (or a core's :class:`ReportSource`): the HLS variant's estimate
+always, vendor figures when present; the RTL variant's da4ml figures and yosys counts."""
 
 from __future__ import annotations
 
@@ -8,23 +9,26 @@ from trigq.report.build import DEFAULT_CLOCK_MHZ, ResourceReport, build_report
 from trigq.report.estimate import estimate_layers
 from trigq.report.ir_adapter import layers_from_integer_graph
 from trigq.report.parts import DEFAULT_PART
-from trigq.report.project import GRAPH, YOSYS, read_project, read_yosys_counts
+from trigq.report.project import ReportSource, read_project
 from trigq.report.vendor import SynthesisReport, VendorReportError, parse_hls4ml_project
 
 
 def report_project(
-    directory: str | Path, part: str | None = None, clock_mhz: float | None = None, synth: bool = False
+    directory: str | Path | ReportSource,
+    part: str | None = None,
+    clock_mhz: float | None = None,
+    synth: bool = False,
 ) -> ResourceReport:
-    """Build the ResourceReport of an exported project directory.
+    """Build the ResourceReport of an exported project directory (or of a :class:`ReportSource`).
 
     ``synth=True`` runs the vendor HLS build first (MissingToolError if no tool is on PATH).
     Part and clock: arguments, else the project's config/manifest, else VU13P at 320 MHz.
     """
     from trigq.ir import IntegerGraph
 
-    info = read_project(directory)
+    info = directory if isinstance(directory, ReportSource) else read_project(directory)
     reports: dict[str, SynthesisReport] = {}
-    notes: list[str] = []
+    notes: list[str] = list(info.notes)
     if synth:
         from trigq.report.synth import run_hls_synthesis
 
@@ -36,27 +40,23 @@ def report_project(
             reports = parse_hls4ml_project(info.hls_project)
         except VendorReportError as exc:
             notes.append(f"vendor reports not read: {exc}")
-    graph = IntegerGraph.load(info.directory / GRAPH)
+    graph = IntegerGraph.load(info.graph)
     layers = layers_from_integer_graph(graph, info.settings)
     est = estimate_layers(layers, backend=info.settings.backend)
     for layer in layers:
         notes += [f"{layer.name}: {n}" for n in layer.notes]
-    yosys_path = info.directory / YOSYS
-    yosys = read_yosys_counts(yosys_path) if yosys_path.is_file() else None
-    if yosys is not None and info.settings.io_type == "io_stream":
+    if info.rtl is not None or info.yosys is not None:
         notes.append(
-            f"yosys figures in {YOSYS} are of the fully parallel da4ml RTL variant, not used "
-            "for this io_stream design"
+            "the RTL variant is the fully parallel da4ml Verilog (II 1) whatever the HLS "
+            "variant's io type; yosys figures are of it, not of the HLS design"
         )
-        yosys = None
-    elif yosys is not None:
-        notes.append("yosys figures: synth_xilinx -family xcup of the da4ml RTL, not of the HLS design")
     return build_report(
         est,
         part=part or info.part or DEFAULT_PART,
         clock_mhz=clock_mhz or info.clock_mhz or DEFAULT_CLOCK_MHZ,
         hls=reports.get("hls"),
         vivado=reports.get("vivado"),
-        yosys=yosys,
+        yosys=info.yosys,
         notes=tuple(notes),
+        rtl=info.rtl,
     )

@@ -17,7 +17,7 @@ period, so ``latency_cutoff`` defaults to ``floor(clock_period_ns)`` levels per 
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import math
 import os
 from dataclasses import asdict, dataclass
@@ -29,32 +29,22 @@ from da4ml.trace import to_pipeline
 from da4ml.types import Pipeline, minimal_kif
 
 from trigq.ir import FixedFormat, IntegerGraph
+from trigq.layout import PortLayout, RtlLayout, RtlManifest, TensorInfo, TypedFormat, write_manifest
 from trigq.rtl.errors import RtlError
 from trigq.rtl.trace import TracedGraph, trace_graph
-from trigq.utils import atomic_write_text
 from trigq.utils.outputs import output_directory
 
-MANIFEST_NAME = "rtl_manifest.json"
+MANIFEST_NAME = RtlLayout.MANIFEST
 DEFAULT_PART = "xcvu13p-flga2577-2-e"
 
 
-@dataclass(frozen=True)
-class PortLayout:
-    """One port of ``<top>_wrapper``: ``n`` elements of ``element_width`` bits, LSB = 2**-frac."""
-
-    n: int
-    element_width: int
-    frac: int
-    signed: bool
-    width: int
-
-    @classmethod
-    def of(cls, qints: list) -> PortLayout:
-        kifs = [minimal_kif(q) for q in qints]
-        k = max(int(x[0]) for x in kifs)
-        i = max(int(x[1]) + int(x[0]) for x in kifs)
-        f = max(int(x[2]) for x in kifs)
-        return cls(n=len(kifs), element_width=i + f, frac=f, signed=bool(k), width=(i + f) * len(kifs))
+def port_layout(qints: list) -> PortLayout:
+    """The uniform-width port da4ml's wrapper gives the quantised intervals ``qints``."""
+    kifs = [minimal_kif(q) for q in qints]
+    k = max(int(x[0]) for x in kifs)
+    i = max(int(x[1]) + int(x[0]) for x in kifs)
+    f = max(int(x[2]) for x in kifs)
+    return PortLayout(n=len(kifs), element_width=i + f, frac=f, signed=bool(k), width=(i + f) * len(kifs))
 
 
 @dataclass(frozen=True)
@@ -85,8 +75,13 @@ def default_latency_cutoff(clock_mhz: float) -> float:
     return float(max(1, math.floor(1000.0 / clock_mhz)))
 
 
-def _fmt_dict(fmt: FixedFormat) -> dict[str, Any]:
-    return {**fmt.to_dict(), "ap_type": fmt.ap_type()}
+def _tensor(shape: tuple[int, ...], fmt: FixedFormat) -> TensorInfo:
+    return TensorInfo(
+        shape=[int(s) for s in shape],
+        format=TypedFormat(
+            signed=fmt.signed, width=fmt.width, frac=fmt.frac, narrow=fmt.narrow, ap_type=fmt.ap_type()
+        ),
+    )
 
 
 def write_pipeline_rtl(
@@ -98,9 +93,10 @@ def write_pipeline_rtl(
     latency_cutoff: float | None = None,
     part: str = DEFAULT_PART,
     retime: bool = True,
-    metadata: dict[str, Any] | None = None,
+    reuse_kernels: bool = True,
 ) -> RtlResult:
-    """Pipeline a traced graph and write its Verilog project to ``out_dir`` (replaced atomically)."""
+    """Pipeline a traced graph and write its Verilog project to ``out_dir`` (replaced atomically);
+    ``reuse_kernels`` records how it was traced."""
     if not top.isidentifier():
         raise RtlError(f"top module name {top!r} is not a Verilog identifier")
     if clock_mhz <= 0:
@@ -110,7 +106,7 @@ def write_pipeline_rtl(
     stages = len(pipe.solutions)
     period = 1000.0 / clock_mhz
     result_dir = Path(out_dir)
-    inp_port, out_port = PortLayout.of(pipe.inp_qint), PortLayout.of(pipe.out_qint)
+    inp_port, out_port = port_layout(pipe.inp_qint), port_layout(pipe.out_qint)
     result = RtlResult(
         rtl_dir=result_dir,
         top=top,
@@ -125,30 +121,30 @@ def write_pipeline_rtl(
         output_port=out_port,
         trace_seconds=float(sum(traced.trace_seconds.values())),
     )
-    manifest = {
-        "generator": "trigq.rtl (da4ml distributed arithmetic)",
-        **result.to_dict(),
-        "clock_period_ns": period,
-        "part": part,
-        "latency_note": (
-            "cycles from the input register capturing a sample to the output register holding its "
-            "result; one sample per clock (II=1)"
-        ),
-        "input": {"shape": list(traced.input_shape), "format": _fmt_dict(traced.input_fmt)},
-        "output": {"shape": list(traced.output_shape), "format": _fmt_dict(traced.output_fmt)},
-        "port_note": (
-            "<top>_wrapper ports: element j of the flattened channels-last tensor occupies bits "
-            "[j*element_width +: element_width], two's complement when signed, LSB = 2**-frac"
-        ),
-        "trace_seconds_per_node": traced.trace_seconds,
-        "files": {},
-        **(metadata or {}),
-    }
+    manifest = RtlManifest(
+        top=top,
+        clock_mhz=result.clock_mhz,
+        clock_period_ns=period,
+        latency_cutoff=cutoff,
+        pipeline_stages=stages,
+        latency_cycles=stages,
+        latency_ns=result.latency_ns,
+        cost_luts=result.cost_luts,
+        reg_bits=result.reg_bits,
+        input_port=inp_port,
+        output_port=out_port,
+        part=part,
+        reuse_kernels=reuse_kernels,
+        input=_tensor(traced.input_shape, traced.input_fmt),
+        output=_tensor(traced.output_shape, traced.output_fmt),
+        trace_seconds=result.trace_seconds,
+        trace_seconds_per_node=dict(traced.trace_seconds),
+    )
     with output_directory(result_dir, "rtl") as tmp:
         model = VerilogModel(pipe, top, tmp, part_name=part, clock_period=period, print_latency=False)
         model.write(metadata={"trigq_top": top})
-        manifest["files"] = sorted(str(p.relative_to(tmp)) for p in (tmp / "src").rglob("*.v"))
-        atomic_write_text(tmp / MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        files = sorted(str(p.relative_to(tmp)) for p in RtlLayout(tmp).src.rglob("*.v"))
+        write_manifest(RtlLayout(tmp).manifest, dataclasses.replace(manifest, files=files))
     return result
 
 
@@ -174,5 +170,5 @@ def generate_rtl(
         latency_cutoff=latency_cutoff,
         part=part,
         retime=retime,
-        metadata={"reuse_kernels": reuse_kernels},
+        reuse_kernels=reuse_kernels,
     )

@@ -12,7 +12,6 @@ shared library, which da4ml's ``RTLModel`` loads and drives (clocked, one sample
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import uuid
@@ -20,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trigq.ir import FixedFormat
+from trigq.layout import RtlLayout, read_rtl_manifest
 from trigq.rtl.errors import RtlError
-from trigq.rtl.generate import MANIFEST_NAME
 from trigq.utils.outputs import register
 
 
@@ -44,14 +42,6 @@ def verilator_root() -> Path:
     raise RtlError("cannot find Verilator's include/verilated.h")
 
 
-def read_manifest(rtl_dir: str | Path) -> dict:
-    path = Path(rtl_dir) / MANIFEST_NAME
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError as exc:
-        raise RtlError(f"{path} not found: not an RTL directory written by generate_rtl") from exc
-
-
 def _run(cmd: list[str], cwd: Path, timeout: float, what: str) -> None:
     try:
         r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
@@ -64,10 +54,10 @@ def _run(cmd: list[str], cwd: Path, timeout: float, what: str) -> None:
 
 def _verilator_sources(rtl_dir: Path) -> Path:
     """``src/**/*.v`` copied flat into ``sim/verilator_src`` with lint codes Verilator 5.006 knows."""
-    dst = rtl_dir / "sim" / "verilator_src"
+    dst = RtlLayout(rtl_dir).sim / "verilator_src"
     shutil.rmtree(dst, ignore_errors=True)
     dst.mkdir(parents=True)
-    for p in sorted((rtl_dir / "src").rglob("*.v")):
+    for p in sorted(RtlLayout(rtl_dir).src.rglob("*.v")):
         text = p.read_text().replace("lint_off WIDTHTRUNC", "lint_off WIDTH")
         (dst / p.name).write_text(text.replace("lint_on WIDTHTRUNC", "lint_on WIDTH"))
     return dst
@@ -76,8 +66,8 @@ def _verilator_sources(rtl_dir: Path) -> Path:
 def build_simulator(rtl_dir: str | Path, *, jobs: int = 1, timeout: float = 1800.0) -> Path:
     """Verilate ``<top>_wrapper`` and link da4ml's binder into ``sim/lib<top>_wrapper_<id>.so``."""
     rtl_dir = Path(rtl_dir).resolve()
-    top = read_manifest(rtl_dir)["top"]
-    sim = rtl_dir / "sim"
+    top = read_rtl_manifest(rtl_dir).top
+    sim = RtlLayout(rtl_dir).sim
     prefix = f"{top}_wrapper"
     existing = sorted(sim.glob(f"lib{prefix}_*.so"))
     if existing:
@@ -142,21 +132,20 @@ def simulate_rtl(rtl_dir: str | Path, x_raw: np.ndarray, *, jobs: int = 1) -> np
     from da4ml.types import Pipeline
 
     rtl_dir = Path(rtl_dir).resolve()
-    man = read_manifest(rtl_dir)
-    in_shape, out_shape = tuple(man["input"]["shape"]), tuple(man["output"]["shape"])
-    in_fmt = FixedFormat.from_dict(man["input"]["format"])
-    out_fmt = FixedFormat.from_dict(man["output"]["format"])
+    man = read_rtl_manifest(rtl_dir)
+    in_shape, out_shape = tuple(man.input.shape), tuple(man.output.shape)
+    in_fmt, out_fmt = man.input.format, man.output.format
     x_raw = np.asarray(x_raw)
     if x_raw.shape[1:] != in_shape:
         raise RtlError(f"input shape {x_raw.shape[1:]} != RTL input {in_shape} ({rtl_dir})")
     lib = build_simulator(rtl_dir, jobs=jobs)
-    pipe = Pipeline.load(str(rtl_dir / "model" / "pipeline.json"))
-    model = VerilogModel(pipe, man["top"], rtl_dir, print_latency=False)
-    model._load_lib(lib.name[len(f"lib{man['top']}_wrapper_") : -len(".so")])
+    pipe = Pipeline.load(str(RtlLayout(rtl_dir).pipeline))
+    model = VerilogModel(pipe, man.top, rtl_dir, print_latency=False)
+    model._load_lib(lib.name[len(f"lib{man.top}_wrapper_") : -len(".so")])
     x = x_raw.reshape(len(x_raw), -1).astype(np.float64) * 2.0**-in_fmt.frac
     y = np.asarray(model.predict(x, n_threads=1), dtype=np.float64)
     scaled = y * 2.0**out_fmt.frac
     raw = np.rint(scaled)
     if not np.array_equal(raw, scaled):
-        raise RtlError(f"RTL outputs are off the grid of {out_fmt} ({rtl_dir})")
+        raise RtlError(f"RTL outputs are off the grid of {out_fmt.ap_type} ({rtl_dir})")
     return raw.astype(np.int64).reshape(len(x_raw), *out_shape)

@@ -19,11 +19,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from trigq.layout import RtlLayout, read_rtl_manifest
 from trigq.rtl.errors import RtlError
 from trigq.utils import atomic_write_text
 
-YOSYS_JSON = "yosys.json"
-STAGE_CACHE = "yosys_stages"  # per-stage results of ``per_stage=True`` runs, reused when unchanged
+YOSYS_JSON = RtlLayout.YOSYS
+STAGE_CACHE = RtlLayout.STAGE_CACHE  # per-stage results of ``per_stage=True`` runs, reused when unchanged
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,10 @@ def synthesize(
     if exe is None:
         raise RtlError("yosys is not on PATH (Debian: apt-get install yosys)")
     rtl_dir = Path(rtl_dir).resolve()
+    layout = RtlLayout(rtl_dir)
     if top is None:
-        from trigq.rtl.verilator_sim import read_manifest
-
-        top = str(read_manifest(rtl_dir)["top"])
-    src = rtl_dir / "src"
+        top = read_rtl_manifest(rtl_dir).top
+    src = layout.src
     use_tables = any((src / "memfiles").glob("*"))
     static = [p for p in sorted((src / "static").glob("*.v")) if use_tables or p.name != "lookup_table.v"]
     stages = sorted(src.glob(f"{top}_stage*.v"), key=lambda p: int(p.stem.rsplit("stage", 1)[1]))
@@ -140,7 +140,7 @@ def synthesize(
                     rtl_dir,
                     cwd,
                     timeout,
-                    rtl_dir / STAGE_CACHE / f"{runs[i][0]}.json",
+                    layout.stage_cache / f"{runs[i][0]}.json",
                     version,
                 )
                 for i in order
@@ -159,7 +159,7 @@ def synthesize(
             stages={k: {"lut": v.lut, "ff": v.ff, "carry": v.carry, "dsp": v.dsp} for k, v in per.items()},
         )
     if write:
-        atomic_write_text(rtl_dir / YOSYS_JSON, json.dumps(counts.to_dict(), indent=1) + "\n")
+        atomic_write_text(layout.yosys, json.dumps(counts.to_dict(), indent=1) + "\n")
     return counts
 
 

@@ -288,9 +288,7 @@ def run_point(point: SweepPoint, config: SweepConfig, point_dir: str) -> dict[st
         )
         with contextlib.redirect_stdout(io.StringIO()):  # hls4ml prints the whole topology
             exported = export(result.run_dir, root / "export", ecfg)
-        if not exported.manifest.get("integer_graph"):
-            raise SweepError(f"{root / 'export'}: no integer graph: {exported.manifest.get('notes')}")
-        graph = IntegerGraph.load(root / "export" / exported.manifest["integer_graph"])
+        graph = IntegerGraph.load(root / "export" / exported.manifest.integer_graph)
         scores = _score_point(result.run_dir, graph, config)
         return {
             **base,

@@ -1,6 +1,6 @@
-"""The core's directory layout, which generated files it takes from a project, and their hashes.
+"""Which generated files a core takes from a project, and their hashes.
 
-Core layout::
+Core layout (:class:`trigq.layout.CoreLayout`)::
 
     README.md                 what the core computes, ports, latency, resources, build and check
     manifest.json             model/weights hashes, ports, latency, resources, versions, sources
@@ -27,32 +27,14 @@ import re
 import shutil
 from pathlib import Path
 
-from trigq.export.project import sha256_file
+from trigq.layout import CoreLayout, RtlLayout, sha256_file
 
-HLS = "hls"
-RTL = "rtl"
-MODEL = "model"
-REPORT = "report"
-VECTORS = "test_vectors/vectors.h5"
-TB_DATA = "hls/tb_data"
-README = "README.md"
-MANIFEST = "manifest.json"
-BUILD_SCRIPT = "build_ip.sh"
-
-MODEL_FILES = (
-    "model_qonnx.onnx",
-    "model_qonnx.onnx.data",
-    "model_clean.onnx",
-    "integer_graph.json",
-    "integer_graph.npz",
-    "hls4ml_config.yml",
-)
 HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
 HLS_SKIPPED_SUFFIXES = (".so", ".o", ".log", ".a", ".pyc")
 HLS_SKIPPED_DIRS = ("tb_data",)  # written from the core's own vectors
 RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".sdc", ".h", ".hh", ".cc", ".cpp", ".mk")
-RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__", "yosys_stages")
-SOURCE_ROOTS = (HLS, MODEL, BUILD_SCRIPT)
+RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__", RtlLayout.STAGE_CACHE)
+SOURCE_ROOTS = (CoreLayout.HLS_DIR, CoreLayout.MODEL_DIR, CoreLayout.BUILD_SCRIPT)
 _LIB_STAMP = re.compile(rb"^LIB_STAMP=\S*$", re.M)
 
 
@@ -83,11 +65,13 @@ def copy_hls_sources(src: Path, dst: Path, project_name: str) -> list[str]:
 
 
 def rtl_source_files(src: Path) -> list[Path]:
-    """The files of an RTL variant a core takes (Verilog, manifests, scripts; no simulator builds)."""
+    """The files of an RTL variant a core takes (Verilog, manifests, scripts; no simulator builds,
+    no hidden files such as the output ledger)."""
     files = []
     for path in sorted(p for p in Path(src).rglob("*") if p.is_file()):
         rel = path.relative_to(src)
-        if not any(part in RTL_SKIPPED_DIRS for part in rel.parts) and rel.suffix in RTL_SUFFIXES:
+        skipped = any(part in RTL_SKIPPED_DIRS or part.startswith(".") for part in rel.parts)
+        if not skipped and rel.suffix in RTL_SUFFIXES:
             files.append(path)
     return files
 
@@ -112,7 +96,8 @@ def source_hashes(core: Path) -> dict[str, str]:
     for root in SOURCE_ROOTS:
         p = core / root
         files += [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file())
-    files += sorted((core / RTL).rglob("*.v")) if (core / RTL).is_dir() else []
+    rtl = CoreLayout(core).rtl_dir
+    files += sorted(rtl.rglob("*.v")) if rtl.is_dir() else []
     return {f.relative_to(core).as_posix(): sha256_file(f) for f in files}
 
 
