@@ -122,3 +122,36 @@ def test_table_activation_is_refused_by_hls4ml_and_exact_in_emulator_and_rtl(tmp
         want = net(torch.from_numpy(x)).numpy().astype(np.float64)
     assert_array_equal(emu.predict(x), want)
     _rtl_matches_emulator(project, emu, x[:300])
+
+
+def _cli_export_and_verify(net: torch.nn.Module, tmp_path, capsys, extra: list[str]) -> dict:
+    """``trigq export FILE.onnx --rtl [extra]`` then ``trigq verify --rtl --json``: the result."""
+    import json
+
+    from trigq.cli import main
+    from trigq.models.qonnx_export import export_qonnx
+
+    src = export_qonnx(net, tmp_path / "net.onnx", torch.zeros(SHAPE))
+    prj = tmp_path / "prj"
+    assert main(["export", str(src), "--out", str(prj), "--rtl", *extra]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(prj), "--events", "300", "--rtl", "--json"]) == 0
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@needs_verilator
+def test_avgpool_through_the_cli_export_and_verify_rtl(tmp_path, capsys):
+    result = _cli_export_and_verify(_avgpool_net(), tmp_path, capsys, [])
+    assert result["sources"] == ["qonnx", "emulator", "csim", "rtl"] and result["mismatches"] == 0
+
+
+@needs_verilator
+def test_table_activation_through_the_cli_with_no_hls(tmp_path, capsys):
+    from trigq.cli import main
+    from trigq.models.qonnx_export import export_qonnx
+
+    src = export_qonnx(_silu_net(), tmp_path / "silu.onnx", torch.zeros(SHAPE))
+    assert main(["export", str(src), "--out", str(tmp_path / "hls"), "--rtl"]) == 2
+    assert "hls4ml back end cannot" in capsys.readouterr().err
+    result = _cli_export_and_verify(_silu_net(), tmp_path, capsys, ["--no-hls"])
+    assert result["sources"] == ["qonnx", "emulator", "rtl"] and result["mismatches"] == 0

@@ -88,13 +88,42 @@ def _write_qonnx(kind: str, payload: Any, input_shape, prj: ProjectLayout) -> No
     from trigq.export.qonnx_flow import brevitas_to_qonnx
 
     if kind == "qonnx-file":
-        shutil.copy2(payload, prj.qonnx)
-        data = payload.with_name(payload.name + ".data")
-        if data.exists():
-            shutil.copy2(data, prj.qonnx_data)
+        _copy_qonnx_file(Path(payload), prj)
         return
     _check_layers_quantised(payload)
     brevitas_to_qonnx(payload, input_shape, prj.qonnx)
+
+
+def _copy_qonnx_file(src: Path, prj: ProjectLayout) -> None:
+    """The user's QONNX file as ``model_qonnx.onnx``: copied as is when its tensors are inline or
+    already in ``model_qonnx.onnx.data``, else re-saved with its external tensors in that file (a
+    plain copy would still point at the user's data file by its old name)."""
+    import onnx
+
+    header = onnx.load(str(src), load_external_data=False)
+    locations = {
+        e.value
+        for t in header.graph.initializer
+        if t.data_location == onnx.TensorProto.EXTERNAL
+        for e in t.external_data
+        if e.key == "location"
+    }
+    if not locations:
+        shutil.copy2(src, prj.qonnx)
+        return
+    if locations == {prj.qonnx_data.name}:
+        shutil.copy2(src, prj.qonnx)
+        shutil.copy2(src.parent / prj.qonnx_data.name, prj.qonnx_data)
+        return
+    model = onnx.load(str(src))
+    onnx.save_model(  # the project is built in a temporary directory: no partial file survives
+        model,
+        str(prj.qonnx),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=prj.qonnx_data.name,
+        size_threshold=0,
+    )
 
 
 def _run_checks(model, config: ExportConfig) -> list[str]:
