@@ -100,11 +100,12 @@ def _copy_qonnx_file(src: Path, prj: ProjectLayout) -> None:
     plain copy would still point at the user's data file by its old name)."""
     import onnx
 
+    from trigq.ir.qonnx_clean import first_line
+
     try:
         header = onnx.load(str(src), load_external_data=False)
     except Exception as exc:  # onnx raises protobuf DecodeError, OSError, ... on a bad file
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExportError(f"{src}: not a readable ONNX/QONNX model: {first}") from exc
+        raise ExportError(f"{src}: not a readable ONNX/QONNX model: {first_line(exc)}") from exc
     locations = {
         e.value
         for t in header.graph.initializer

@@ -64,8 +64,6 @@ def _rtl_codes(core: CoreLayout, m: CoreManifest, graph: IntegerGraph, x: np.nda
     with tempfile.TemporaryDirectory(prefix="trigq-verify-rtl-") as tmp:
         rtl_dir = Path(tmp) / core.RTL_DIR
         shutil.copytree(core.rtl_dir, rtl_dir)
-        # da4ml's simulation reads its table files from src/memfiles, which git cannot keep empty
-        (rtl_dir / "src" / "memfiles").mkdir(exist_ok=True)
         y = simulate_rtl(rtl_dir, input_codes(graph, x, channels_last=True))
     return y.reshape(len(y), -1)
 

@@ -38,7 +38,8 @@ class AddZeroGemmBias(Transformation):
         return model, changed
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -54,7 +55,7 @@ def channels_last(model: Any, where: str = "model") -> ModelWrapper:
         try:
             model = ModelWrapper(os.fspath(model))
         except Exception as exc:  # onnx raises DecodeError, ValueError, ...
-            raise UnsupportedOpError(f"{where}: not a readable ONNX/QONNX model: {_first_line(exc)}") from exc
+            raise UnsupportedOpError(f"{where}: not a readable ONNX/QONNX model: {first_line(exc)}") from exc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from trigq.ir.ops import QONNX_PREPARES
@@ -69,7 +70,7 @@ def channels_last(model: Any, where: str = "model") -> ModelWrapper:
             model = cleanup_model(model)
         except Exception as exc:  # qonnx raises plain exceptions on graphs it cannot convert
             raise UnsupportedOpError(
-                f"{where}: qonnx cleanup / channels-last conversion failed: {_first_line(exc)}"
+                f"{where}: qonnx cleanup / channels-last conversion failed: {first_line(exc)}"
             ) from exc
     if len(model.graph.input) != 1 or len(model.graph.output) != 1:
         raise UnsupportedOpError(f"{where}: the model must have exactly one input and one output")

@@ -138,8 +138,12 @@ def simulate_rtl(rtl_dir: str | Path, x_raw: np.ndarray, *, jobs: int = 1) -> np
     x_raw = np.asarray(x_raw)
     if x_raw.shape[1:] != in_shape:
         raise RtlError(f"input shape {x_raw.shape[1:]} != RTL input {in_shape} ({rtl_dir})")
+    layout = RtlLayout(rtl_dir)
+    # da4ml's model reads its table files from src/memfiles, a directory git cannot keep when empty
+    # (committed cores, copies of them)
+    (layout.src / "memfiles").mkdir(exist_ok=True)
     lib = build_simulator(rtl_dir, jobs=jobs)
-    pipe = Pipeline.load(str(RtlLayout(rtl_dir).pipeline))
+    pipe = Pipeline.load(str(layout.pipeline))
     model = VerilogModel(pipe, man.top, rtl_dir, print_latency=False)
     model._load_lib(lib.name[len(f"lib{man.top}_wrapper_") : -len(".so")])
     x = x_raw.reshape(len(x_raw), -1).astype(np.float64) * 2.0**-in_fmt.frac
