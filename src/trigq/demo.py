@@ -109,7 +109,7 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
-    from trigq.demo_summary import collect, table
+    from trigq.demo_summary import collect, emulated_accuracy, table
     from trigq.errors import TrigqError
     from trigq.utils.outputs import open_directory
 
@@ -131,5 +131,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "core": str(out / "ip" / REFERENCE),
     }
     figures = collect(results)
+    figures["emulated_accuracy"] = emulated_accuracy(str(out / "emulated.h5"), str(out / "data" / "mixed.h5"))
     print(table(figures, where))
     return {"out": args.out, "seconds": timings, "figures": figures, "where": where}

@@ -48,12 +48,26 @@ def collect(results: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
+def emulated_accuracy(predictions: str, data: str) -> float:
+    """Trigger accuracy of the emulator's predictions file (``trigq emulate``) on the dataset's labels."""
+    import h5py
+
+    from trigq.data import read_arrays
+    from trigq.train.metrics import trigger_row
+
+    with h5py.File(predictions, "r") as f:
+        pred, index = f["pred"][:, 0], f["index"][:]
+    labels = read_arrays(data, ["label"], indices=index)["label"]
+    return trigger_row(pred, labels)["accuracy"]
+
+
 def table(figures: dict[str, Any], where: dict[str, str]) -> str:
     """The summary as plain text lines."""
     lines = [
         "",
         "== demo summary",
         f"  ternary T-CNN (Brevitas) accuracy     {_fmt(figures['brevitas_accuracy'])}",
+        f"  ternary T-CNN (emulated) accuracy     {_fmt(figures.get('emulated_accuracy'))}",
         f"  tuned coincidence baseline accuracy   {_fmt(figures['baseline_accuracy'])}",
         f"  at the baseline's rate ({_fmt(figures['baseline_rate_hz'], '.4g')} Hz): efficiency above "
         f"threshold T-CNN {_fmt(figures['network_efficiency_at_baseline_rate'])} vs baseline "
@@ -63,7 +77,8 @@ def table(figures: dict[str, Any], where: dict[str, str]) -> str:
     ]
     for variant in ("hls", "rtl"):
         cells = [
-            f"{name} {_fmt(f['value'], ',.6g')} ({f['source']})" for name, f in figures[variant].items()
+            f"{name} {_fmt(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
+            for name, f in figures[variant].items()
         ]
         lines.append(f"  {variant.upper()} variant: {'; '.join(cells) if cells else 'n/a'}")
     lines += [f"  {k}: {v}" for k, v in where.items()]
