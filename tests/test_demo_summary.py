@@ -20,15 +20,15 @@ def test_collect_and_table_show_the_step_figures() -> None:
         },
         "verify": {"n_inputs": 2010, "mismatches": 0, "sources": ["brevitas", "emulator", "csim"]},
         "report": {
-            "total": {"lut": {"value": 469755, "source": "estimate"}},
-            "rtl_variant": {"lut": {"value": 104381, "source": "yosys"}},
+            "total": {"LUT": {"value": 469755, "source": "estimate"}},
+            "rtl_variant": {"LUT": {"value": 104381, "source": "yosys"}},
         },
     }
     figures = collect(results)
     assert figures["brevitas_accuracy"] == 0.9555
     assert figures["network_efficiency_at_baseline_rate"] == 0.8170
     assert figures["verify_mismatches"] == 0
-    assert figures["rtl"]["lut"] == {"value": 104381, "source": "yosys"}
+    assert figures["rtl"]["LUT"] == {"value": 104381, "source": "yosys"}
     text = table(figures, {"core": "demo/ip/x"})
     assert "0.9555" in text and "469,755 (estimate)" in text and "demo/ip/x" in text
 
