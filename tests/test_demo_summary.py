@@ -37,3 +37,15 @@ def test_missing_steps_read_as_not_available() -> None:
     figures = collect({})
     assert figures["brevitas_accuracy"] is None
     assert "n/a" in table(figures, {})
+
+
+def test_a_core_passed_as_a_training_run_says_what_to_pass(tmp_path) -> None:
+    import pytest
+
+    from trigq.errors import TrigqError
+    from trigq.train.checkpoint import load_checkpoint
+
+    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / "build_ip.sh").write_text("")
+    with pytest.raises(TrigqError, match="is a packaged IP core, not a training run"):
+        load_checkpoint(tmp_path / "best.pt")
