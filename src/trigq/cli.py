@@ -227,9 +227,10 @@ def _log_internal_error(command: str, exc: BaseException) -> Path | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, sink: dict[str, Any] | None = None) -> int:
     """Run one ``trigq`` command; the exit code: 0 done, 1 internal error, 2 user error, 130
-    interrupted (Ctrl-C or SIGTERM)."""
+    interrupted (Ctrl-C or SIGTERM). ``sink`` (in-process callers such as the demo) receives the
+    command's result dict under ``"result"``."""
     main_thread = threading.current_thread() is threading.main_thread()
     saved = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), sys.unraisablehook)
     if main_thread:
@@ -237,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     try:
-        return _main(argv)
+        return _main(argv, sink)
     except KeyboardInterrupt:
         _INTERRUPT["seen"] = True
         if main_thread:  # the command is over: a second Ctrl-C must not cut the exit short
@@ -255,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.unraisablehook = saved[2]
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], sink: dict[str, Any] | None = None) -> int:
     end = argv.index("--") if "--" in argv else len(argv)
     verbose = any(a in VERBOSE_FLAGS for a in argv[:end])  # accepted anywhere on the line
     argv = [a for i, a in enumerate(argv) if i >= end or a not in VERBOSE_FLAGS]
@@ -284,6 +285,8 @@ def _main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    if sink is not None:
+        sink["result"] = result
     if result is not None and getattr(args, "json", False):
         print(json.dumps(_jsonable(result), sort_keys=True))
     return 0

@@ -109,16 +109,28 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
+    from trigq.demo_summary import collect, emulated_accuracy, table
     from trigq.errors import TrigqError
     from trigq.utils.outputs import open_directory
 
     open_directory(args.out, "demo")
     timings = {}
+    results: dict[str, Any] = {}
     for argv in steps(args):
         print(f"\n$ trigq {' '.join(argv)}", flush=True)
         t0 = time.perf_counter()
-        if main(argv) != 0:
+        sink: dict[str, Any] = {}
+        if main(argv, sink=sink) != 0:
             raise TrigqError(f"demo step failed: trigq {' '.join(argv)}")
+        results[argv[0]] = sink.get("result")
         timings[argv[0]] = round(time.perf_counter() - t0, 1)
-    print(f"\ndemo finished: results under {args.out}/ (ip core in {args.out}/ip/{REFERENCE})")
-    return {"out": args.out, "seconds": timings}
+    out = Path(args.out)
+    where = {
+        "plots": str(out / "evaluate"),
+        "report": str(out / "export" / REFERENCE / "report" / "report.md"),
+        "core": str(out / "ip" / REFERENCE),
+    }
+    figures = collect(results)
+    figures["emulated_accuracy"] = emulated_accuracy(str(out / "emulated.h5"), str(out / "data" / "mixed.h5"))
+    print(table(figures, where))
+    return {"out": args.out, "seconds": timings, "figures": figures, "where": where}

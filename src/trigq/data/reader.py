@@ -98,7 +98,10 @@ def open_dataset(path: str | os.PathLike[str]) -> h5py.File:
     if p.is_dir():
         raise DatasetError(f"{p}: is a directory, expected an HDF5 dataset file")
     if not p.is_file():
-        raise DatasetError(f"{p}: no such dataset file")
+        raise DatasetError(
+            f"{p}: no such dataset file; make one with `trigq simulate atlas-rpc --out {p}` "
+            "or bring your own (docs/DATASET.md)"
+        )
     try:
         is_hdf5 = h5py.is_hdf5(p)
     except OSError as exc:

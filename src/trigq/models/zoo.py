@@ -159,7 +159,9 @@ def get_spec(name: str) -> ModelSpec:
     try:
         return MODEL_SPECS[name]
     except KeyError:
-        raise ModelError(f"unknown model {name!r}; known: {', '.join(MODEL_SPECS)}") from None
+        raise ModelError(
+            f"unknown model {name!r}; known: {', '.join(MODEL_SPECS)} (`trigq models` lists them)"
+        ) from None
 
 
 def _trigger_reference(n_out: int) -> list[LayerDef]:

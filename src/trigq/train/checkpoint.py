@@ -31,7 +31,12 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load a checkpoint with ``weights_only=True``; raise ``CheckpointError`` naming the file."""
     p = Path(path)
     if not p.is_file():
-        raise CheckpointError(f"checkpoint not found: {p}")
+        if (p.parent / "manifest.json").is_file() and (p.parent / "build_ip.sh").is_file():
+            raise CheckpointError(
+                f"{p.parent}: is a packaged IP core, not a training run; pass the training run "
+                "directory (with best.pt) or verify/report the core with `trigq verify|report CORE`"
+            )
+        raise CheckpointError(f"checkpoint not found: {p}; train one with `trigq train` first")
     import pickle
     import zipfile
 

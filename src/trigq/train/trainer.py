@@ -120,7 +120,9 @@ def resolve_model(config: TrainConfig) -> tuple[Any, Any]:
 
     spec = MODEL_SPECS.get(config.model)
     if spec is None:
-        raise TrainError(f"model: unknown model {config.model!r}; known: {sorted(MODEL_SPECS)}")
+        raise TrainError(
+            f"model: unknown model {config.model!r}; known: {sorted(MODEL_SPECS)} (`trigq models` lists them)"
+        )
     preset = get_preset(config.quant or spec.default_quant)
     return spec, preset
 

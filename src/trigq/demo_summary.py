@@ -1,0 +1,85 @@
+"""The demo's closing summary: the figures of its steps' results, as one table and as JSON keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _get(d: Any, *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def _fmt(value: Any, spec: str = ".4f") -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float) and value != value:  # nan
+        return "n/a"
+    return format(value, spec)
+
+
+def collect(results: dict[str, Any]) -> dict[str, Any]:
+    """Figures of the demo from the result dicts of its steps (keyed by subcommand name)."""
+    ev = results.get("evaluate") or {}
+    label = ev.get("label") or {}
+    verify = results.get("verify") or {}
+    report = results.get("report") or {}
+    figures: dict[str, Any] = {
+        "brevitas_accuracy": _get(label, "network", "accuracy"),
+        "baseline_accuracy": _get(label, "baseline", "accuracy"),
+        "baseline_rate_hz": _get(label, "baseline", "rate"),
+        "baseline_efficiency_above_threshold": _get(
+            label, "baseline", "efficiency_above_threshold", "prompt", "value"
+        ),
+        "network_efficiency_at_baseline_rate": _get(label, "equal_rate", "efficiency", "prompt", "value"),
+        "verify_inputs": verify.get("n_inputs"),
+        "verify_mismatches": verify.get("mismatches"),
+        "verify_sources": verify.get("sources"),
+        "hls": {},
+        "rtl": {},
+    }
+    for variant, key in (("hls", "total"), ("rtl", "rtl_variant")):
+        for name, fig in (report.get(key) or {}).items():
+            if isinstance(fig, dict):
+                figures[variant][name] = {"value": fig.get("value"), "source": fig.get("source")}
+    return figures
+
+
+def emulated_accuracy(predictions: str, data: str) -> float:
+    """Trigger accuracy of the emulator's predictions file (``trigq emulate``) on the dataset's labels."""
+    import h5py
+
+    from trigq.data import read_arrays
+    from trigq.train.metrics import trigger_row
+
+    with h5py.File(predictions, "r") as f:
+        pred, index = f["pred"][:, 0], f["index"][:]
+    labels = read_arrays(data, ["label"], indices=index)["label"]
+    return trigger_row(pred, labels)["accuracy"]
+
+
+def table(figures: dict[str, Any], where: dict[str, str]) -> str:
+    """The summary as plain text lines."""
+    lines = [
+        "",
+        "== demo summary",
+        f"  ternary T-CNN (Brevitas) accuracy     {_fmt(figures['brevitas_accuracy'])}",
+        f"  ternary T-CNN (emulated) accuracy     {_fmt(figures.get('emulated_accuracy'))}",
+        f"  tuned coincidence baseline accuracy   {_fmt(figures['baseline_accuracy'])}",
+        f"  at the baseline's rate ({_fmt(figures['baseline_rate_hz'], '.4g')} Hz): efficiency above "
+        f"threshold T-CNN {_fmt(figures['network_efficiency_at_baseline_rate'])} vs baseline "
+        f"{_fmt(figures['baseline_efficiency_above_threshold'])}",
+        f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
+        f"inputs: {figures['verify_mismatches']}",
+    ]
+    for variant in ("hls", "rtl"):
+        cells = [
+            f"{name} {_fmt(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
+            for name, f in figures[variant].items()
+        ]
+        lines.append(f"  {variant.upper()} variant: {'; '.join(cells) if cells else 'n/a'}")
+    lines += [f"  {k}: {v}" for k, v in where.items()]
+    return "\n".join(lines)
