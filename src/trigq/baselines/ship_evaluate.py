@@ -22,7 +22,15 @@ E_EDGES = np.array([1.0, 5.0, 10.0, 20.0, 35.0, 50.0, 70.0, 100.0])
 
 
 def _load(data: str, split: str, max_events: int | None) -> tuple[np.ndarray, dict[str, np.ndarray], Any]:
-    from trigq.data import read_arrays, split_indices, validate_dataset
+    from trigq.data import split_indices, validate_dataset
+
+    info = validate_dataset(data, require=("energy", "depth", "x", "y"))
+    return _load_rows(data, split_indices(info.n_events)[split][:max_events])
+
+
+def _load_rows(data: str, idx: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], Any]:
+    """Images, truth (float64) and the simulator config of the rows ``idx`` of a ship-tt file."""
+    from trigq.data import read_arrays, validate_dataset
     from trigq.sim.ship_tt import ShipTTConfig
     from trigq.utils import config_from_dict, yaml_load
 
@@ -32,7 +40,6 @@ def _load(data: str, split: str, max_events: int | None) -> tuple[np.ndarray, di
             f"{data}: holds {info.detector.name!r} events, the SHiP baselines need ship-tt"
         )
     config = config_from_dict(ShipTTConfig, yaml_load(str(info.attrs.get("config_yaml", "{}")), data), data)
-    idx = split_indices(info.n_events)[split][:max_events]
     arrays = read_arrays(data, ["images", "truth/energy", "truth/depth", "truth/x", "truth/y"], idx)
     truth = {k.removeprefix("truth/"): v.astype(np.float64) for k, v in arrays.items() if k != "images"}
     return arrays["images"], truth, config
