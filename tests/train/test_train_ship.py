@@ -18,7 +18,8 @@ def ship_file(tmp_path_factory):
     from trigq.utils import dump_config
 
     ev = simulate("showers", 160, seed=4)
-    attrs = {"generator": "ship-tt", "sample": "showers", "seed": 4, "config_yaml": dump_config(ShipTTConfig())}
+    config = dump_config(ShipTTConfig())
+    attrs = {"generator": "ship-tt", "sample": "showers", "seed": 4, "config_yaml": config}
     path = tmp_path_factory.mktemp("ship") / "s.h5"
     return write_dataset(path, ev.images, ev.truth, attrs, detector="ship-tt")
 
