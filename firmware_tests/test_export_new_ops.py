@@ -3,7 +3,9 @@
 Average pooling (``trigq.ir.ops.avgpool``): Brevitas = emulator = hls4ml C simulation = Verilator.
 An exact table activation (``trigq.ir.ops.lut``, here SiLU ``x * sigmoid(x)`` between two
 quantisers): the hls4ml export is refused naming the node; with ``--no-hls`` the emulator and the
-Verilator simulation of the RTL agree with Brevitas bit for bit.
+Verilator simulation of the RTL agree with Brevitas bit for bit. A CoordConv (``trigq.models.coordconv``):
+its coordinate channels become a ``bias_map`` node (a per-position constant), refused by hls4ml and
+exact in the emulator and the RTL.
 """
 
 from __future__ import annotations
@@ -118,6 +120,46 @@ def test_table_activation_is_refused_by_hls4ml_and_exact_in_emulator_and_rtl(tmp
     emu = Emulator.load(project / "integer_graph.json")
     assert "lut" in {n.op for n in emu.graph.nodes}
     x = _events(2000, 2)
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    assert_array_equal(emu.predict(x), want)
+    _rtl_matches_emulator(project, emu, x[:300])
+
+
+def _coordconv_net() -> torch.nn.Module:
+    import brevitas.nn as qnn
+
+    from trigq.models.coordconv import QuantCoordConv
+
+    p = get_preset("int4")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=p.input_quant(), return_quant_tensor=True),
+        QuantCoordConv(1, 4, (3, 3), (1, 1), (8, 8), p),
+        qnn.QuantReLU(act_quant=p.act_quant(), return_quant_tensor=True),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(4 * 6 * 6, 2, bias=True, weight_quant=p.weight_quant(), bias_quant=p.bias_quant()),
+        qnn.QuantIdentity(act_quant=p.output_quant()),
+    )
+    with torch.no_grad():
+        net[1].position_bias.weight.mul_(20)  # a map well above one LSB, so the fold matters
+    net.train()
+    with torch.no_grad():
+        for _ in range(5):
+            net(torch.rand(64, *SHAPE[1:]))
+    return net.eval()
+
+
+@needs_verilator
+def test_coordconv_folds_into_bias_map_exact_in_emulator_and_rtl(tmp_path):
+    net = _coordconv_net()
+    with pytest.raises(ExportError, match="per-position bias"):
+        export(net, tmp_path / "hls", ExportConfig(), input_shape=SHAPE)
+    project = tmp_path / "rtl_only"
+    export(net, project, ExportConfig(hls=False, rtl=RtlConfig(enabled=True)), input_shape=SHAPE)
+    emu = Emulator.load(project / "integer_graph.json")
+    assert "bias_map" in {n.op for n in emu.graph.nodes}
+    x = _events(2000, 3)
     with torch.no_grad():
         want = net(torch.from_numpy(x)).numpy().astype(np.float64)
     assert_array_equal(emu.predict(x), want)
