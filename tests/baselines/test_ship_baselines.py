@@ -49,3 +49,21 @@ def test_dbscan_and_weighted_mean_find_the_origin_without_noise(events):
         ok = np.isfinite(xy).all(axis=1)
         assert ok.mean() > 0.8  # DBSCAN finds no cluster in a few 1-3 GeV showers
         assert np.median(np.abs(xy[ok] - truth[:100][ok])) < 0.3  # cm; a random guess: ~0.5
+
+
+def test_baseline_cli_on_a_ship_file(tmp_path):
+    import json
+
+    from trigq.cli import main
+
+    data = tmp_path / "s.h5"
+    assert main(["simulate", "ship-tt", "--events", "200", "--seed", "3", "--out", str(data)]) in (0, None)
+    for algo in ("ship-gauss", "ship-dbscan"):
+        out = tmp_path / algo
+        assert main(["baseline", algo, "--data", str(data), "--out", str(out)]) in (0, None)
+        report = json.loads((out / "metrics.json").read_text())
+        if algo == "ship-gauss":
+            assert report["energy_rmse_gev"] > 0 and report["vs_energy"]["sigma"]
+        else:
+            assert report["dbscan"]["efficiency"] > 0.5 and "weighted-mean" in report
+        assert (out / "metrics.md").read_text().startswith("# SHiP")
