@@ -51,6 +51,7 @@ def test_dbscan_and_weighted_mean_find_the_origin_without_noise(events):
         assert np.median(np.abs(xy[ok] - truth[:100][ok])) < 0.3  # cm; a random guess: ~0.5
 
 
+@pytest.mark.slow
 def test_baseline_cli_on_a_ship_file(tmp_path):
     import json
 
