@@ -3,7 +3,9 @@
 Average pooling (``trigq.ir.ops.avgpool``): Brevitas = emulator = hls4ml C simulation = Verilator.
 An exact table activation (``trigq.ir.ops.lut``, here SiLU ``x * sigmoid(x)`` between two
 quantisers): the hls4ml export is refused naming the node; with ``--no-hls`` the emulator and the
-Verilator simulation of the RTL agree with Brevitas bit for bit.
+Verilator simulation of the RTL agree with Brevitas bit for bit. A CoordConv (``trigq.models.coordconv``):
+its coordinate channels become a ``bias_map`` node (a per-position constant), refused by hls4ml and
+exact in the emulator and the RTL.
 """
 
 from __future__ import annotations
@@ -155,3 +157,43 @@ def test_table_activation_through_the_cli_with_no_hls(tmp_path, capsys):
     assert "hls4ml back end cannot" in capsys.readouterr().err
     result = _cli_export_and_verify(_silu_net(), tmp_path, capsys, ["--no-hls"])
     assert result["sources"] == ["qonnx", "emulator", "rtl"] and result["mismatches"] == 0
+
+
+def _coordconv_net() -> torch.nn.Module:
+    import brevitas.nn as qnn
+
+    from trigq.models.coordconv import QuantCoordConv
+
+    p = get_preset("int4")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=p.input_quant(), return_quant_tensor=True),
+        QuantCoordConv(1, 4, (3, 3), (1, 1), (8, 8), p),
+        qnn.QuantReLU(act_quant=p.act_quant(), return_quant_tensor=True),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(4 * 6 * 6, 2, bias=True, weight_quant=p.weight_quant(), bias_quant=p.bias_quant()),
+        qnn.QuantIdentity(act_quant=p.output_quant()),
+    )
+    with torch.no_grad():
+        net[1].position_bias.weight.mul_(20)  # a map well above one LSB, so the fold matters
+    net.train()
+    with torch.no_grad():
+        for _ in range(5):
+            net(torch.rand(64, *SHAPE[1:]))
+    return net.eval()
+
+
+@needs_verilator
+def test_coordconv_folds_into_bias_map_exact_in_emulator_and_rtl(tmp_path):
+    net = _coordconv_net()
+    with pytest.raises(ExportError, match="per-position bias"):
+        export(net, tmp_path / "hls", ExportConfig(), input_shape=SHAPE)
+    project = tmp_path / "rtl_only"
+    export(net, project, ExportConfig(hls=False, rtl=RtlConfig(enabled=True)), input_shape=SHAPE)
+    emu = Emulator.load(project / "integer_graph.json")
+    assert "bias_map" in {n.op for n in emu.graph.nodes}
+    x = _events(2000, 3)
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    assert_array_equal(emu.predict(x), want)
+    _rtl_matches_emulator(project, emu, x[:300])

@@ -197,6 +197,11 @@ def test_elementwise_and_data_movement(seed):
     fmt = FixedFormat.covering(int(ends.min()), int(ends.max()), in_fmt.frac + 1)
     node = Node("a", "affine", ("x",), "y", {}, {"mult": mult, "offset": offset}, out_fmt=fmt, acc_fmt=fmt)
     _check(node, in_fmt, shape, x)
+    bias = rng.integers(-30, 31, size=shape)  # bias_map: a per-position offset (folded CoordConv)
+    bfmt = FixedFormat.covering(
+        in_fmt.lo * 2 + int(bias.min()), in_fmt.hi * 2 + int(bias.max()), in_fmt.frac + 1
+    )
+    _check(Node("b", "bias_map", ("x",), "y", {}, {"offset": bias}, out_fmt=bfmt), in_fmt, shape, x)
 
 
 def test_add_and_concat_align_formats():

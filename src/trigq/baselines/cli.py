@@ -68,12 +68,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     v.add_argument("--out", required=True, help="output directory")
     v.add_argument("--force", action="store_true", help="replace a trigq output of another kind at --out")
     add_json_flag(v)
+    for name, text in (
+        ("ship-gauss", "SHiP: per-plane 2D Gaussian fit features + linear regression of E and d"),
+        ("ship-dbscan", "SHiP: DBSCAN clusters + straight line across planes for the (X, Y) origin"),
+    ):
+        s = sub.add_parser(name, help=text, description=text + " (fit on train, scored on test).")
+        s.add_argument("--data", required=True, help="ship-tt dataset file")
+        s.add_argument("--max-events", type=int, metavar="N", help="use the first N events of each split")
+        s.add_argument("--out", required=True, help="output directory")
+        s.add_argument("--force", action="store_true", help="replace a trigq output of another kind at --out")
+        add_json_flag(s)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.algorithm == "vertex-fit":
         return run_vertex_fit(args)
+    if args.algorithm in ("ship-gauss", "ship-dbscan"):
+        return run_ship(args)
     return run_coincidence(args)
+
+
+def run_ship(args: argparse.Namespace) -> dict[str, Any]:
+    """``trigq baseline ship-gauss|ship-dbscan``."""
+    from trigq.baselines import ship_evaluate as S
+
+    if args.algorithm == "ship-gauss":
+        report, title = S.gauss_report(args.data, args.max_events), "SHiP Gaussian-fit regression"
+        print(
+            f"gaussian fit: energy resolution {report['energy_resolution']:.3f}, "
+            f"E RMSE {report['energy_rmse_gev']:.2f} GeV, d RMSE {report['depth_rmse_cm']:.3f} cm"
+        )
+    else:
+        report, title = S.dbscan_report(args.data, args.max_events), "SHiP transverse origin"
+        for m in ("dbscan", "weighted-mean"):
+            r = report[m]
+            print(f"{m}: X {r['x_resolution_cm'] * 10:.2f} mm, Y {r['y_resolution_cm'] * 10:.2f} mm")
+    report["files"] = S.write(args.out, report, title, args.force)
+    return report
 
 
 def run_vertex_fit(args: argparse.Namespace) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from torch import nn
 
 from trigq.models.quant import QuantPreset
 
-__all__ = ["Conv", "Dense", "LayerDef", "Pool", "ZooModel", "build_sequential"]
+__all__ = ["Conv", "CoordConv", "Dense", "LayerDef", "Pool", "ZooModel", "build_sequential"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +42,19 @@ class Dense:
     last: bool = False
 
 
-LayerDef = Conv | Pool | Dense
+@dataclasses.dataclass(frozen=True)
+class CoordConv:
+    """CoordConv: a 2D convolution (valid padding, then ReLU) over the input with two coordinate
+    channels (x and y in [-1, 1] over the map) concatenated. Quantised, the coordinate part is a
+    constant per-position bias (``trigq.models.coordconv.PositionBias``), which firmware adds
+    exactly (IR op ``bias_map``)."""
+
+    out_channels: int
+    kernel: tuple[int, int]
+    stride: tuple[int, int] = (1, 1)
+
+
+LayerDef = Conv | Pool | Dense | CoordConv
 
 
 class ZooModel(nn.Sequential):
@@ -85,7 +97,19 @@ def build_sequential(
     n_conv = n_pool = n_fc = 0
     features: int | None = None
     for d in defs:
-        if isinstance(d, Conv):
+        if isinstance(d, CoordConv):
+            from trigq.models.coordconv import coord_conv
+
+            if features is not None:
+                raise ValueError("a CoordConv cannot follow a Dense layer")
+            n_conv += 1
+            name = f"conv{n_conv}"
+            h_out = _conv_out(h, d.kernel[0], d.stride[0], name)
+            w_out = _conv_out(w, d.kernel[1], d.stride[1], name)
+            layers[name] = coord_conv(c, d.out_channels, d.kernel, d.stride, (h, w), (h_out, w_out), preset)
+            h, w, c = h_out, w_out, d.out_channels
+            layers[f"relu{n_conv}"] = _relu(preset)
+        elif isinstance(d, Conv):
             if features is not None:
                 raise ValueError("a Conv cannot follow a Dense layer")
             n_conv += 1

@@ -22,7 +22,7 @@ from typing import Literal
 from trigq.data.detector import DetectorSpec
 from trigq.data.detectors import DETECTORS
 from trigq.errors import TrigqError
-from trigq.models.layers import Conv, Dense, LayerDef, Pool, build_sequential
+from trigq.models.layers import Conv, CoordConv, Dense, LayerDef, Pool, build_sequential
 from trigq.models.quant import QuantPreset, get_preset
 
 __all__ = ["ARCHS", "MODEL_SPECS", "ModelError", "ModelSpec", "build_model", "get_spec", "layer_defs"]
@@ -53,6 +53,9 @@ class ModelSpec:
     description: str
     target_scales: tuple[float, ...]
     detector: str = "atlas-rpc"
+    input_bits: int | None = None
+    """Input quantiser bits of quantised presets for this model (None: the preset's; SHiP hit
+    counts need more than the RPC's 1-bit hits)."""
 
     def __post_init__(self) -> None:
         if len(self.target_scales) != len(self.targets):
@@ -142,6 +145,20 @@ MODEL_SPECS: dict[str, ModelSpec] = {
         description="l0-vertexing with two outputs: vertex R and z (both in 100 cm)",
         target_scales=(100.0, 100.0),
     ),
+    "ship-cnn": ModelSpec(
+        name="ship-cnn",
+        task="regression",
+        input_width=None,
+        targets=("energy", "depth", "x", "y"),
+        default_quant="int4",
+        description="SHiP target-tracker shower regression (E in 100 GeV, d in 7.5 cm, X/Y in cm): "
+        "CoordConv CNN on 3 planes x 64 x 64 hit counts (4-bit inputs when quantised). reference: "
+        "CoordConv 16 -> pool -> conv 32 -> pool -> dense 64; firmware: CoordConv 8 (4x4 stride 4) "
+        "-> conv 8 -> pool -> dense 16",
+        target_scales=(100.0, 7.5, 1.0, 1.0),
+        detector="ship-tt",
+        input_bits=4,
+    ),
     "tiny-cnn": ModelSpec(
         name="tiny-cnn",
         task="classification",
@@ -208,6 +225,12 @@ def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerD
         return _vertexing((8, 8, 16, 16), (32, 32), n)
     if name == "tiny-cnn":
         return _tiny(n)
+    if name == "ship-cnn":
+        if arch == "reference":
+            return [CoordConv(16, (3, 3)), Pool((2, 2)), Conv(32, (3, 3)), Pool((2, 2)),
+                    Pool((2, 2)), Dense(64), Dense(n, last=True)]  # fmt: skip
+        return [CoordConv(8, (4, 4), stride=(4, 4)), Conv(8, (3, 3)), Pool((2, 2)),
+                Dense(16), Dense(n, last=True)]  # fmt: skip
     raise ModelError(f"model {name!r} has no layer definition")  # a MODEL_SPECS entry without one
 
 
@@ -235,6 +258,8 @@ def build_model(
     """
     spec = get_spec(name)
     preset = get_preset(quant)
+    if spec.input_bits is not None and not preset.is_float:
+        preset = get_preset(preset, input_bits=spec.input_bits)
     chosen = resolve_arch(preset, arch)
     defs = layer_defs(name, chosen)
     layers: OrderedDict = build_sequential(defs, spec.input_shape, preset, batch_norm)

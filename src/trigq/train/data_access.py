@@ -77,8 +77,10 @@ def make_dataset(
     shuffle: bool,
     rank: int = 0,
     world_size: int = 1,
+    detector: str | None = None,
 ):
-    """The streaming ``HitsDataset`` over ``indices`` for this rank (batches of ``batch_size``)."""
+    """The streaming ``HitsDataset`` over ``indices`` for this rank (batches of ``batch_size``);
+    ``detector`` (the model's) refuses a file of another detector in one line."""
     from trigq.data import HitsDataset
 
     return HitsDataset(
@@ -91,6 +93,7 @@ def make_dataset(
         seed=config.seed,
         rank=rank,
         world_size=world_size,
+        detector=detector,
     )
 
 

@@ -55,6 +55,7 @@ def predict_split(
         shuffle=False,
         rank=0,
         world_size=1,
+        detector=spec.detector,
     )
     outs = [trained.predict(x) for x, _ in torch.utils.data.DataLoader(ds, batch_size=None)]
     return torch.cat(outs).numpy().astype(np.float64) if outs else np.empty((0, len(spec.targets)))
@@ -165,6 +166,8 @@ def evaluate(
     trained = load_trained(run_dir, which=which)  # type: ignore[arg-type]
     spec, cfg = trained.spec, trained.config
     kinds = spec.output_kinds
+    if spec.detector.startswith("ship-tt"):
+        return _evaluate_ship(trained, data, split, out_dir, inputs, baseline is not False, force)
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))
@@ -222,6 +225,37 @@ def evaluate(
         result["vertexing"] = vertexing
     with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
         result["files"] = write_report(result, tmp, base_config, shown_dir=out_dir)
+    return result
+
+
+def _evaluate_ship(trained: TrainedModel, data: Any, split: str, out_dir: Path, inputs: list, baseline: bool,
+                   force: bool) -> dict[str, Any]:  # fmt: skip
+    """The SHiP regression table (``evaluate_ship``) beside the Gaussian-fit and DBSCAN baselines."""
+    from trigq.data import split_indices, validate_dataset
+    from trigq.train import evaluate_ship as S
+    from trigq.train.checkpoint import CheckpointError
+    from trigq.utils.outputs import output_directory
+
+    spec, cfg = trained.spec, trained.config
+    info = validate_dataset(data, require=tuple(spec.targets))
+    splits = split_indices(info.n_events, cfg.split_fractions, cfg.split_seed)
+    indices = np.arange(info.n_events) if split == "all" else splits.get(split)
+    if indices is None or indices.size == 0:
+        raise CheckpointError(f"{data}: split {split!r} has no events")
+    phys = np.asarray(trained.normalisation.denormalise(predict_split(trained, data, indices)))
+    result: dict[str, Any] = {
+        "run_dir": str(out_dir.parent), "data": str(data), "split": split, "n_events": int(indices.size),
+        "model": spec.name, "preset": trained.preset.name, "epoch": trained.epoch,
+        "ship": S.ship_report(phys, tuple(spec.targets), str(data), indices, splits["train"], baseline),
+    }  # fmt: skip
+    with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
+        files = {k: str(out_dir / n) for k, n in (("json", "metrics.json"), ("markdown", "metrics.md"),
+                                                   ("plot", "energy_resolution.png"))}  # fmt: skip
+        S.plot(result, tmp / "energy_resolution.png")
+        atomic_write_text(tmp / "metrics.md", S.markdown(result))
+        atomic_write_text(tmp / "metrics.json", to_json_text({**result, "files": files}))
+    result["files"] = files
+    result["outputs"] = {}
     return result
 
 

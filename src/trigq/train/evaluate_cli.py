@@ -93,6 +93,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         force=args.force,
     )
     print(f"wrote {', '.join(result['files'].values())}")
+    if "ship" in result:
+        from trigq.train.evaluate_ship import markdown
+
+        print(markdown(result))
+        return {k: result[k] for k in ("model", "preset", "split", "n_events", "files", "ship")}
     summary: dict[str, Any] = {
         "model": result["model"],
         "preset": result["preset"],

@@ -241,6 +241,7 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             shuffle=True,
             rank=ctx.rank,
             world_size=ctx.world_size,
+            detector=spec.detector,
         )
         val_ds = make_dataset(
             config,
@@ -250,6 +251,7 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             shuffle=False,
             rank=ctx.rank,
             world_size=ctx.world_size,
+            detector=spec.detector,
         )
 
         stopped_early = bool(state is not None and state.get("stopped_early", False))

@@ -15,6 +15,7 @@ from trigq.ir.ops import (
     add,
     affine,
     avgpool,
+    bias_map,
     concat,
     conv,
     dense,
@@ -28,7 +29,22 @@ from trigq.ir.ops import (
 )
 from trigq.ir.ops.base import BACKENDS, CostContext, OpSpec
 
-_MODULES = (quant, conv, dense, relu, maxpool, avgpool, flatten, reshape, transpose, concat, add, affine, lut)
+_MODULES = (
+    quant,
+    conv,
+    dense,
+    relu,
+    maxpool,
+    avgpool,
+    flatten,
+    reshape,
+    transpose,
+    concat,
+    add,
+    affine,
+    bias_map,
+    lut,
+)
 
 
 def _specs() -> tuple[OpSpec, ...]:

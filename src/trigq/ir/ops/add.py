@@ -3,7 +3,8 @@
 Exact by construction: the output format covers the sum of the input ranges at the finest frac,
 so nothing rounds or overflows (the fast path aligns the codes first). QONNX ``Add`` of two
 activations; an ``Add`` of a quantised constant after a conv/dense is that layer's bias (fused
-there), and any other constant ``Add`` becomes an ``affine`` node. hls4ml ``Merge`` (add).
+there), a constant of the activation's full shape a ``bias_map`` node, and any other constant
+``Add`` an ``affine`` node. hls4ml ``Merge`` (add).
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def _build(ctx: BuildContext, qnode: Any) -> None:
     c = ctx.qconst(qnode, ct, "addend")
     channels = x.shape[-1]
     values = np.asarray(c.codes)
+    if values.size == int(np.prod(x.shape)) and values.size != channels:
+        from trigq.ir.ops.bias_map import emit_bias_map
+
+        emit_bias_map(ctx, qnode, xt, x, values, c.frac)  # a constant map: folded CoordConv channels
+        return
     if values.size not in (1, channels):
         raise UnsupportedOpError(f"node {qnode.name!r}: Add of a constant must be per-channel or scalar")
     values = np.broadcast_to(values.reshape(-1), (channels,))
