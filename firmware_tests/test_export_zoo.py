@@ -32,6 +32,12 @@ class ZooCase:
     overrides: dict = field(default_factory=dict, hash=False)
     reaches_output_limit: bool = False  # some inputs drive the output quantiser to its top code
     batch_norm: bool = False  # a float BatchNorm2d after every convolution (folded exactly at export)
+    hls_refusal: str = ""  # hls4ml cannot build this model: export must refuse it with this text
+    extra_constants: frozenset = frozenset()  # (width, narrow) of constant quantisers beyond w and b
+
+    @property
+    def hls(self) -> bool:
+        return not self.hls_refusal
 
     @property
     def id(self) -> str:
@@ -60,6 +66,16 @@ ZOO_CASES = [
     ZooCase("tiny-cnn", "int2-a2", "parallel", {"act_signed": True, "output_bits": 3}, True),
     # the ternary T-CNN with BatchNorm between each convolution and its activation quantiser
     ZooCase("l0-trigger", "ternary-a3", "parallel", batch_norm=True),
+    # 4-bit hit-count inputs; the CoordConv's coordinate channels are a per-position bias (bias_map),
+    # which hls4ml has no layer for: RTL-only (its Verilator check is the coordconv firmware test)
+    ZooCase(
+        "ship-cnn",
+        "int4",
+        "parallel",
+        {"input_bits": 4},
+        hls_refusal="per-position bias",
+        extra_constants=frozenset({(12, False)}),
+    ),  # the 12-bit coordinate-channel bias map
 ]
 N_EVENTS = 2000
 N_DENSE = 256
@@ -81,9 +97,10 @@ def _calibrated(case: ZooCase, seed: int = 0):
     torch.manual_seed(seed)
     model = build_model(case.name, case.preset(), arch="firmware", batch_norm=case.batch_norm)
     model.train()  # BatchNorm running statistics come from these batches too: not dyadic
+    top = 2 ** case.preset().input_bits - 1  # 0/1 hits, or counts up to the input's top code
     with torch.no_grad():  # let the activation quantisers see data so scales are not trivial
         for _ in range(4):
-            model((torch.rand(64, 1, 9, model.spec.input_width) < 0.05).float())
+            model((torch.rand(64, *model.spec.input_shape) < 0.05).float() * top)
     return model.eval()
 
 
@@ -116,7 +133,8 @@ def _check_formats(project, case: ZooCase) -> None:
     preset = case.preset()
     quants = _quantisers(project)
     constants = {(width, narrow) for constant, _, narrow, width in quants if constant}
-    assert constants == {(preset.weight_bits, preset.weight_narrow), (preset.bias_bits, False)}
+    weights_and_biases = {(preset.weight_bits, preset.weight_narrow), (preset.bias_bits, False)}
+    assert constants == weights_and_biases | case.extra_constants
     tensors = {(signed, width) for constant, signed, _, width in quants if not constant}
     expected = {(False, preset.input_bits), (preset.act_signed, preset.act_bits), (True, preset.output_bits)}
     assert tensors == expected
@@ -124,11 +142,17 @@ def _check_formats(project, case: ZooCase) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ZOO_CASES, ids=lambda c: c.id)
-def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached):
-    from trigq.export import ExportConfig
+def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached, tmp_path):
+    from trigq.export import ExportConfig, ExportError, export
+    from trigq.export.config import RtlConfig
 
     model = _calibrated(case)
-    project = export_cached(model, (1, 1, 9, model.spec.input_width), ExportConfig(io_type=case.io_type))
+    shape = (1, *model.spec.input_shape)
+    if not case.hls:
+        with pytest.raises(ExportError, match=case.hls_refusal):
+            export(model, tmp_path / "hls", ExportConfig(io_type=case.io_type), input_shape=shape)
+    rtl = RtlConfig(enabled=not case.hls)  # an RTL-only model: the da4ml variant instead of hls4ml
+    project = export_cached(model, shape, ExportConfig(io_type=case.io_type, hls=case.hls, rtl=rtl))
     manifest = json.loads((project / "manifest.json").read_text())
     assert manifest["exact"] and manifest["problems"] == []
     _check_formats(project, case)
@@ -139,10 +163,12 @@ def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached):
     assert len(x) >= N_EVENTS + N_DENSE
     ref, codes, off_grid = collect_codes(project, x, module=model)
     assert ref == "brevitas"
-    assert set(codes) == {"brevitas", "emulator", "csim"}
-    assert off_grid == {"brevitas": 0, "emulator": 0, "csim": 0}
+    sources = {"brevitas", "emulator", "csim"} if case.hls else {"brevitas", "emulator"}
+    assert set(codes) == sources
+    assert off_grid == dict.fromkeys(sources, 0)
     assert codes["brevitas"].shape == (len(x), model.spec.n_outputs)
-    np.testing.assert_array_equal(codes["csim"], codes["brevitas"])
+    if case.hls:
+        np.testing.assert_array_equal(codes["csim"], codes["brevitas"])
     np.testing.assert_array_equal(codes["emulator"], codes["brevitas"])
     # every output varies over the inputs (a constant output would pass vacuously)
     for column in codes["brevitas"].T:
