@@ -19,6 +19,7 @@ The last line printed is one JSON object: ``events_per_s`` per engine, ``ratio_v
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import tempfile
@@ -135,6 +136,12 @@ def main() -> dict:
             clean = prj.clean
         result["ir_build_or_load_seconds"] = round(time.perf_counter() - t0, 1)
 
+        # The QONNX export and the models leave ~470k Python objects behind; a full garbage
+        # collection of them takes ~0.5 s and, left to chance, falls inside whichever engine is
+        # being timed (one such pause made the batch-1 emulator look 2.5x slower). Collect once and
+        # freeze what exists, so that the timings measure the engines only.
+        gc.collect()
+        gc.freeze()
         # ---- batched engines ----
         n = len(x)
         rate, y_emu = _rate(batched(emulator.predict), x, repeat=3)
