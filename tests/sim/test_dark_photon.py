@@ -10,6 +10,7 @@ from scipy import stats
 from trigq.sim import RPCSimConfig, expected_strips, simulate
 from trigq.sim.atlas_rpc.config import config_from_yaml_text
 from trigq.sim.atlas_rpc.geometry import eta_from_beta
+from trigq.sim.atlas_rpc.presets import load_sim_config, preset_config
 from trigq.utils import ConfigError, dump_config, load_config
 
 
@@ -53,8 +54,16 @@ def test_decays_inside_a_vertex_window_follow_the_truncated_exponential():
     assert stats.kstest(u, "uniform").pvalue > 0.01
 
 
+def _without_loss_spread(config: RPCSimConfig) -> RPCSimConfig:
+    """Energy loss at its mean (no fluctuation), which ``expected_strips`` predicts exactly."""
+    loss = dataclasses.replace(config.energy_loss, relative_spread=0.0)
+    return dataclasses.replace(config, energy_loss=loss)
+
+
 def test_projected_angles_are_what_the_chambers_see(config_factory):
-    config = _with(config_factory(), acceptance_margin_strips=0)
+    # the realistic geometry and energy loss (at its mean), an ideal detector, the decay model
+    config = _with(_without_loss_spread(config_factory(preset="realistic")), acceptance_margin_strips=0)
+    assert config.dark_photon.model == "decay" and config.energy_loss.enabled
     events = simulate("dark-photon", 300, seed=23, config=config)
     t = events.truth
     p = _momenta(t)
@@ -69,7 +78,8 @@ def test_projected_angles_are_what_the_chambers_see(config_factory):
     assert_allclose(np.arctan2(total[:, 2], total[:, 0]), np.arctan2(t["vertex_z"], t["vertex_r"]), atol=1e-5)
     # a 3D angle looks smaller in projection (median cos of the out-of-plane split: ~0.7)
     assert 0.6 < np.median(t["opening_angle_rz"] / t["opening_angle"]) < 0.8
-    # the hits are the projected track: the toy muon of pT px and direction mu_angle_rz
+    # the hits are the projected track: the toy muon of pT px and direction mu_angle_rz, which loses
+    # energy as one of momentum p_xz (the 3D loss scales p_xz by the same factor)
     for m in range(2):
         strips = expected_strips(p[:, m, 0], t["mu_charge"][:, m], eta_from_beta(t["mu_angle_rz"][:, m]),
                                  t["vertex_r"].astype(np.float64), t["vertex_z"].astype(np.float64), config)
@@ -81,20 +91,33 @@ def test_projected_angles_are_what_the_chambers_see(config_factory):
 
 
 def test_decay_sample_keeps_every_muon_hit_inside_the_vertexing_crop(config_factory):
-    realistic = config_factory(clusters=(0.7, 0.25, 0.05), efficiency=0.95, scattering=True)
+    # the realistic preset's muons (geometry, energy loss, charge sharing, scattering, 95% efficiency,
+    # 1-3 strip clusters); no noise or cavern background: only muon hits
+    muon_response = {"clusters": (0.7, 0.25, 0.05), "efficiency": 0.95, "scattering": True}
+    realistic = config_factory(preset="realistic", **muon_response)
+    realistic = dataclasses.replace(realistic, cavern=dataclasses.replace(realistic.cavern, enabled=False))
+    assert realistic.dark_photon.model == "decay" and realistic.response.charge_sharing > 0
     hits = simulate("dark-photon", 2000, seed=24, config=realistic).hits
+    assert hits.sum(axis=(1, 2)).min() > 0
     assert not hits[:, :, :12].any() and not hits[:, :, 372:].any()
-    legacy = simulate("dark-photon", 2000, seed=24, config=_with(realistic, model="legacy")).hits
+    # the legacy generator on its own (legacy) toy loses ~5%
+    legacy = simulate("dark-photon", 2000, seed=24, config=config_factory(**muon_response)).hits
     outside = legacy[:, :, :12].any(axis=(1, 2)) | legacy[:, :, 372:].any(axis=(1, 2))
-    assert 0.02 < outside.mean() < 0.1, outside.mean()  # the legacy generator loses ~5%
+    assert 0.02 < outside.mean() < 0.1, outside.mean()
 
 
-def test_stored_configs_without_a_model_are_legacy():
-    config = _with(RPCSimConfig(), model="legacy")
+@pytest.mark.parametrize("preset", ["realistic", "legacy"])
+def test_stored_configs_without_a_model_are_legacy(preset):
+    # a file written before the decay model existed (by either preset) holds legacy dark photons
+    config = _with(preset_config(preset), model="legacy")
     text = dump_config(config).replace("  model: legacy\n", "")
     assert "model" not in text.split("dark_photon:")[1].split("\n\n")[0]
+    assert f"preset: {preset}" in text
     assert config_from_yaml_text(text) == config
     assert config_from_yaml_text(dump_config(RPCSimConfig())).dark_photon.model == "decay"
+    # a partial config a user writes (``--config``) takes the preset's model
+    expected = "decay" if preset == "realistic" else "legacy"
+    assert load_sim_config(preset=preset).dark_photon.model == expected
 
 
 def test_legacy_events_carry_the_new_truth_fields(config_factory):

@@ -195,9 +195,13 @@ def test_weights_reweight_a_flat_sample_to_the_falling_spectrum():
 
 
 def test_displaced_muons_above_threshold_are_signal():
+    # the decay model with lighter, softer A's (1.5 GeV, pT 10-60 GeV; the opening-angle window
+    # selects pT ~ 15-60 GeV) and muons of 5-50 GeV: both labels occur
     config = RPCSimConfig()
-    low = dataclasses.replace(config, dark_photon=dataclasses.replace(config.dark_photon, mu_pt_min_gev=5.0,
-                                                                         mu_pt_max_gev=30.0))
+    assert config.dark_photon.model == "decay"
+    low = dataclasses.replace(config, dark_photon=dataclasses.replace(
+        config.dark_photon, mu_pt_min_gev=5.0, mu_pt_max_gev=50.0, pt_min_gev=10.0, pt_max_gev=60.0,
+        mass_gev=1.5))
     t = simulate("dark-photon", 2000, seed=25, config=low).truth
     np.testing.assert_array_equal(t["label"], (t["mu_pt"].max(axis=1) > 20.0).astype(np.uint8))
-    assert 0 < t["label"].mean() < 1
+    assert 0.1 < t["label"].mean() < 0.9, t["label"].mean()

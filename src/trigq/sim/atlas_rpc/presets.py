@@ -11,7 +11,9 @@
   same hits and truth as the toy of that time, so older results reproduce.
 
 A file's ``config_yaml`` names its preset; files written before presets existed name none and are
-read as ``legacy`` (their missing keys take the legacy values, not today's defaults).
+read as ``legacy`` (their missing keys take the legacy values, not today's defaults). A stored
+``dark_photon`` section without ``model`` was written before the decay model existed (by either
+preset), so its dark photons came from the legacy generator: it reads as ``model: legacy``.
 """
 
 from __future__ import annotations
@@ -103,9 +105,13 @@ def config_from_yaml_text(text: str, where: str = "config_yaml") -> RPCSimConfig
     """``RPCSimConfig`` from YAML text, e.g. a dataset's ``config_yaml`` attribute.
 
     Missing keys take the values of the preset the text names, or of ``legacy`` when it names none
-    (a file written before presets existed), so an old file's config reads back as it was made.
+    (a file written before presets existed), and a ``dark_photon`` section without ``model`` reads
+    as ``legacy`` (written before the decay model), so an old file's config reads back as it was made.
     """
     data = _mapping(yaml_load(text, where), where)
+    dark_photon = data.get("dark_photon")
+    if isinstance(dark_photon, dict) and "model" not in dark_photon:
+        data["dark_photon"] = {**dark_photon, "model": "legacy"}
     name = data.get("preset", UNNAMED_FILE_PRESET)
     if not isinstance(name, str):
         raise ConfigError(f"{where}.preset: expected one of {list(PRESET_NAMES)}, got {name!r}")
