@@ -72,7 +72,7 @@ def test_strided_vertexing_keeps_the_eta_position_until_the_head():
                            ("firmware", {"conv1": (16, 1, 89), "pool1": (16, 1, 44), "flatten": (704,)})):
         model = build_model("l0-vertexing-strided", "float", arch=arch)
         for name, module in model.named_children():
-            module.register_forward_hook(lambda m, i, o, name=name: shapes.__setitem__(name, tuple(o.shape[1:])))
+            module.register_forward_hook(lambda m, i, o, n=name: shapes.__setitem__(n, tuple(o.shape[1:])))
         assert model(torch.zeros(3, 1, 9, 360)).shape == (3, 2)
         assert {k: shapes[k] for k in expected} == expected
         # no pooling in the reference net; the firmware net pools once, by 2 strides of 4 strips
