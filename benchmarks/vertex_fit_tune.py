@@ -69,8 +69,9 @@ def main() -> None:
     print("| " + " | ".join(GRID) + " | R within 8 cm | z within 8 cm | R core | z core |")
     print("|" + "---|" * (len(GRID) + 4))
     for key, s in sorted(tried.items(), key=lambda kv: -(kv[1]["in_r"] + kv[1]["in_z"])):
-        print("| " + " | ".join(str(v) for v in key) + f" | {100 * s['in_r']:.1f}% | {100 * s['in_z']:.1f}% | "
-              f"{s['core_r']:.2f} | {s['core_z']:.2f} |")
+        cells = [*map(str, key), f"{100 * s['in_r']:.1f}%", f"{100 * s['in_z']:.1f}%", f"{s['core_r']:.2f}",
+                 f"{s['core_z']:.2f}"]
+        print("| " + " | ".join(cells) + " |")
     default = VertexFitConfig()
     changed = {k: getattr(best, k) for k in GRID if getattr(best, k) != getattr(default, k)}
     print(f"\nbest (changes from the defaults): {changed or 'none'}")
