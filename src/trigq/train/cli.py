@@ -14,7 +14,7 @@ _OVERRIDES = {
     "quant": "quant", "epochs": "epochs", "batch_size": "batch_size", "lr": "lr", "seed": "seed",
     "device": "device", "num_workers": "num_workers", "max_train_events": "max_train_events",
     "max_val_events": "max_val_events", "patience": "patience", "loss": "loss", "l2": "l2",
-    "arch": "arch",
+    "arch": "arch", "init_from": "init_from",
 }
 
 
@@ -43,6 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-train-events", type=positive_int)
     parser.add_argument("--max-val-events", type=positive_int)
     parser.add_argument("--teacher", help="distil from this trained (float) run directory")
+    parser.add_argument("--init-from", help="start from the conv/dense weights of this training run (e.g. "
+                        "the float twin: QAT fine-tuning)")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
     parser.add_argument("--force", action="store_true",
                         help="replace the training run in --out when the new run finishes (an interrupted "
