@@ -59,6 +59,8 @@ ZOO_CASES = [
     ZooCase("l0-vertexing", "int5-a4", "stream", {"act_signed": True}),
     # narrow 8-bit weights, unsigned 8-bit activations, two outputs
     ZooCase("l0-vertexing-rz", "int8", "stream"),
+    # strided first convolution (9x8 stride 4), ternary weights, unsigned 4-bit activations
+    ZooCase("l0-vertexing-strided", "ternary-a4", "stream"),
     ZooCase("tiny-cnn", "int4", "parallel"),
     # multi-bit (4-bit unsigned) input, narrow 6-bit weights, unsigned 3-bit activations
     ZooCase("tiny-cnn", "int6-a3", "parallel", {"input_bits": 4}),

@@ -69,6 +69,23 @@ def test_specs_are_consistent():
     assert get_spec("l0-vertexing-rz").targets == ("vertex_r", "vertex_z")
 
 
+def test_strided_vertexing_keeps_the_eta_position_until_the_head():
+    shapes = {}
+    for arch, expected in (("reference", {"conv1": (32, 1, 89), "conv2": (32, 1, 43), "flatten": (1376,)}),
+                           ("firmware", {"conv1": (16, 1, 89), "pool1": (16, 1, 44), "flatten": (704,)})):
+        model = build_model("l0-vertexing-strided", "float", arch=arch)
+        for name, module in model.named_children():
+            module.register_forward_hook(lambda m, i, o, n=name: shapes.__setitem__(n, tuple(o.shape[1:])))
+        assert model(torch.zeros(3, 1, 9, 360)).shape == (3, 2)
+        assert {k: shapes[k] for k in expected} == expected
+        # no pooling in the reference net; the firmware net pools once, by 2 strides of 4 strips
+        pools = [m for m in model.modules() if isinstance(m, nn.MaxPool2d)]
+        assert len(pools) == (0 if arch == "reference" else 1)
+    assert _layer_params(build_model("l0-vertexing-strided", "float")) == 393_154
+    assert _layer_params(build_model("l0-vertexing-strided", "ternary")) == 24_850
+    assert get_spec("l0-vertexing-strided").targets == ("vertex_r", "vertex_z")
+
+
 # float and ternary on every model in the quick run; the other presets in the slow step
 PRESETS = ["float", "ternary"] + [
     pytest.param(q, marks=pytest.mark.slow) for q in ("ternary-a3", "int2", "int4", "int8")

@@ -153,6 +153,36 @@ def test_teacher_for_another_task_is_refused(tiny_h5, tmp_path):
         )
 
 
+@pytest.mark.slow
+def test_init_from_starts_qat_from_the_float_weights(tiny_h5, tmp_path):
+    from trigq.models import build_model
+    from trigq.train.trainer import init_from_run
+
+    train(_config(tiny_h5, tmp_path / "float", quant="float", epochs=1, lr=1e-2))
+    float_state = load_trained(tmp_path / "float").model.state_dict()
+    model = build_model("tiny-cnn", "int4")
+    copied = init_from_run(model, str(tmp_path / "float"), load_trained(tmp_path / "float").spec)
+    assert copied == ["conv1.weight", "conv1.bias", "fc_out.weight", "fc_out.bias"]
+    for name in copied:
+        torch.testing.assert_close(model.state_dict()[name], float_state[name], rtol=0, atol=0)
+    # a QAT run started there moves on from the float weights (lr 0: stays exactly on them)
+    result = train(_config(tiny_h5, tmp_path / "qat", init_from=str(tmp_path / "float"), lr=1e-12,
+                           lr_schedule="constant"))
+    assert np.isfinite(result.history[0]["val_loss"])
+    qat = load_trained(tmp_path / "qat", which="last").model.state_dict()
+    torch.testing.assert_close(qat["conv1.weight"], float_state["conv1.weight"], rtol=0, atol=1e-9)
+    # another model, or another architecture, is refused naming the layer
+    with pytest.raises(TrainError, match=r"init_from: .* trained as 'tiny-cnn'"):
+        train(_config(tiny_h5, tmp_path / "v", model="l0-vertexing", quant="ternary",
+                      init_from=str(tmp_path / "float")))
+    train(_config(tiny_h5, tmp_path / "vf", model="l0-vertexing-strided", quant="float", arch="reference",
+                  max_train_events=32))
+    with pytest.raises(TrainError, match=r"init_from: layer 'conv1'"):
+        train(_config(tiny_h5, tmp_path / "vq", model="l0-vertexing-strided", quant="ternary",
+                      arch="firmware", init_from=str(tmp_path / "vf")))
+    assert not (tmp_path / "vq").exists()
+
+
 def test_bad_config_key_is_an_error(tmp_path):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("model: tiny-cnn\nepochz: 3\n")

@@ -87,13 +87,14 @@ def _cost(target: str, quant: str | None, arch: str) -> dict[str, Any]:
 
 
 def _format_listing(result: dict[str, Any]) -> str:
-    head = f"{'model':<17}{'float params':>14}{'float bits':>14}  {'quant':<11}{'arch':<10}"
+    width = max([17, *(len(r["name"]) + 2 for r in result["models"])])
+    head = f"{'model':<{width}}{'float params':>14}{'float bits':>14}  {'quant':<11}{'arch':<10}"
     head += f"{'params':>9}{'bits':>10}{'compr.':>9}{'adders':>10}"
     lines = [head]
     for r in result["models"]:
         f, q = r["float"], r["quantised"]
         lines.append(
-            f"{r['name']:<17}{f['params']:>14,}{f['weight_bits']:>14,}  {q['quant']:<11}{q['arch']:<10}"
+            f"{r['name']:<{width}}{f['params']:>14,}{f['weight_bits']:>14,}  {q['quant']:<11}{q['arch']:<10}"
             f"{q['params']:>9,}{q['weight_bits']:>10,}{q['compression']:>8.0f}x{q['adders']:>10,}"
         )
     lines.append("bits: weights and biases; adders: non-zero weights x output positions (fresh init)")

@@ -159,6 +159,18 @@ MODEL_SPECS: dict[str, ModelSpec] = {
         detector="ship-tt",
         input_bits=4,
     ),
+    "l0-vertexing-strided": ModelSpec(
+        name="l0-vertexing-strided",
+        task="regression",
+        input_width=360,
+        targets=("vertex_r", "vertex_z"),
+        default_quant="ternary-a4",
+        description="vertex R and z (in 100 cm) with strided convolutions and no pooling before the "
+        "dense head, so that the eta position survives. reference: conv 9x8 stride 4 (32 channels, "
+        "every layer at once) -> conv 1x5 stride 2 (32) -> dense 256/128; firmware: conv 9x8 stride 4 "
+        "(16) -> max pool 1x2 -> dense 32/32",
+        target_scales=(100.0, 100.0),
+    ),
     "tiny-cnn": ModelSpec(
         name="tiny-cnn",
         task="classification",
@@ -209,6 +221,20 @@ def _vertexing(channels: tuple[int, int, int, int], dense: tuple[int, int], n_ou
     return [*layers, Dense(dense[0]), Dense(dense[1]), Dense(n_out, last=True)]
 
 
+def _vertexing_strided(arch: str, n_out: int) -> list[LayerDef]:
+    # 9 x 360 -> conv 9x8 stride 4: 1 x 89 (each output sees every layer of an 8-strip window)
+    if arch == "reference":  # -> conv 1x5 stride 2: 1 x 43 x 32 -> dense 256 -> 128 -> n_out
+        return [
+            Conv(32, (9, 8), stride=(1, 4)),
+            Conv(32, (1, 5), stride=(1, 2)),
+            Dense(256),
+            Dense(128),
+            Dense(n_out, last=True),
+        ]
+    # firmware: -> max pool 1x2: 1 x 44 x 16 -> dense 32 -> 32 -> n_out
+    return [Conv(16, (9, 8), stride=(1, 4)), Pool((1, 2)), Dense(32), Dense(32), Dense(n_out, last=True)]
+
+
 def _tiny(n_out: int) -> list[LayerDef]:
     return [Conv(4, (3, 4), stride=(1, 4)), Pool((1, 4)), Dense(n_out, last=True)]
 
@@ -223,6 +249,8 @@ def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerD
         if arch == "reference":
             return _vertexing((32, 64, 128, 256), (128, 128), n)
         return _vertexing((8, 8, 16, 16), (32, 32), n)
+    if name == "l0-vertexing-strided":
+        return _vertexing_strided(arch, n)
     if name == "tiny-cnn":
         return _tiny(n)
     if name == "ship-cnn":

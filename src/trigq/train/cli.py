@@ -24,6 +24,7 @@ _OVERRIDES = {
     "loss": "loss",
     "l2": "l2",
     "arch": "arch",
+    "init_from": "init_from",
 }
 
 
@@ -59,6 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-train-events", type=positive_int)
     parser.add_argument("--max-val-events", type=positive_int)
     parser.add_argument("--teacher", help="distil from this trained (float) run directory")
+    parser.add_argument(
+        "--init-from",
+        help="start from the conv/dense weights of this training run (e.g. the float twin: QAT fine-tuning)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
     parser.add_argument(
         "--force",

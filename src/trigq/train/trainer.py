@@ -218,6 +218,8 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             # is built afterwards: built before, it would update the discarded tensors.
             model.load_state_dict(state["model"])
             set_stats_state(model, state["stats_state"])
+        elif config.init_from:
+            init_from_run(model, config.init_from, spec)
         optimizer = _make_optimizer(model, config)
         if state is not None:
             optimizer.load_state_dict(state["optimizer"])
@@ -326,6 +328,45 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
         shutdown_distributed(ctx)
 
 
+def init_from_run(model: torch.nn.Module, run_dir: str, spec: Any) -> list[str]:
+    """Copy the conv/dense weights and biases of training run ``run_dir`` into ``model`` (float or
+    Brevitas: the layer names are the zoo's); returns the copied parameter names. ``TrainError``
+    when the run is of another model or a layer's shape differs."""
+    from trigq.train.checkpoint import CheckpointError
+    from trigq.train.trained import load_trained
+
+    try:
+        source = load_trained(run_dir)
+    except CheckpointError as exc:
+        raise TrainError(f"init_from: {exc}") from exc
+    if source.spec.name != spec.name:
+        raise TrainError(
+            f"init_from: {run_dir} was trained as {source.spec.name!r}, this run is {spec.name!r}"
+        )
+    theirs = {
+        name: m
+        for name, m in source.model.named_modules()
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))
+    }
+    copied = []
+    with torch.no_grad():
+        for name, mine in _unwrap(model).named_modules():
+            if not isinstance(mine, (torch.nn.Conv2d, torch.nn.Linear)):
+                continue
+            other = theirs.get(name)
+            if other is None or other.weight.shape != mine.weight.shape:
+                got = None if other is None else tuple(other.weight.shape)
+                raise TrainError(
+                    f"init_from: layer {name!r} of {run_dir} is {got}, this run's is "
+                    f"{tuple(mine.weight.shape)} (train the float twin with the same arch)"
+                )
+            for pname in ("weight", "bias"):
+                if getattr(mine, pname) is not None and getattr(other, pname) is not None:
+                    getattr(mine, pname).copy_(getattr(other, pname))
+                    copied.append(f"{name}.{pname}")
+    return copied
+
+
 RESUME_KEYS = (
     "format",
     "epoch",
@@ -352,7 +393,7 @@ def _prepare_run_dir(
     the directory, and the directory the run writes into.
     """
     last = run_dir / LAST
-    inputs = [config.data, config.distill.teacher]
+    inputs = [config.data, config.distill.teacher, config.init_from]
     if resume:
         if force:
             raise TrainError("--resume and --force: choose one (continue the run, or replace it)")
