@@ -204,6 +204,14 @@ def test_evaluate_out_holding_a_users_metrics(capsys, user):
     )
 
 
+def test_evaluate_background_without_noise_only_events(capsys, user):
+    ev = simulate("muons", 50, seed=4)
+    muons = write_dataset(user["root"] / "muons.h5", ev.hits, ev.truth, ev.attrs())
+    refused(capsys, ["evaluate", str(user["run"]), "--data", str(user["data"]), "--background", str(muons),
+                     "--no-baseline", "--out", str(user["root"] / "e")], "muons.h5", "noise-only",
+            root=user["root"])
+
+
 def test_simulate_out_is_a_device_or_fifo(capsys, user):
     fifo = user["root"] / "pipe.h5"
     os.mkfifo(fifo)

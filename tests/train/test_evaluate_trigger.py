@@ -78,6 +78,42 @@ def test_trigger_report_compares_at_equal_rate_and_equal_efficiency(events, tmp_
         assert png.read_bytes()[:4] == b"\x89PNG"
 
 
+def _same(a: object, b: object) -> bool:
+    """Equal as JSON (NaN equals NaN)."""
+    return json.dumps(a, sort_keys=True, default=np.ndarray.tolist) == json.dumps(
+        b, sort_keys=True, default=np.ndarray.tolist)
+
+
+def test_background_noise_events_enter_the_rates_only(events):
+    truth = dict(events.truth)
+    scores = _fake_scores(truth)
+    base = coincidence_trigger(events.hits, CoincidenceConfig(road_pt_gev=60.0, confirm="bi-and-bo"),
+                               sim_config=events.config)
+    model, edges = RateModel(muon_rate_per_crossing=1e-3), CoincidenceConfig().pt_bin_edges_gev
+    plain = trigger_report(scores, truth, base, model, edges)
+    rng = np.random.default_rng(5)
+    n = 4000
+    extra_scores, extra_base = rng.random(n) ** 8, rng.random(n) < 0.01
+    rep = trigger_report(scores, truth, base, model, edges,
+                         noise={"scores": extra_scores, "baseline": extra_base})
+    n_file = int((truth["source"] == 0).sum())
+    assert rep["noise_events"] == {"data_file": n_file, "background_file": n}
+    for key in ("network", "baseline"):
+        assert _same(rep[key], plain[key])  # accuracy, fake rate, ROC AUC: the data file's events only
+        wp, wp0 = rep["working_point"][key], plain["working_point"][key]
+        assert _same(wp["efficiency"], wp0["efficiency"]) and _same(wp["turn_on"], wp0["turn_on"])
+        noise = wp["rate"]["noise_fire_fraction"]
+        assert noise["n_events"] == n_file + n
+    fired = int((base[truth["source"] == 0]).sum()) + int(extra_base.sum())
+    noise = rep["working_point"]["baseline"]["rate"]["noise_fire_fraction"]
+    assert noise["value"] * (n_file + n) == pytest.approx(fired)
+    assert _same(rep["roc"], plain["roc"])
+    text = "\n".join(trigger_markdown("label", rep, {"how": "given"}))
+    assert f"counts {n_file + n:,} noise-only events ({n:,} of them from the background file)" in text
+    assert "| noise-only events firing |" in text
+    assert f"| {fired:,} / {n_file + n:,} |" in text
+
+
 @pytest.mark.slow
 def test_evaluate_tunes_the_baseline_by_default_and_reuses_a_given_one(
     events, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -130,3 +166,13 @@ def test_evaluate_tunes_the_baseline_by_default_and_reuses_a_given_one(
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["baseline"]["how"].startswith("given")
     assert summary["label"]["baseline"]["rate"] == pytest.approx(base["rate"]["rate_hz"])
+    noise_only = simulate("background", 700, seed=32)
+    bkg = write_dataset(tmp_path / "noise.h5", noise_only.hits, noise_only.truth, noise_only.attrs())
+    assert main([*args[:5], str(tmp_path / "ev3"), *args[6:], "--background", str(bkg)]) == 0
+    summary3 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary3["background"] == {"file": str(bkg), "n_events": 700}
+    saved3 = json.loads((tmp_path / "ev3" / "metrics.json").read_text())["outputs"]["label"]
+    assert saved3["noise_events"]["background_file"] == 700
+    assert saved3["network"] == saved["outputs"]["label"]["network"]
+    rate3 = saved3["working_point"]["baseline"]["rate"]["noise_fire_fraction"]
+    assert rate3["n_events"] == saved3["noise_events"]["data_file"] + 700

@@ -8,7 +8,9 @@ ROC AUC. Regression outputs: residual mean, core sigma (``metrics.core_gaussian_
 fraction ``|error| > 8 cm``, resolution vs true vertex R. Vertex outputs (``vertex_r``,
 ``vertex_z``) also get the vertexing table of ``trigq baseline vertex-fit`` (R and z, vs opening
 angle and vs vertex R, statistical errors) with the classical vertex fit beside the network on
-the same dark-photon events. Writes ``metrics.json``, ``metrics.md``, one PNG per output (plus
+the same dark-photon events. A ``background`` file (noise-only events, e.g. ``trigq simulate
+atlas-rpc --sample background``) adds its events to the noise part of the trigger rates of both
+triggers, nothing else. Writes ``metrics.json``, ``metrics.md``, one PNG per output (plus
 ``<target>_efficiency_vs_rate.png`` for the trigger), ``vertexing.md``/``.png`` and the baseline's
 config ``baseline_config.yaml`` (reusable with ``--baseline-config``).
 """
@@ -62,22 +64,46 @@ def predict_split(
 
 
 def coincidence_decisions(
-    data: str | os.PathLike[str], indices: np.ndarray, config: Any = None
+    data: str | os.PathLike[str],
+    indices: np.ndarray,
+    config: Any = None,
+    roads_from: str | os.PathLike[str] | None = None,
 ) -> np.ndarray:
-    """The coincidence baseline ``config`` (default: untuned) on the same events (roads from the file's
-    simulator config)."""
+    """The coincidence baseline ``config`` (default: untuned) on the same events (roads from the
+    simulator config of ``roads_from``, default ``data`` itself)."""
     from trigq.baselines import CoincidenceConfig, coincidence_trigger, roads_for
     from trigq.baselines.evaluate import sim_config_of
     from trigq.data import read_arrays, validate_dataset
 
     config = config or CoincidenceConfig()
-    roads = roads_for(config, sim_config_of(validate_dataset(data, require=())))
+    roads = roads_for(config, sim_config_of(validate_dataset(roads_from or data, require=())))
     out = np.zeros(indices.size, bool)
     for start in range(0, indices.size, READ_BLOCK):
         block = indices[start : start + READ_BLOCK]
         out[start : start + block.size] = coincidence_trigger(
             read_arrays(data, ["hits"], block)["hits"], config, roads
         )
+    return out
+
+
+def background_noise(
+    trained: TrainedModel,
+    background: str | os.PathLike[str],
+    data: str | os.PathLike[str],
+    base_config: Any = None,
+) -> dict[str, np.ndarray]:
+    """Network logits (output 0) and, with ``base_config``, baseline decisions on the noise-only
+    events (``source == 0``) of ``background``; the baseline's roads come from ``data``."""
+    from trigq.data import DatasetError, read_arrays, validate_dataset
+
+    validate_dataset(background, require=("source",))
+    source = read_arrays(background, ["truth/source"])["truth/source"]
+    indices = np.flatnonzero(source == 0)
+    if indices.size == 0:
+        raise DatasetError(f"{background}: --background has no noise-only events (truth/source 0)")
+    out = {"logits": predict_split(trained, background, indices)[:, 0]}
+    if base_config is not None:
+        out["baseline"] = coincidence_decisions(background, indices, base_config, roads_from=data)
     return out
 
 
@@ -144,6 +170,7 @@ def evaluate(
     muon_rate: float | None = None,
     vertex_fit_config: Any = None,
     force: bool = False,
+    background: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
     "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``).
@@ -153,8 +180,9 @@ def evaluate(
     ``CoincidenceConfig`` or YAML path (used as given), or False (no baseline). ``muon_rate``:
     prompt muons per bunch crossing for the rates (default 1e-3). Vertex outputs get the classical
     vertex fit (``vertex_fit_config``, a ``VertexFitConfig``) beside them unless ``baseline`` is
-    False. ``out`` is an output directory
-    of kind ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
+    False. ``background``: a file whose noise-only events join the noise part of the trigger rates
+    (network and baseline; trigger models only). ``out`` is an output directory of kind
+    ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
     from trigq.train.run_files import BEST, CONFIG, LAST
@@ -162,12 +190,18 @@ def evaluate(
 
     out_dir = Path(out) if out is not None else Path(run_dir) / f"eval-{split}"
     inputs = [Path(run_dir) / (BEST if which == "best" else LAST), Path(run_dir) / CONFIG, data]
+    inputs += [] if background is None else [background]
     check_output_dir(out_dir, "evaluation", inputs=inputs, force=force)
     trained = load_trained(run_dir, which=which)  # type: ignore[arg-type]
     spec, cfg = trained.spec, trained.config
     kinds = spec.output_kinds
     if spec.detector.startswith("ship-tt"):
         return _evaluate_ship(trained, data, split, out_dir, inputs, baseline is not False, force)
+    if background is not None and kinds[0] != "logit":
+        raise CheckpointError(
+            f"--background {background}: adds noise-only events to trigger rates, but "
+            f"{run_dir} is a {spec.name} run (no trigger output)"
+        )
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))
@@ -199,6 +233,9 @@ def evaluate(
     if baseline is not False and "logit" in kinds:
         base_config, result["baseline"] = resolve_baseline(data, baseline, tune, tune_data, muon_rate)
         base = coincidence_decisions(data, indices, base_config)
+    noise = None if background is None else background_noise(trained, background, data, base_config)
+    if noise is not None:
+        result["background"] = {"file": str(background), "n_events": int(noise["logits"].size)}
     for i, (target, kind) in enumerate(zip(spec.targets, kinds)):
         true = truth[f"truth/{target}"].astype(np.float64).reshape(indices.size)
         if kind == "logit":
@@ -208,9 +245,14 @@ def evaluate(
             scores = 1.0 / (1.0 + np.exp(-raw[:, i]))
             fields = {k.removeprefix("truth/"): v for k, v in truth.items()}
             fields["label"] = true.astype(np.uint8)
+            extra = None
+            if noise is not None and i == 0:
+                extra = {"scores": 1.0 / (1.0 + np.exp(-noise["logits"])), "baseline": noise.get("baseline")}
             result["outputs"][target] = {
                 "kind": "trigger",
-                **trigger_report(scores, fields, base, rate_model(cfg), np.asarray(cfg.pt_bin_edges_gev)),
+                **trigger_report(
+                    scores, fields, base, rate_model(cfg), np.asarray(cfg.pt_bin_edges_gev), noise=extra
+                ),
             }
         else:
             result["outputs"][target] = {

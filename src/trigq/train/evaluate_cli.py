@@ -1,7 +1,8 @@
-"""``trigq evaluate DIR --data FILE.h5 [--split test] [--out DIR] [--json]``.
+"""``trigq evaluate DIR --data FILE.h5 [--split test] [--background FILE.h5] [--out DIR] [--json]``.
 
 The trigger is compared with the coincidence baseline tuned on an independent simulated sample
 (its 50% point at the threshold, ``baselines.tune``) unless ``--baseline-config`` gives one.
+``--background`` adds a file's noise-only events to the noise part of both triggers' rates.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune-data", metavar="FILE.h5", help="baseline tuning sample (default: simulated)")
     parser.add_argument("--tune-seed", type=seed_int, help="seed of the simulated baseline tuning sample")
     parser.add_argument(
+        "--background",
+        metavar="FILE.h5",
+        help="noise-only events (e.g. `trigq simulate atlas-rpc --sample background`) added "
+        "to the noise part of the trigger rates, network and baseline alike",
+    )
+    parser.add_argument(
         "--muon-rate",
         type=positive_float,
         metavar="MU",
@@ -91,6 +98,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         muon_rate=args.muon_rate,
         vertex_fit_config=vertex_config,
         force=args.force,
+        background=args.background,
     )
     print(f"wrote {', '.join(result['files'].values())}")
     if "ship" in result:
@@ -105,6 +113,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "n_events": result["n_events"],
         "files": result["files"],
     }
+    if "background" in result:
+        summary["background"] = result["background"]
     if "baseline" in result:
         summary["baseline"] = {k: v for k, v in result["baseline"].items() if k != "tuning"}
     for target, rep in result["outputs"].items():

@@ -11,6 +11,9 @@ For both triggers, on the same events (``baselines.rates`` defines every figure)
   efficiency); the network's efficiency-vs-rate curve with the baseline's working point;
 - accuracy (score >= 0.5) with its 68% Clopper-Pearson interval, efficiency, fake rate, ROC AUC.
 
+Extra noise-only events (``noise``: scores and baseline decisions on a background file) join the
+noise part of the rates, and only that: accuracy, ROC and fake rate are those of the data file.
+
 The baseline is tuned (``baselines.tune``) on a sample simulated from the data file's generator
 config with another seed, unless a config is given; files without a generator config get the
 untuned default roads, and the report says so.
@@ -125,6 +128,18 @@ def _thin(scan: dict[str, np.ndarray], n: int = CURVE_POINTS) -> dict[str, list[
     return {k: v[keep].tolist() for k, v in scan.items()}
 
 
+def with_noise(truth: TriggerTruth, n: int) -> TriggerTruth:
+    """``truth`` followed by ``n`` noise-only events (source 0, pT 0, weight 1, label 0)."""
+    zeros = np.zeros(n)
+    return TriggerTruth(
+        np.concatenate([truth.source, np.zeros(n, truth.source.dtype)]),
+        np.concatenate([truth.pt, zeros]),
+        np.concatenate([truth.weight, np.ones(n)]),
+        np.concatenate([truth.label, np.zeros(n, bool)]),
+        np.concatenate([truth.vertex_r, zeros]),
+    )
+
+
 def trigger_report(
     scores: np.ndarray,
     truth: dict[str, np.ndarray],
@@ -132,26 +147,44 @@ def trigger_report(
     model: RateModel,
     pt_edges: Any,
     vertex_r_edges: Any = VERTEX_R_EDGES_CM,
+    noise: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every figure of the module docstring as plain data (``scores``: probabilities)."""
-    t = TriggerTruth.from_arrays(truth, model.threshold_gev)
-    labels = t.label.astype(np.uint8)
+    """Every figure of the module docstring as plain data (``scores``: probabilities).
+
+    ``noise``: ``{"scores": ..., "baseline": ... or None}`` of extra noise-only events for the rates
+    (a baseline decision per event is required when ``baseline`` is given).
+    """
+    t_file = TriggerTruth.from_arrays(truth, model.threshold_gev)
+    labels = t_file.label.astype(np.uint8)
     edges, r_edges = np.asarray(pt_edges, np.float64), np.asarray(vertex_r_edges, np.float64)
     table = M.trigger_metrics(scores, labels, baseline)
     table["network_at_baseline_fake_rate"] = table.pop("network_at_baseline_rate", None)
-    net = scores >= 0.5
-    table["network"]["accuracy_interval"] = Efficiency.of(net == t.label).as_dict()
+    table["network"]["accuracy_interval"] = Efficiency.of((scores >= 0.5) == t_file.label).as_dict()
     table["rate_model"] = model.as_dict()
     table["weighted"] = "weight" in truth
+    n_file_noise = int((t_file.source == 0).sum())
+    t, file_scores = t_file, scores
+    if noise is not None:
+        extra = np.asarray(noise["scores"], np.float64).ravel()
+        t, scores = with_noise(t_file, extra.size), np.concatenate([scores, extra])
+        if baseline is not None:
+            if noise.get("baseline") is None:
+                raise ValueError("trigger_report: noise events need the baseline's decisions too")
+            baseline = np.concatenate([np.asarray(baseline, bool), np.asarray(noise["baseline"], bool)])
+    table["noise_events"] = {
+        "data_file": n_file_noise,
+        "background_file": int(scores.size - file_scores.size),
+    }
+    net = scores >= 0.5
     table["working_point"] = {"network": _working_point(net, t, model, edges, r_edges)}
     scan = score_scan(scores, t, model)
     table["efficiency_vs_rate"] = {"network": _thin(scan)}
-    fpr, tpr, _ = M.roc_curve(scores, labels)
+    fpr, tpr, _ = M.roc_curve(file_scores, labels)
     table["roc"] = {"fake_rate": fpr, "efficiency": tpr}
     if baseline is None:
         return table
     base = np.asarray(baseline, dtype=bool)
-    table["baseline"]["accuracy_interval"] = Efficiency.of(base == t.label).as_dict()
+    table["baseline"]["accuracy_interval"] = Efficiency.of(base[: file_scores.size] == t_file.label).as_dict()
     table["working_point"]["baseline"] = wp = _working_point(base, t, model, edges, r_edges)
     at_rate = threshold_at_rate(scan, wp["rate"]["rate_hz"])
     at_eff = threshold_at_efficiency(scan, wp["efficiency"]["prompt"]["value"])
@@ -189,6 +222,12 @@ def _pm(d: dict[str, Any], scale: float = 1.0, digits: int = 4) -> str:
     )
 
 
+def _fired(d: dict[str, Any]) -> str:
+    """``k / n`` of a fraction dict (unweighted)."""
+    n = int(d["n_events"])
+    return "n/a" if not n else f"{round(d['value'] * n):,} / {n:,}"
+
+
 def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, Any] | None) -> list[str]:
     """Markdown lines of the trigger tables (module docstring)."""
     wp = rep["working_point"]
@@ -196,13 +235,27 @@ def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, 
     how = "n/a" if baseline_info is None else baseline_info.get("how", "")
     model = rep["rate_model"]
     weighting = "weighted to the falling spectrum" if rep["weighted"] else "unweighted"
+    counts = rep.get("noise_events", {})
+    n_noise = sum(counts.values())
+    noise_text = (
+        (
+            f" The noise part of the rate counts {n_noise:,} noise-only events"
+            + (
+                f" ({counts['background_file']:,} of them from the background file)."
+                if counts.get("background_file")
+                else "."
+            )
+        )
+        if counts
+        else ""
+    )
     lines = [
         f"## Trigger ({target})",
         "",
         f"Threshold {model['threshold_gev']:g} GeV; rate = sub-threshold prompt muons + noise at "
         f"{model['bunch_crossing_rate_hz'] / 1e6:g} MHz with {model['muon_rate_per_crossing']:g} prompt "
         f"muons per crossing; efficiencies {weighting}; errors: 68% Clopper-Pearson. "
-        f"Coincidence baseline: {how}.",
+        f"Coincidence baseline: {how}.{noise_text}",
         "",
         "| metric | network (score >= 0.5) | coincidence baseline |",
         "|---|---|---|",
@@ -223,6 +276,7 @@ def trigger_markdown(target: str, rep: dict[str, Any], baseline_info: dict[str, 
         ("prompt efficiency above threshold", lambda w: _pm(w["efficiency"]["prompt"])),
         ("displaced efficiency (dark photons above threshold)", lambda w: _pm(w["efficiency"]["displaced"])),
         ("rate [Hz]", lambda w: _pm(w["rate"], digits=5)),
+        ("noise-only events firing", lambda w: _fired(w["rate"]["noise_fire_fraction"])),
     ]
     for name, get in rows:
         lines.append(f"| {name} | {get(cols[0])} | {get(cols[1]) if cols[1] else 'n/a'} |")
