@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 REFERENCE = "l0-trigger-ternary"
 MIN_EVENTS = 100  # the test split (10%) must hold events for evaluate and emulate
 VERIFY_EVENTS = 2000
@@ -117,7 +119,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     timings = {}
     results: dict[str, Any] = {}
     for argv in steps(args):
-        print(f"\n$ trigq {' '.join(argv)}", flush=True)
+        echo(f"\n$ trigq {' '.join(argv)}", flush=True)
         t0 = time.perf_counter()
         sink: dict[str, Any] = {}
         if main(argv, sink=sink) != 0:
@@ -132,5 +134,5 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     figures = collect(results)
     figures["emulated_accuracy"] = emulated_accuracy(str(out / "emulated.h5"), str(out / "data" / "mixed.h5"))
-    print(table(figures, where))
+    echo(table(figures, where))
     return {"out": args.out, "seconds": timings, "figures": figures, "where": where}

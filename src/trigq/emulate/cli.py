@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
@@ -131,7 +133,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
     seconds = time.perf_counter() - t0
     if args.audit:
-        print(audit_table(audit))
+        echo(audit_table(audit))
     return {
         "out": str(args.out),
         "n_events": len(indices),

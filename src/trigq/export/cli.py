@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float, positive_int
@@ -77,12 +79,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     result = export(args.source, args.out, config, force=args.force)
     m = result.manifest
-    print(
+    echo(
         f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; steps "
         f"{', '.join(f'{k} {v:g} s' for k, v in m.steps.items())})"
     )
     for problem in result.problems:
-        print(f"  inexact: {problem}")
+        echo(f"  inexact: {problem}")
     out: dict[str, Any] = {
         "project_dir": str(result.project_dir),
         "exact": result.exact,
@@ -94,12 +96,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from trigq.utils import config_to_dict
 
         r = m.rtl
-        print(
+        echo(
             f"rtl: {r.pipeline_stages} stages = {r.latency_ns:.1f} ns at {r.clock_mhz:g} MHz, "
             f"da4ml cost {r.cost_luts:,.0f} LUT -> {result.project_dir / r.rtl_dir}"
         )
         if r.yosys is not None:
             y = r.yosys
-            print(f"yosys ({y.hierarchy}): {y.lut:,} LUT, {y.ff:,} FF, {y.dsp} DSP ({y.seconds:.0f} s)")
+            echo(f"yosys ({y.hierarchy}): {y.lut:,} LUT, {y.ff:,} FF, {y.dsp} DSP ({y.seconds:.0f} s)")
         out["rtl"] = config_to_dict(r)
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 DEFAULT_EVENTS = 2000
 
 
@@ -63,15 +65,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             csim=not args.no_csim,
             rtl=args.rtl,
         )
-    print(
+    echo(
         f"verified {result['n_inputs']} inputs ({', '.join(result['sources'])}) against "
         f"{result['reference']}: {result['mismatches']} mismatches"
     )
     for pair, c in result["comparisons"].items():
-        print(
+        echo(
             f"  {pair}: mismatching events per output {c['mismatching_events']}, "
             f"max |diff| LSB {c['max_abs_lsb']}"
         )
     for note in result.get("notes", []):
-        print(f"  note: {note}")
+        echo(f"  note: {note}")
     return result

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float
@@ -70,9 +72,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "clock_mhz": rep.clock_mhz,
     }
     if out is None:
-        print(to_markdown(rep, estimator_error_table()), end="")
+        echo(to_markdown(rep, estimator_error_table()), end="")
         return result
     with output_directory(out, "report", inputs=read, force=args.force) as tmp:
         result["files"] = final_paths(write_report(rep, tmp, estimator_error_table()), tmp, out)
-    print(f"report written to {result['files']['markdown']}")
+    echo(f"report written to {result['files']['markdown']}")
     return result

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
 PRESET_NAMES = ("realistic", "legacy")
 """``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
@@ -91,7 +93,7 @@ def run_ship_tt(args: argparse.Namespace) -> dict[str, Any]:
             )
             writer.append(ev.images, ev.truth)
             n_hits += int(ev.truth["n_hits"].sum())
-    print(f"wrote {args.events} showers to {args.out} (shower hits/event: {n_hits / args.events:.1f})")
+    echo(f"wrote {args.events} showers to {args.out} (shower hits/event: {n_hits / args.events:.1f})")
     return {"out": args.out, "detector": spec.name, "events": args.events, "seed": args.seed}
 
 
@@ -119,7 +121,7 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
             n_label += int(block.truth["label"].sum())
             n_hits += int(np.count_nonzero(block.hits))
     seconds = time.perf_counter() - start
-    print(
+    echo(
         f"wrote {args.events} {args.sample} events to {args.out} in {seconds:.1f} s "
         f"(label=1: {n_label / args.events:.3f}, hits/event: {n_hits / args.events:.2f})"
     )

@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 from trigq.errors import TrigqError
+from trigq.utils.console import echo
 
 POINTS_DIR = "points"
 FILES = {"csv": "sweep.csv", "json": "sweep.json", "markdown": "sweep.md", "plot": "pareto.png"}
@@ -407,13 +408,13 @@ def merit_task(spec: Any) -> str:
 def _report(result: dict[str, Any], progress: bool) -> dict[str, Any]:
     if progress:
         if result["status"] == "ok":
-            print(
+            echo(
                 f"  {result['preset']}: {result['metric']} {result['value']:.4f}, "
                 f"{result['mismatch_events']} emulator/Brevitas mismatches",
                 flush=True,
             )
         else:
-            print(f"  {result['preset']}: FAILED: {result['error']}", flush=True)
+            echo(f"  {result['preset']}: FAILED: {result['error']}", flush=True)
     return result
 
 

@@ -414,7 +414,8 @@ def _run_epoch(
     ctx: DistContext,
 ) -> dict[str, Any]:
     from torch.distributed.algorithms.join import Join
-    from tqdm import tqdm
+
+    from trigq.utils.console import progress
 
     lr = set_learning_rate(optimizer, epoch, config)
     l2 = l2_coefficient(epoch, config.l2, config.l2_value, config.l2_halve_every)
@@ -422,12 +423,11 @@ def _run_epoch(
     model.train()
     sums = np.zeros(4)  # task loss * n, total loss * n, distillation * n, n
     t0 = time.perf_counter()
-    bar = tqdm(
+    bar = progress(
         make_loader(train_ds, config.num_workers),
         desc=f"epoch {epoch + 1}/{config.epochs}",
         unit="batch",
-        leave=False,
-        disable=not (config.progress and ctx.is_main),
+        enabled=config.progress and ctx.is_main,
     )
     # DDP: ranks may hold a different number of batches; Join shadows the missing all-reduces
     with Join([model]) if ctx.enabled else contextlib.nullcontext():

@@ -1,0 +1,107 @@
+"""The terminal: trigq's own lines go there; third-party chatter goes into a log file.
+
+While a ``trigq`` command runs (:func:`captured`, entered by :func:`trigq.cli.main`),
+``sys.stdout`` and ``sys.stderr`` point at a buffer: hls4ml's topology prints, torch and Brevitas
+warnings, anything a library writes, are kept for the command's log file (``trigq.log`` in its
+output directory) instead of filling the terminal. trigq's own result lines are written with
+:func:`echo`, and progress bars with :func:`progress`, to the streams the command started with.
+With ``-v`` nothing is redirected. Outside a command (Python, notebooks) nothing changes: ``echo``
+is ``print`` and progress bars show when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class Capture:
+    """The streams of one command: where its own lines go and what third parties wrote."""
+
+    stdout: TextIO
+    stderr: TextIO
+    verbose: bool
+    buffer: io.StringIO = field(default_factory=io.StringIO)
+
+    def text(self) -> str:
+        return self.buffer.getvalue()
+
+
+_STACK: list[Capture] = []
+
+
+def terminal_stdout() -> TextIO:
+    """The stream trigq's own lines go to (the command's stdout, not a capture buffer)."""
+    return _STACK[-1].stdout if _STACK else sys.stdout
+
+
+def terminal_stderr() -> TextIO:
+    """The stream progress bars and trigq's own notes go to."""
+    return _STACK[-1].stderr if _STACK else sys.stderr
+
+
+def outer_capture() -> Capture | None:
+    """The capture of the command running now (after a nested one ended: the enclosing one)."""
+    return _STACK[-1] if _STACK else None
+
+
+def echo(*parts: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+    """``print`` to the terminal, past any capture of third-party output."""
+    print(*parts, sep=sep, end=end, file=terminal_stdout(), flush=flush)
+
+
+@contextlib.contextmanager
+def captured(verbose: bool) -> Iterator[Capture]:
+    """Run a command: third-party writes to stdout/stderr and warnings go into ``Capture.buffer``
+    (unless ``verbose``). Nested commands (the demo's steps) keep the outermost terminal."""
+    cap = Capture(terminal_stdout(), terminal_stderr(), verbose or bool(_STACK and _STACK[-1].verbose))
+    _STACK.append(cap)
+    try:
+        if cap.verbose:
+            yield cap
+            return
+        with (
+            contextlib.redirect_stdout(cap.buffer),
+            contextlib.redirect_stderr(cap.buffer),
+            warnings.catch_warnings(),
+        ):
+            yield cap  # warnings.showwarning writes to sys.stderr: the buffer
+    finally:
+        _STACK.pop()
+
+
+def progress(
+    iterable: Iterable[T] | None = None,
+    *,
+    total: int | None = None,
+    desc: str = "",
+    unit: str = "it",
+    enabled: bool = True,
+) -> Any:
+    """A tqdm bar with an ETA on the terminal's stderr; silent when stderr is not a terminal
+    (CI logs, pipes, files) or when ``enabled`` is False."""
+    from tqdm import tqdm
+
+    stream = terminal_stderr()
+    try:
+        tty = bool(stream.isatty())
+    except (AttributeError, ValueError):
+        tty = False
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=unit,
+        file=stream,
+        leave=False,
+        dynamic_ncols=True,
+        disable=not (enabled and tty),
+    )
