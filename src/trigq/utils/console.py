@@ -34,6 +34,18 @@ class Capture:
     def text(self) -> str:
         return self.buffer.getvalue()
 
+    def show_warning(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        """``warnings.showwarning`` while captured: into the buffer."""
+        self.buffer.write(warnings.formatwarning(message, category, filename, lineno, line))
+
 
 _STACK: list[Capture] = []
 
@@ -73,7 +85,8 @@ def captured(verbose: bool) -> Iterator[Capture]:
             contextlib.redirect_stderr(cap.buffer),
             warnings.catch_warnings(),
         ):
-            yield cap  # warnings.showwarning writes to sys.stderr: the buffer
+            warnings.showwarning = cap.show_warning
+            yield cap
     finally:
         _STACK.pop()
 

@@ -1,0 +1,29 @@
+"""The capture of third-party output while a command runs (the export test: tests/export/test_cli.py)."""
+
+from __future__ import annotations
+
+import io
+import sys
+import warnings
+
+from trigq.utils import console
+
+
+def test_capture_keeps_warnings_and_prints_and_lets_echo_through():
+    terminal = io.StringIO()
+    saved = sys.stdout
+    sys.stdout = terminal
+    try:
+        with console.captured(verbose=False) as cap:
+            print("library chatter")
+            warnings.warn("a library warning", UserWarning, stacklevel=1)
+            console.echo("our result")
+            with console.captured(verbose=False) as inner:  # a demo step keeps the terminal
+                console.echo("step result")
+            with console.progress(range(3), desc="steps") as bar:  # not a terminal: silent
+                assert list(bar) == [0, 1, 2]
+    finally:
+        sys.stdout = saved
+    assert terminal.getvalue() == "our result\nstep result\n"
+    assert "library chatter" in cap.text() and "a library warning" in cap.text()
+    assert inner.text() == ""
