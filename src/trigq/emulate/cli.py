@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from trigq.utils.console import echo
+from trigq.utils.console import echo, progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +108,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     fmt = emulator.graph.output_fmt
     audit: dict[str, dict[str, int]] = {}
     t0 = time.perf_counter()
-    with atomic_path(args.out) as tmp, h5py.File(tmp, "w") as out:
+    with (
+        atomic_path(args.out) as tmp,
+        h5py.File(tmp, "w") as out,
+        progress(total=len(indices), desc="emulate", unit="event") as bar,
+    ):
         n_out = int(np.prod(emulator.graph.output_shape)) if emulator.graph.output_shape else 1
         d_pred = out.create_dataset("pred", (len(indices), n_out), dtype="f8")
         d_raw = out.create_dataset("raw", (len(indices), n_out), dtype="i8")
@@ -121,6 +125,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             merge_audits(audit, counts)
             d_raw[start : start + len(rows)] = raw
             d_pred[start : start + len(rows)] = raw * fmt.scale
+            bar.update(len(rows))
         out.attrs.update(
             {
                 MARKER_ATTR: "predictions",

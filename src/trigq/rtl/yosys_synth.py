@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from trigq.layout import RtlLayout, read_rtl_manifest
 from trigq.rtl.errors import RtlError
 from trigq.utils import atomic_write_text
+from trigq.utils.console import progress
 
 YOSYS_JSON = RtlLayout.YOSYS
 STAGE_CACHE = RtlLayout.STAGE_CACHE  # per-stage results of ``per_stage=True`` runs, reused when unchanged
@@ -130,7 +131,10 @@ def synthesize(
             )
         )
         order = sorted(range(len(runs)), key=lambda i: -runs[i][1][-1].stat().st_size)
-        with ThreadPoolExecutor(max(1, jobs)) as pool:  # largest stages first: the slowest finish first
+        with (  # largest stages first: the slowest finish first
+            ThreadPoolExecutor(max(1, jobs)) as pool,
+            progress(total=len(runs), desc="yosys per stage", unit="run") as bar,
+        ):
             futures = {
                 i: pool.submit(
                     _run_cached,
@@ -145,6 +149,8 @@ def synthesize(
                 )
                 for i in order
             }
+            for _ in as_completed(futures.values()):
+                bar.update(1)
             results = [futures[i].result() for i in range(len(runs))]
         results[-1] = {k: v for k, v in results[-1].items() if not k.startswith(f"{top}_stage")}
         total: dict[str, int] = {}
