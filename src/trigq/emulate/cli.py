@@ -58,7 +58,10 @@ def load_project_emulator(project: Path) -> tuple[Any, int]:
     elif qonnx.exists():  # channels-first; model_clean.onnx is channels-last (hls4ml)
         emulator = Emulator.from_qonnx(qonnx)
     else:
-        raise IRError(f"{project}: neither {ir.name} nor {qonnx.name} found")
+        raise IRError(
+            f"{project}: neither {ir.name} nor {qonnx.name} found; is it an export project or an IP "
+            f"core? make one with `trigq export RUN --out {project}`"
+        )
     width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
     if ProjectLayout(project).manifest.exists() and target_kind(project) != "ip-core":
         from trigq.export.manifest import read_export_manifest

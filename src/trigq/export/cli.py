@@ -58,6 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.export import ExportConfig, export
     from trigq.export.config import RtlConfig
+    from trigq.rtl.errors import require_tool
+
+    if args.rtl_synth:  # before the export: the synthesis comes last
+        require_tool("yosys", "--rtl-synth")
 
     rtl = RtlConfig(
         enabled=args.rtl or args.rtl_synth,

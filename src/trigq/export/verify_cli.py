@@ -42,7 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.layout import target_kind
+    from trigq.rtl.errors import require_tool
 
+    if args.rtl:  # before the slow references
+        require_tool("verilator", "--rtl")
     if target_kind(args.project) == "ip-core":
         from trigq.export.errors import VerifyError
         from trigq.ip.core_verify import verify_core

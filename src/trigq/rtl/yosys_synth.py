@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from trigq.layout import RtlLayout, read_rtl_manifest
-from trigq.rtl.errors import RtlError
+from trigq.rtl.errors import RtlError, require_tool
 from trigq.utils import atomic_write_text
 from trigq.utils.console import progress
 
@@ -83,9 +82,7 @@ def synthesize(
     Per-stage results are cached in ``rtl_dir/yosys_stages`` (a stopped run resumes). ``timeout``
     applies to each yosys run.
     """
-    exe = shutil.which("yosys")
-    if exe is None:
-        raise RtlError("yosys is not on PATH (Debian: apt-get install yosys)")
+    exe = require_tool("yosys", "yosys synthesis")
     rtl_dir = Path(rtl_dir).resolve()
     layout = RtlLayout(rtl_dir)
     if top is None:
