@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import warnings
 
@@ -18,6 +19,8 @@ def test_capture_keeps_warnings_and_prints_and_lets_echo_through():
             print("library chatter")
             warnings.warn("a library warning", UserWarning, stacklevel=1)
             console.echo("our result")
+            # a library handing sys.stdout to a child process: a real file, the child's output kept
+            subprocess.run([sys.executable, "-c", "print('child output')"], stdout=sys.stdout, check=True)
             with console.captured(verbose=False) as inner:  # a demo step keeps the terminal
                 console.echo("step result")
             with console.progress(range(3), desc="steps") as bar:  # not a terminal: silent
@@ -26,4 +29,5 @@ def test_capture_keeps_warnings_and_prints_and_lets_echo_through():
         sys.stdout = saved
     assert terminal.getvalue() == "our result\nstep result\n"
     assert "library chatter" in cap.text() and "a library warning" in cap.text()
+    assert "child output" in cap.text()
     assert inner.text() == ""

@@ -13,13 +13,24 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
+
+
+def _spool() -> TextIO:
+    """An unlinked temporary file in append mode: a real stream (``fileno()`` works, so a library
+    that hands ``sys.stdout`` to a child process does not break, and the child's output lands in
+    it too), every write at its end."""
+    fd, name = tempfile.mkstemp(prefix="trigq-capture-", suffix=".txt")
+    os.unlink(name)
+    return open(fd, "a+", encoding="utf-8", errors="replace")  # closed by Capture.close
 
 
 @dataclass
@@ -29,10 +40,22 @@ class Capture:
     stdout: TextIO
     stderr: TextIO
     verbose: bool
-    buffer: io.StringIO = field(default_factory=io.StringIO)
+    buffer: TextIO = field(default_factory=io.StringIO)
+    _text: str | None = None
 
     def text(self) -> str:
-        return self.buffer.getvalue()
+        """Everything captured (also after the capture ended)."""
+        if self._text is not None:
+            return self._text
+        if isinstance(self.buffer, io.StringIO):
+            return self.buffer.getvalue()
+        self.buffer.flush()
+        self.buffer.seek(0)
+        return self.buffer.read()
+
+    def close(self) -> None:
+        self._text = self.text()
+        self.buffer.close()
 
     def show_warning(
         self,
@@ -74,7 +97,8 @@ def echo(*parts: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> N
 def captured(verbose: bool) -> Iterator[Capture]:
     """Run a command: third-party writes to stdout/stderr and warnings go into ``Capture.buffer``
     (unless ``verbose``). Nested commands (the demo's steps) keep the outermost terminal."""
-    cap = Capture(terminal_stdout(), terminal_stderr(), verbose or bool(_STACK and _STACK[-1].verbose))
+    verbose = verbose or bool(_STACK and _STACK[-1].verbose)
+    cap = Capture(terminal_stdout(), terminal_stderr(), verbose, io.StringIO() if verbose else _spool())
     _STACK.append(cap)
     try:
         if cap.verbose:
@@ -89,6 +113,7 @@ def captured(verbose: bool) -> Iterator[Capture]:
             yield cap
     finally:
         _STACK.pop()
+        cap.close()
 
 
 def progress(
