@@ -140,6 +140,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         )
     seconds = time.perf_counter() - t0
+    saturated = sum(int(c.get("saturated", 0)) for c in audit.values())
+    rate = f"{len(indices) / seconds:,.0f} events/s" if seconds > 0 else "n/a events/s"
+    echo(
+        f"emulated {len(indices)} events -> {args.out} in {seconds:.1f} s ({rate}; "
+        f"{saturated} saturated values over {len(audit)} quantisers)"
+    )
     if args.audit:
         echo(audit_table(audit))
     return {
