@@ -25,6 +25,13 @@ from trigq.utils.console import echo
 REFERENCE = "l0-trigger-ternary"
 VERTEXING_REFERENCE = "l0-vertexing-ternary"
 TASKS = ("trigger", "vertexing")
+TRIGGER_FIGURES = (
+    "brevitas_accuracy",
+    "baseline_accuracy",
+    "baseline_rate_hz",
+    "baseline_efficiency_above_threshold",
+    "network_efficiency_at_baseline_rate",
+)
 MIN_EVENTS = 100  # the test split (10%) must hold events for evaluate and emulate
 VERIFY_EVENTS = 2000
 
@@ -182,7 +189,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     figures = collect(results)
     data = str(data_path(args))
-    if args.task == "vertexing":
+    if args.task == "vertexing":  # the trigger figures do not apply
+        figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
         figures["emulated"] = emulated_vertexing(str(out / "emulated.h5"), data, str(reference_run(name)))
         echo(vertexing_table(figures, where))
     else:
