@@ -46,9 +46,7 @@ def collect(results: dict[str, Any]) -> dict[str, Any]:
     methods = _get(ev, "vertexing") or {}
     if methods:  # the vertexing task: the net and the classical fit on the same events
         figures["vertexing"] = {
-            method: {
-                coord: {k: row.get(k) for k in VERTEXING_KEYS} for coord, row in coords.items()
-            }
+            method: {coord: {k: row.get(k) for k in VERTEXING_KEYS} for coord, row in coords.items()}
             for method, coords in methods.items()
         }
     for variant, key in (("hls", "total"), ("rtl", "rtl_variant")):
