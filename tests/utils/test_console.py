@@ -31,3 +31,20 @@ def test_capture_keeps_warnings_and_prints_and_lets_echo_through():
     assert "library chatter" in cap.text() and "a library warning" in cap.text()
     assert "child output" in cap.text()
     assert inner.text() == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_and_is_silent_elsewhere():
+    saved = sys.stderr
+    for stream, shown in ((_Terminal(), True), (io.StringIO(), False)):
+        sys.stderr = stream
+        try:
+            with console.captured(verbose=False), console.progress(total=4, desc="steps", unit="step") as bar:
+                bar.update(4)
+        finally:
+            sys.stderr = saved
+        assert ("steps:   0%" in stream.getvalue() and "0/4" in stream.getvalue()) is shown
