@@ -207,8 +207,9 @@ def install_signal_handlers() -> None:
     sys.unraisablehook = _redeliver_swallowed_interrupt
 
 
-def _cache_log(command: str, text: str) -> Path | None:
-    """Write ``text`` to a new log file under the user's cache; its path, or None if unwritable."""
+def _cache_log(command: str, text: str, name: str | None = None) -> Path | None:
+    """Write ``text`` to a log file under the user's cache (a new one, or ``name`` replaced); its
+    path, or None if unwritable."""
     import datetime
     import os
     import tempfile
@@ -218,7 +219,7 @@ def _cache_log(command: str, text: str) -> Path | None:
     for folder in (base, Path(tempfile.gettempdir()) / f"trigq-logs-{os.getuid()}"):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"trigq-{command}-{stamp}-{os.getpid()}.log"
+            path = folder / (name or f"trigq-{command}-{stamp}-{os.getpid()}.log")
             path.write_text(f"trigq {__version__} {command}: {' '.join(sys.argv)}\n{text}")
             return path
         except OSError:
@@ -276,7 +277,7 @@ def _save_chatter(args: argparse.Namespace, argv: Sequence[str], text: str, ok: 
     if parent is not None:
         parent.buffer.write(header + text)
         return None
-    return _cache_log(args.command, header + text)
+    return _cache_log(args.command, header + text, f"trigq-{args.command}-last.log")  # the latest only
 
 
 def main(argv: Sequence[str] | None = None, sink: dict[str, Any] | None = None) -> int:

@@ -30,7 +30,7 @@ def _spool() -> TextIO:
     it too), every write at its end."""
     fd, name = tempfile.mkstemp(prefix="trigq-capture-", suffix=".txt")
     os.unlink(name)
-    return open(fd, "a+", encoding="utf-8", errors="replace")  # closed by Capture.close
+    return open(fd, "a+", encoding="utf-8", errors="replace")  # closed when no longer referenced
 
 
 @dataclass
@@ -53,9 +53,11 @@ class Capture:
         self.buffer.seek(0)
         return self.buffer.read()
 
-    def close(self) -> None:
+    def end(self) -> None:
+        """Keep what was captured. The stream stays open: a library that kept a reference to
+        ``sys.stderr`` (a logging handler made during the command) may write to it later, which
+        must not fail; it is closed when nothing refers to it any more."""
         self._text = self.text()
-        self.buffer.close()
 
     def show_warning(
         self,
@@ -113,7 +115,7 @@ def captured(verbose: bool) -> Iterator[Capture]:
             yield cap
     finally:
         _STACK.pop()
-        cap.close()
+        cap.end()
 
 
 def progress(
