@@ -71,7 +71,7 @@ class RootImportResult:
         return {"out": str(self.out), "events": self.n_events, "hits": self.n_hits, "truth": self.truth}
 
 
-def _open_tree(path: Path, name: str) -> Any:
+def _open_file(path: Path) -> Any:
     import uproot
 
     if not path.is_file():
@@ -81,6 +81,10 @@ def _open_tree(path: Path, name: str) -> Any:
     except Exception as exc:  # uproot raises ValueError/OSError/... on a file that is not ROOT
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RootImportError(f"{path}: not a readable ROOT file ({first})") from exc
+    return f
+
+
+def _tree(path: Path, f: Any, name: str) -> Any:
     trees = sorted(
         {
             k.split(";")[0]
@@ -197,10 +201,14 @@ def import_root(
 ) -> RootImportResult:
     """Read ``config.tree`` of the ROOT file ``source`` and write the dataset ``out`` (atomically).
     ``out`` must already be a checked output path (``trigq.utils.outputs.check_output_file``)."""
+    path = Path(source)
+    with _open_file(path) as f:
+        return _import(path, _tree(path, f, config.tree), out, config)
+
+
+def _import(path: Path, tree: Any, out: str | os.PathLike[str], config: RootImportConfig) -> RootImportResult:
     from trigq.utils.console import progress
 
-    path = Path(source)
-    tree = _open_tree(path, config.tree)
     _check_present(path, tree, config.layer_branch, "--layer-branch")
     _check_present(path, tree, config.strip_branch, "--strip-branch")
     mapping = _truth_mapping(path, tree, config)
