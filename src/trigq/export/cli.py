@@ -83,8 +83,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     result = export(args.source, args.out, config, force=args.force)
     m = result.manifest
+    compiled = "" if m.compile_seconds is None else f"C simulation compiled in {m.compile_seconds:g} s; "
     echo(
-        f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; steps "
+        f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; {compiled}steps "
         f"{', '.join(f'{k} {v:g} s' for k, v in m.steps.items())})"
     )
     for problem in result.problems:
