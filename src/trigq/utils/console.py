@@ -6,7 +6,8 @@ warnings, anything a library writes, are kept for the command's log file (``trig
 output directory) instead of filling the terminal. trigq's own result lines are written with
 :func:`echo`, and progress bars with :func:`progress`, to the streams the command started with.
 With ``-v`` nothing is redirected. Outside a command (Python, notebooks) nothing changes: ``echo``
-is ``print`` and progress bars show when stderr is a terminal.
+is ``print`` and progress bars show when stderr is a terminal; to silence a call there, wrap it:
+``with captured(verbose=False) as cap: export(...)``, then ``cap.text()`` holds what it printed.
 """
 
 from __future__ import annotations
