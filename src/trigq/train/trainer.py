@@ -51,6 +51,7 @@ from trigq.train.run_files import (
 )
 from trigq.train.schedules import l2_coefficient, l2_penalty, set_learning_rate
 from trigq.utils import config_to_dict, dump_config, load_config
+from trigq.utils.console import progress
 from trigq.utils.outputs import (
     check_not_input,
     check_output_dir,
@@ -255,6 +256,10 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
         )
 
         stopped_early = bool(state is not None and state.get("stopped_early", False))
+        epochs_bar = progress(
+            total=config.epochs, desc="training", unit="epoch", enabled=config.progress and ctx.is_main
+        )
+        epochs_bar.update(start_epoch)
         for epoch in range(start_epoch, config.epochs):
             if stopped_early:
                 break
@@ -267,6 +272,8 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             stopped_early = config.patience > 0 and bad_epochs >= config.patience
             row["best_epoch"] = best_epoch
             history.append(row)
+            epochs_bar.update(1)
+            epochs_bar.set_postfix(val_loss=f"{row['val_loss']:.4f}", best=best_epoch + 1)
             if ctx.is_main:
                 unwrapped = _unwrap(model)
                 if improved:
@@ -295,6 +302,7 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
                 )
                 write_metrics(work, history, spec.task)
             barrier(ctx)
+        epochs_bar.close()
 
         epochs_time = sum(r["train_seconds"] for r in history)
         epochs_events = sum(r["train_events"] for r in history)
@@ -414,8 +422,6 @@ def _run_epoch(
     ctx: DistContext,
 ) -> dict[str, Any]:
     from torch.distributed.algorithms.join import Join
-
-    from trigq.utils.console import progress
 
     lr = set_learning_rate(optimizer, epoch, config)
     l2 = l2_coefficient(epoch, config.l2, config.l2_value, config.l2_halve_every)
