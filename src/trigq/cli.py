@@ -24,6 +24,7 @@ from trigq.errors import TrigqError
 # name -> (module providing add_arguments/run, one-line help). Explicit, in flow order.
 COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("trigq.sim.cli", "simulate detector events into an HDF5 dataset"),
+    "import": ("trigq.data.import_cli", "import detector data (ROOT TTree) into an HDF5 dataset"),
     "show": ("trigq.sim.show_cli", "save a PNG event display of one event"),
     "baseline": ("trigq.baselines.cli", "run a classic (non-NN) algorithm on a dataset"),
     "models": ("trigq.models.cli", "list the model zoo"),
@@ -206,25 +207,77 @@ def install_signal_handlers() -> None:
     sys.unraisablehook = _redeliver_swallowed_interrupt
 
 
-def _log_internal_error(command: str, exc: BaseException) -> Path | None:
-    """Write the traceback of an unexpected error to a log file; its path, or None if unwritable."""
+def _cache_log(command: str, text: str, name: str | None = None) -> Path | None:
+    """Write ``text`` to a log file under the user's cache (a new one, or ``name`` replaced); its
+    path, or None if unwritable."""
     import datetime
     import os
     import tempfile
-    import traceback
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trigq" / "logs"
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = "".join(traceback.format_exception(exc))
     for folder in (base, Path(tempfile.gettempdir()) / f"trigq-logs-{os.getuid()}"):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"trigq-{command}-{stamp}-{os.getpid()}.log"
+            path = folder / (name or f"trigq-{command}-{stamp}-{os.getpid()}.log")
             path.write_text(f"trigq {__version__} {command}: {' '.join(sys.argv)}\n{text}")
             return path
         except OSError:
             continue
     return None
+
+
+def _log_internal_error(command: str, exc: BaseException, chatter: str = "") -> Path | None:
+    """Write the traceback of an unexpected error (and the third-party output before it) to a log
+    file; its path, or None if unwritable."""
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    if chatter:
+        text = f"--- third-party output ---\n{chatter}--- traceback ---\n{text}"
+    return _cache_log(command, text)
+
+
+LOG_NAME = "trigq.log"
+
+
+def log_target(out: Any) -> Path | None:
+    """Where a command with output ``out`` keeps its log: ``trigq.log`` inside a directory output,
+    ``NAME.log`` beside a file output; None when the command wrote no output there."""
+    from trigq.utils.outputs import read_ledger
+
+    if out is None:
+        return None
+    path = Path(out)
+    if path.is_dir() and not path.is_symlink() and read_ledger(path) is not None:
+        return path / LOG_NAME
+    if path.is_file() and not path.is_symlink():
+        return path.with_name(path.name + ".log")
+    return None
+
+
+def _save_chatter(args: argparse.Namespace, argv: Sequence[str], text: str, ok: bool) -> Path | None:
+    """Keep a command's third-party output: in its output's log, else in the enclosing command's
+    (a demo step), else in the cache; returns the file written (None: none, or handed up)."""
+    from trigq.utils import console
+    from trigq.utils.atomic import atomic_write_text
+    from trigq.utils.outputs import OutputError, check_output_file, marker_text
+
+    if not text.strip():
+        return None
+    header = f"$ trigq {' '.join(argv)}\n"
+    target = log_target(getattr(args, "out", None)) if ok else None
+    if target is not None:
+        try:
+            check_output_file(target, "log")
+            return atomic_write_text(target, marker_text("log") + header + text)
+        except OutputError:
+            pass  # a user's file of that name: never replaced
+    parent = console.outer_capture()
+    if parent is not None:
+        parent.buffer.write(header + text)
+        return None
+    return _cache_log(args.command, header + text, f"trigq-{args.command}-last.log")  # the latest only
 
 
 def main(argv: Sequence[str] | None = None, sink: dict[str, Any] | None = None) -> int:
@@ -237,6 +290,8 @@ def main(argv: Sequence[str] | None = None, sink: dict[str, Any] | None = None) 
         install_signal_handlers()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
+    from trigq.utils import console
+
     try:
         return _main(argv, sink)
     except KeyboardInterrupt:
@@ -246,7 +301,7 @@ def main(argv: Sequence[str] | None = None, sink: dict[str, Any] | None = None) 
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print(
             f"trigq {command or ''}: interrupted; previous outputs are unchanged".replace("  ", " "),
-            file=sys.stderr,
+            file=console.terminal_stderr(),
         )
         return 130
     finally:
@@ -264,31 +319,44 @@ def _main(argv: list[str], sink: dict[str, Any] | None = None) -> int:
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     args.verbose = verbose
-    try:
-        result = args._run(args)
-    except TrigqError as exc:
-        if _INTERRUPT["signal"] is not None:  # a step failed because it was interrupted
-            raise KeyboardInterrupt from exc
-        print(f"trigq {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:
-        if _INTERRUPT["signal"] is not None:  # a library broke while being interrupted
-            raise KeyboardInterrupt from exc
-        if args.verbose:
+    from trigq.utils import console
+
+    with console.captured(verbose) as cap:
+        try:
+            result = args._run(args)
+        except TrigqError as exc:
+            error: BaseException | None = exc
+        except KeyboardInterrupt:
             raise
-        log = _log_internal_error(args.command, exc)
+        except Exception as exc:
+            if args.verbose and _INTERRUPT["signal"] is None:
+                raise
+            error = exc
+        else:
+            error = None
+    chatter = cap.text()
+    if isinstance(error, TrigqError):
+        if _INTERRUPT["signal"] is not None:  # a step failed because it was interrupted
+            raise KeyboardInterrupt from error
+        _save_chatter(args, argv, chatter, ok=False)
+        print(f"trigq {args.command}: error: {error}", file=console.terminal_stderr())
+        return 2
+    if error is not None:
+        if _INTERRUPT["signal"] is not None:  # a library broke while being interrupted
+            raise KeyboardInterrupt from error
+        log = _log_internal_error(args.command, error, chatter)
         where = f"traceback in {log}" if log else "run with -v for the traceback"
+        name = type(error).__name__
         print(
-            f"trigq {args.command}: internal error: {type(exc).__name__}: {exc} ({where}; please report it)",
-            file=sys.stderr,
+            f"trigq {args.command}: internal error: {name}: {error} ({where}; please report it)",
+            file=console.terminal_stderr(),
         )
         return 1
+    _save_chatter(args, argv, chatter, ok=True)
     if sink is not None:
         sink["result"] = result
     if result is not None and getattr(args, "json", False):
-        print(json.dumps(_jsonable(result), sort_keys=True))
+        console.echo(json.dumps(_jsonable(result), sort_keys=True))
     return 0
 
 

@@ -1,9 +1,15 @@
 """``trigq demo``: the whole flow on built-in defaults, one CLI step after another.
 
-simulate -> coincidence baseline -> (train, or the committed reference T-CNN) -> evaluate ->
-export (hls4ml C-sim + da4ml RTL) -> verify bit-exactness -> emulate with overflow audit ->
-report -> package an IP core. Each step is printed as the ``trigq`` command it runs, so the demo
-doubles as a tutorial.
+``--task trigger`` (default): simulate -> coincidence baseline -> (train, or the committed
+reference T-CNN) -> evaluate -> export (hls4ml C-sim + da4ml RTL) -> verify bit-exactness ->
+emulate with overflow audit -> report -> package an IP core.
+
+``--task vertexing``: simulate dark-photon events -> evaluate the committed ternary vertexing net
+beside the classical two-track vertex fit (evaluate runs the fit on the same events) -> export
+(hls4ml io_stream C-sim; no RTL: its da4ml Verilog is 744k LUT and takes minutes) -> verify ->
+emulate -> report -> package.
+
+Each step is printed as the ``trigq`` command it runs, so the demo doubles as a tutorial.
 """
 
 from __future__ import annotations
@@ -14,7 +20,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 REFERENCE = "l0-trigger-ternary"
+VERTEXING_REFERENCE = "l0-vertexing-ternary"
+TASKS = ("trigger", "vertexing")
+TRIGGER_FIGURES = (
+    "brevitas_accuracy",
+    "baseline_accuracy",
+    "baseline_rate_hz",
+    "baseline_efficiency_above_threshold",
+    "network_efficiency_at_baseline_rate",
+)
 MIN_EVENTS = 100  # the test split (10%) must hold events for evaluate and emulate
 VERIFY_EVENTS = 2000
 
@@ -42,6 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--out", default="demo", help="output directory (default: ./demo)")
     parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="trigger",
+        help="trigger: the L0 T-CNN beside the tuned coincidence trigger (default); vertexing: the "
+        "ternary vertexing net beside the classical vertex fit",
+    )
+    parser.add_argument(
         "--events", type=_demo_events, default=20000, help=f"simulated mixed events (at least {MIN_EVENTS})"
     )
     parser.add_argument("--seed", type=seed_int, default=1)
@@ -49,14 +73,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--train-epochs",
         type=non_negative_int,
         default=0,
-        help="train a fresh ternary T-CNN for this many epochs instead of using the "
+        help="trigger task: train a fresh ternary T-CNN for this many epochs instead of using the "
         "committed reference weights (0: use the reference)",
     )
     add_json_flag(parser)
 
 
+def reference_name(args: argparse.Namespace) -> str:
+    """The committed reference run the demo's task uses."""
+    return VERTEXING_REFERENCE if getattr(args, "task", "trigger") == "vertexing" else REFERENCE
+
+
+def data_path(args: argparse.Namespace) -> Path:
+    name = "vertexing.h5" if getattr(args, "task", "trigger") == "vertexing" else "mixed.h5"
+    return Path(args.out) / "data" / name
+
+
+def vertexing_steps(args: argparse.Namespace) -> list[list[str]]:
+    """The vertexing demo's command lines (the legacy toy: the committed net was trained on it)."""
+    out = Path(args.out)
+    data = str(data_path(args))
+    run = str(reference_run(VERTEXING_REFERENCE))
+    prj = str(out / "export" / VERTEXING_REFERENCE)
+    simulate = ["simulate", "atlas-rpc", "--sample", "dark-photon", "--events", str(args.events)]
+    return [
+        [*simulate, "--seed", str(args.seed), "--preset", SIM_PRESET, "--out", data],
+        ["evaluate", run, "--data", data, "--split", "test", "--out", str(out / "evaluate")],
+        ["export", run, "--out", prj, "--io", "stream"],  # io_parallel does not compile in 17 min
+        ["verify", prj, "--events", str(min(VERIFY_EVENTS, args.events)), "--data", data],
+        ["emulate", prj, "--data", data, "--split", "test", "--out", str(out / "emulated.h5"), "--audit"],
+        ["report", prj],
+        ["package", prj, "--out", str(out / "ip" / VERTEXING_REFERENCE), "--vectors", "200"],
+    ]
+
+
 def steps(args: argparse.Namespace) -> list[list[str]]:
     """The demo's ``trigq`` command lines, in order."""
+    if getattr(args, "task", "trigger") == "vertexing":
+        return vertexing_steps(args)
     out = Path(args.out)
     data = str(out / "data" / "mixed.h5")
     run = str(reference_run()) if args.train_epochs <= 0 else str(out / "train" / REFERENCE)
@@ -109,15 +163,17 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
-    from trigq.demo_summary import collect, emulated_accuracy, table
+    from trigq.demo_summary import collect, emulated_accuracy, emulated_vertexing, table, vertexing_table
     from trigq.errors import TrigqError
     from trigq.utils.outputs import open_directory
 
+    if args.task == "vertexing" and args.train_epochs > 0:
+        raise TrigqError("--train-epochs: the vertexing demo uses the committed net; drop the option")
     open_directory(args.out, "demo")
     timings = {}
     results: dict[str, Any] = {}
     for argv in steps(args):
-        print(f"\n$ trigq {' '.join(argv)}", flush=True)
+        echo(f"\n$ trigq {' '.join(argv)}", flush=True)
         t0 = time.perf_counter()
         sink: dict[str, Any] = {}
         if main(argv, sink=sink) != 0:
@@ -125,12 +181,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results[argv[0]] = sink.get("result")
         timings[argv[0]] = round(time.perf_counter() - t0, 1)
     out = Path(args.out)
+    name = reference_name(args)
     where = {
         "plots": str(out / "evaluate"),
-        "report": str(out / "export" / REFERENCE / "report" / "report.md"),
-        "core": str(out / "ip" / REFERENCE),
+        "report": str(out / "export" / name / "report" / "report.md"),
+        "core": str(out / "ip" / name),
     }
     figures = collect(results)
-    figures["emulated_accuracy"] = emulated_accuracy(str(out / "emulated.h5"), str(out / "data" / "mixed.h5"))
-    print(table(figures, where))
-    return {"out": args.out, "seconds": timings, "figures": figures, "where": where}
+    data = str(data_path(args))
+    if args.task == "vertexing":  # the trigger figures do not apply
+        figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
+        figures["emulated"] = emulated_vertexing(str(out / "emulated.h5"), data, str(reference_run(name)))
+        echo(vertexing_table(figures, where))
+    else:
+        figures["emulated_accuracy"] = emulated_accuracy(str(out / "emulated.h5"), data)
+        echo(table(figures, where))
+    return {"out": args.out, "task": args.task, "seconds": timings, "figures": figures, "where": where}

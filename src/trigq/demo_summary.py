@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+VERTEXING_KEYS = ("core_sigma", "core_sigma_error", "tail_fraction", "mean", "n")
+
 
 def _get(d: Any, *keys: str) -> Any:
     for k in keys:
@@ -41,6 +43,12 @@ def collect(results: dict[str, Any]) -> dict[str, Any]:
         "hls": {},
         "rtl": {},
     }
+    methods = _get(ev, "vertexing") or {}
+    if methods:  # the vertexing task: the net and the classical fit on the same events
+        figures["vertexing"] = {
+            method: {coord: {k: row.get(k) for k in VERTEXING_KEYS} for coord, row in coords.items()}
+            for method, coords in methods.items()
+        }
     for variant, key in (("hls", "total"), ("rtl", "rtl_variant")):
         for name, fig in (report.get(key) or {}).items():
             if isinstance(fig, dict):
@@ -61,6 +69,63 @@ def emulated_accuracy(predictions: str, data: str) -> float:
     return trigger_row(pred, labels)["accuracy"]
 
 
+def emulated_vertexing(predictions: str, data: str, run: str) -> dict[str, float]:
+    """Vertex-R residual mean, core sigma and tail fraction (cm) of the emulator's predictions,
+    mapped to centimetres with the training run's target normalisation."""
+    import h5py
+
+    from trigq.data import read_arrays
+    from trigq.train.metrics import task_row
+    from trigq.train.trained import load_trained
+
+    normalisation = load_trained(run).normalisation
+    with h5py.File(predictions, "r") as f:
+        pred, index = f["pred"][:], f["index"][:]
+    truth = read_arrays(data, list(normalisation.targets), indices=index)
+    return task_row("vertexing", pred, truth, normalisation)
+
+
+def vertexing_table(figures: dict[str, Any], where: dict[str, str]) -> str:
+    """The vertexing demo's summary as plain text lines."""
+    rows = figures.get("vertexing") or {}
+
+    def cell(method: str, coord: str) -> str:
+        row = _get(rows, method, coord)
+        if not row:
+            return "n/a"
+        return (
+            f"core sigma {_fmt(row['core_sigma'], '.2f')} +- {_fmt(row['core_sigma_error'], '.2f')} cm, "
+            f"tail (|error| > 8 cm) {_fmt(100 * row['tail_fraction'], '.1f')}%"
+        )
+
+    emu = figures.get("emulated") or {}
+    lines = [
+        "",
+        "== demo summary (vertexing)",
+        f"  ternary net (Brevitas) vertex R       {cell('network', 'vertex_r')}",
+        f"  ternary net (emulated) vertex R       core sigma {_fmt(emu.get('core_sigma'), '.2f')} cm, "
+        f"tail (|error| > 8 cm) {_fmt(100 * emu['tail_fraction'] if emu else None, '.1f')}%",
+        f"  classical vertex fit, vertex R        {cell('vertex fit', 'vertex_r')}",
+        f"  classical vertex fit, vertex z        {cell('vertex fit', 'vertex_z')}",
+        f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
+        f"inputs: {figures['verify_mismatches']}",
+    ]
+    lines += _variant_lines(figures)
+    lines += [f"  {k}: {v}" for k, v in where.items()]
+    return "\n".join(lines)
+
+
+def _variant_lines(figures: dict[str, Any]) -> list[str]:
+    lines = []
+    for variant in ("hls", "rtl"):
+        cells = [
+            f"{name} {_fmt(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
+            for name, f in figures[variant].items()
+        ]
+        lines.append(f"  {variant.upper()} variant: {'; '.join(cells) if cells else 'n/a'}")
+    return lines
+
+
 def table(figures: dict[str, Any], where: dict[str, str]) -> str:
     """The summary as plain text lines."""
     lines = [
@@ -75,11 +140,6 @@ def table(figures: dict[str, Any], where: dict[str, str]) -> str:
         f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
         f"inputs: {figures['verify_mismatches']}",
     ]
-    for variant in ("hls", "rtl"):
-        cells = [
-            f"{name} {_fmt(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
-            for name, f in figures[variant].items()
-        ]
-        lines.append(f"  {variant.upper()} variant: {'; '.join(cells) if cells else 'n/a'}")
+    lines += _variant_lines(figures)
     lines += [f"  {k}: {v}" for k, v in where.items()]
     return "\n".join(lines)

@@ -44,7 +44,8 @@ def test_cli_writes_chunked_predictions_and_audit(project, tmp_path, capsys):
     assert rc == 0
     printed = capsys.readouterr().out.strip().splitlines()
     result = json.loads(printed[-1])
-    assert printed[0].startswith("layer") and result["n_events"] == 50
+    assert printed[0].startswith("emulated 50 events -> ") and printed[1].startswith("layer")
+    assert result["n_events"] == 50
     x = hits[:, None, :, 184:200].astype(np.float64)  # centred 16-strip crop of 384
     with h5py.File(out) as f:
         assert_array_equal(f["raw"][()], emu.predict_raw(x))

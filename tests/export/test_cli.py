@@ -1,6 +1,7 @@
 import json
 
 from trigq.cli import main
+from trigq.utils.outputs import file_kind, read_ledger
 
 
 def test_export_cli_json_and_verify_refuses_uncompiled_project(make_mlp, tmp_path, capsys):
@@ -43,3 +44,23 @@ def test_export_cli_refuses_float_scale_naming_the_layer(make_mlp, tmp_path, cap
     assert rc == 2
     assert "MatMul_0" in capsys.readouterr().err
     assert not (tmp_path / "prj").exists()
+
+
+def test_export_prints_its_result_not_hls4ml_topology(make_mlp, tmp_path, capsys):
+    """Quiet by default: hls4ml's topology dump goes into the project's log; -v shows it."""
+    src = tmp_path / "mlp.onnx"
+    make_mlp().save(str(src))
+    prj = tmp_path / "prj"
+    assert main(["export", str(src), "--out", str(prj), "--no-compile", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Layer name:" not in out + err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith(f"exported {src} -> {prj} (exact: True") and len(lines) == 2
+    assert json.loads(lines[-1])["exact"] is True
+    log = prj / "trigq.log"
+    text = log.read_text()
+    assert "Layer name: MatMul_0" in text and text.splitlines()[1].startswith("$ trigq export ")
+    assert file_kind(log) == "log" and "trigq.log" in read_ledger(prj).files
+    assert main(["-v", "export", str(src), "--out", str(prj), "--no-compile"]) == 0
+    assert "Layer name: MatMul_0" in capsys.readouterr().out
+    assert not log.exists()  # nothing was captured: the new output has no log

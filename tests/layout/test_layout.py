@@ -104,7 +104,7 @@ def test_a_core_is_not_a_project_and_a_project_is_not_a_core(tmp_path):
     core = _write(tmp_path / "core/manifest.json", {"trigq_core_version": 2})
     prj = _write(tmp_path / "prj/manifest.json", {"trigq_export_version": 2})
     assert (target_kind(core), target_kind(prj), target_kind(tmp_path)) == ("ip-core", "export-project", None)
-    with pytest.raises(ManifestError, match=r"core: is a packaged IP core, not an export project$"):
+    with pytest.raises(ManifestError, match=r"core: is a packaged IP core, not an export project; give the"):
         read_export_manifest(core)
     with pytest.raises(ManifestError, match=r"prj: is an export project, not a packaged IP core$"):
         read_core_manifest(prj)

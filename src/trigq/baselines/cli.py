@@ -13,6 +13,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, finite_float, positive_float, seed_int
@@ -94,7 +96,7 @@ def run_ship(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.algorithm == "ship-gauss":
         report, title = S.gauss_report(args.data, args.max_events), "SHiP Gaussian-fit regression"
-        print(
+        echo(
             f"gaussian fit: energy resolution {report['energy_resolution']:.3f}, "
             f"E RMSE {report['energy_rmse_gev']:.2f} GeV, d RMSE {report['depth_rmse_cm']:.3f} cm"
         )
@@ -102,7 +104,7 @@ def run_ship(args: argparse.Namespace) -> dict[str, Any]:
         report, title = S.dbscan_report(args.data, args.max_events), "SHiP transverse origin"
         for m in ("dbscan", "weighted-mean"):
             r = report[m]
-            print(f"{m}: X {r['x_resolution_cm'] * 10:.2f} mm, Y {r['y_resolution_cm'] * 10:.2f} mm")
+            echo(f"{m}: X {r['x_resolution_cm'] * 10:.2f} mm, Y {r['y_resolution_cm'] * 10:.2f} mm")
     report["files"] = S.write(args.out, report, title, args.force)
     return report
 
@@ -125,7 +127,7 @@ def run_vertex_fit(args: argparse.Namespace) -> dict[str, Any]:
     paths = write_outputs(result, args.out, force=args.force)
     rows = result["table"]["methods"][METHOD]
     r, z = rows["vertex_r"]["all"], rows["vertex_z"]["all"]
-    print(
+    echo(
         f"vertex-fit on {result['n_events']} events ({result['events_per_second']:.0f} events/s): "
         f"R core sigma {r['core_sigma']:.2f} cm, tail {100 * r['tail_fraction']:.1f}%; "
         f"z core sigma {z['core_sigma']:.2f} cm, tail {100 * z['tail_fraction']:.1f}%; "
@@ -179,7 +181,7 @@ def run_coincidence(args: argparse.Namespace) -> dict[str, Any]:
     rate = result["rate"]
     eff = result["efficiency"]["prompt"]
     head = "tuned " if tuning is not None else ""
-    print(
+    echo(
         f"{head}rpc-coincidence @ {config.threshold_gev:g} GeV: 50% point {result['pt_50_gev']:.2f} GeV, "
         f"90% of plateau {result['pt_90_plateau_gev']:.2f} GeV, plateau efficiency "
         f"{result['efficiency_plateau']['value']:.4f}, efficiency above threshold {eff['value']:.4f} "
@@ -188,7 +190,7 @@ def run_coincidence(args: argparse.Namespace) -> dict[str, Any]:
         f"wrote {', '.join(paths.values())}"
     )
     if tuning is not None and not tuning.target_reached:
-        print(f"tuning target NOT reached: closest rule pT {tuning.chosen['rule_pt_gev']:.2f} GeV")
+        echo(f"tuning target NOT reached: closest rule pT {tuning.chosen['rule_pt_gev']:.2f} GeV")
     summary_keys = (
         "threshold_gev",
         "n_muons",

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo, progress
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
@@ -56,7 +58,10 @@ def load_project_emulator(project: Path) -> tuple[Any, int]:
     elif qonnx.exists():  # channels-first; model_clean.onnx is channels-last (hls4ml)
         emulator = Emulator.from_qonnx(qonnx)
     else:
-        raise IRError(f"{project}: neither {ir.name} nor {qonnx.name} found")
+        raise IRError(
+            f"{project}: neither {ir.name} nor {qonnx.name} found; is it an export project or an IP "
+            f"core? make one with `trigq export RUN --out {project}`"
+        )
     width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
     if ProjectLayout(project).manifest.exists() and target_kind(project) != "ip-core":
         from trigq.export.manifest import read_export_manifest
@@ -106,7 +111,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     fmt = emulator.graph.output_fmt
     audit: dict[str, dict[str, int]] = {}
     t0 = time.perf_counter()
-    with atomic_path(args.out) as tmp, h5py.File(tmp, "w") as out:
+    with (
+        atomic_path(args.out) as tmp,
+        h5py.File(tmp, "w") as out,
+        progress(total=len(indices), desc="emulate", unit="event") as bar,
+    ):
         n_out = int(np.prod(emulator.graph.output_shape)) if emulator.graph.output_shape else 1
         d_pred = out.create_dataset("pred", (len(indices), n_out), dtype="f8")
         d_raw = out.create_dataset("raw", (len(indices), n_out), dtype="i8")
@@ -119,6 +128,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             merge_audits(audit, counts)
             d_raw[start : start + len(rows)] = raw
             d_pred[start : start + len(rows)] = raw * fmt.scale
+            bar.update(len(rows))
         out.attrs.update(
             {
                 MARKER_ATTR: "predictions",
@@ -130,8 +140,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         )
     seconds = time.perf_counter() - t0
+    saturated = sum(int(c.get("saturated", 0)) for c in audit.values())
+    rate = f"{len(indices) / seconds:,.0f} events/s" if seconds > 0 else "n/a events/s"
+    echo(
+        f"emulated {len(indices)} events -> {args.out} in {seconds:.1f} s ({rate}; "
+        f"{saturated} saturated values over {len(audit)} quantisers)"
+    )
     if args.audit:
-        print(audit_table(audit))
+        echo(audit_table(audit))
     return {
         "out": str(args.out),
         "n_events": len(indices),

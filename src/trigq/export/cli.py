@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float, positive_int
@@ -56,6 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.export import ExportConfig, export
     from trigq.export.config import RtlConfig
+    from trigq.rtl.errors import require_tool
+
+    if args.rtl_synth:  # before the export: the synthesis comes last
+        require_tool("yosys", "--rtl-synth")
 
     rtl = RtlConfig(
         enabled=args.rtl or args.rtl_synth,
@@ -77,12 +83,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     result = export(args.source, args.out, config, force=args.force)
     m = result.manifest
-    print(
-        f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; steps "
+    compiled = "" if m.compile_seconds is None else f"C simulation compiled in {m.compile_seconds:g} s; "
+    echo(
+        f"exported {args.source} -> {result.project_dir} (exact: {result.exact}; {compiled}steps "
         f"{', '.join(f'{k} {v:g} s' for k, v in m.steps.items())})"
     )
     for problem in result.problems:
-        print(f"  inexact: {problem}")
+        echo(f"  inexact: {problem}")
     out: dict[str, Any] = {
         "project_dir": str(result.project_dir),
         "exact": result.exact,
@@ -94,12 +101,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from trigq.utils import config_to_dict
 
         r = m.rtl
-        print(
+        echo(
             f"rtl: {r.pipeline_stages} stages = {r.latency_ns:.1f} ns at {r.clock_mhz:g} MHz, "
             f"da4ml cost {r.cost_luts:,.0f} LUT -> {result.project_dir / r.rtl_dir}"
         )
         if r.yosys is not None:
             y = r.yosys
-            print(f"yosys ({y.hierarchy}): {y.lut:,} LUT, {y.ff:,} FF, {y.dsp} DSP ({y.seconds:.0f} s)")
+            echo(f"yosys ({y.hierarchy}): {y.lut:,} LUT, {y.ff:,} FF, {y.dsp} DSP ({y.seconds:.0f} s)")
         out["rtl"] = config_to_dict(r)
     return out

@@ -47,8 +47,10 @@ class CSimulation:
             raise VerifyError(
                 f"C simulation {self.library.name} expects {self.n_in} inputs per event, got {x.shape[1]}"
             )
+        from trigq.utils.console import progress
+
         out = np.zeros((len(x), self.n_out), dtype=np.float64)
-        for i in range(len(x)):
+        for i in progress(range(len(x)), desc="C simulation", unit="event"):
             row = np.zeros(self.n_out, dtype=np.float64)
             self._fn(np.ascontiguousarray(x[i]), row)
             out[i] = row
@@ -96,7 +98,9 @@ def compile_library(hls_dir: Path, project_name: str, stamp: str, weights_dir: P
             f"firmware/{project_name}-{stamp}.so",
         ],
     ]
-    for cmd in steps:
+    from trigq.utils.console import progress
+
+    for cmd in progress(steps, desc="g++ C simulation", unit="step"):
         run = subprocess.run(cmd, cwd=hls_dir, capture_output=True, text=True)
         if run.returncode != 0:
             raise VerifyError(f"{hls_dir}: g++ failed ({' '.join(cmd[-3:])}):\n{run.stderr[-2000:]}")

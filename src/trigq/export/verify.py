@@ -108,7 +108,10 @@ def qonnx_outputs(qonnx: Path, x: np.ndarray) -> np.ndarray:
 
     model = cleanup_model(ModelWrapper(str(qonnx)))
     iname, oname = model.graph.input[0].name, model.graph.output[0].name
-    ys = [execute_onnx(model, {iname: x[i : i + 1].astype(np.float32)})[oname] for i in range(len(x))]
+    from trigq.utils.console import progress
+
+    events = progress(range(len(x)), desc="qonnx execute_onnx", unit="event")
+    ys = [execute_onnx(model, {iname: x[i : i + 1].astype(np.float32)})[oname] for i in events]
     return np.concatenate([np.asarray(y, dtype=np.float64).reshape(1, -1) for y in ys])
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 DEFAULT_EVENTS = 2000
 
 
@@ -40,7 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.layout import target_kind
+    from trigq.rtl.errors import require_tool
 
+    if args.rtl:  # before the slow references
+        require_tool("verilator", "--rtl")
     if target_kind(args.project) == "ip-core":
         from trigq.export.errors import VerifyError
         from trigq.ip.core_verify import verify_core
@@ -63,15 +68,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             csim=not args.no_csim,
             rtl=args.rtl,
         )
-    print(
+    echo(
         f"verified {result['n_inputs']} inputs ({', '.join(result['sources'])}) against "
         f"{result['reference']}: {result['mismatches']} mismatches"
     )
     for pair, c in result["comparisons"].items():
-        print(
+        echo(
             f"  {pair}: mismatching events per output {c['mismatching_events']}, "
             f"max |diff| LSB {c['max_abs_lsb']}"
         )
     for note in result.get("notes", []):
-        print(f"  note: {note}")
+        echo(f"  note: {note}")
     return result

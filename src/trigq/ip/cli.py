@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, non_negative_int, seed_int
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         force=args.force,
     )
     m = result.manifest
-    print(
+    echo(
         f"packaged {args.project} -> {result.core_dir}: {m.vectors.n} vectors checked with "
         f"{', '.join(m.vectors_checked_with)}; {len(m.sources)} source files"
     )

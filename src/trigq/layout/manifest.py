@@ -92,6 +92,23 @@ def target_kind(path: str | Path) -> Kind | None:
     return None
 
 
+NEXT_STEPS: dict[Kind, str] = {
+    "export-project": "make one with `trigq export RUN --out {d}`",
+    "ip-core": "make one with `trigq package PROJECT --out {d}`",
+    "rtl": "export the model with `trigq export RUN --out PROJECT --rtl`",
+}
+
+
+def _next_step(d: Path, kind: Kind) -> str:
+    """What to do when ``d`` is not ``kind``: export a training run found there, else make one."""
+    from trigq.utils.outputs import read_ledger
+
+    ledger = read_ledger(d)
+    if (d / "best.pt").is_file() or (ledger is not None and ledger.kind == "training-run"):
+        return f"it holds a training run: export it first with `trigq export {d} --out PROJECT`"
+    return NEXT_STEPS[kind].format(d=d)
+
+
 def read_document(directory: str | Path, kind: Kind, version: int) -> tuple[Path, dict[str, Any]]:
     """(manifest path, its JSON object) of ``directory``, which must be ``kind`` at ``version``;
     :class:`ManifestError` with one line naming the file otherwise."""
@@ -103,9 +120,12 @@ def read_document(directory: str | Path, kind: Kind, version: int) -> tuple[Path
     path = d / FILES[kind]
     other = target_kind(d)
     if other is not None and other != kind:
-        raise ManifestError(f"{d}: is {NAMES[other]}, not {what}")
+        hint = ""
+        if (other, kind) == ("ip-core", "export-project"):
+            hint = "; give the export project it was packaged from (verify, report, emulate take a core)"
+        raise ManifestError(f"{d}: is {NAMES[other]}, not {what}{hint}")
     if not path.is_file():
-        raise ManifestError(f"{path}: not found; is {d} {what} ({MAKERS[kind]})?")
+        raise ManifestError(f"{path}: not found; is {d} {what}? {_next_step(d, kind)}")
     doc = _load_json(path)
     if not isinstance(doc, dict):
         raise ManifestError(f"{path}: expected a JSON object, got {type(doc).__name__}")

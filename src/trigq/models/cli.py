@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_json_flag
@@ -34,11 +36,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.cost is not None:
         result = _cost(args.cost, args.quant, args.arch)
         if not args.json:
-            print(_format_cost(result))
+            echo(_format_cost(result))
         return result
     result = _listing(args.quant, args.arch)
     if not args.json:
-        print(_format_listing(result))
+        echo(_format_listing(result))
     return result
 
 

@@ -156,9 +156,15 @@ def get_preset(name: str | QuantPreset, **overrides: Any) -> QuantPreset:
     else:
         match = _SPEC_RE.match(name.strip().lower())
         if not match or match["base"] not in _BASE_PRESETS:
+            import difflib
+
+            base = name.strip().lower().split("-a")[0]
+            close = difflib.get_close_matches(base, list(PRESET_NAMES), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise QuantPresetError(
-                f"unknown quantisation preset {name!r}; known: {', '.join(PRESET_NAMES)} "
-                "(optionally with an activation suffix such as 'ternary-a3')"
+                f"unknown quantisation preset {name!r}; {hint}known: {', '.join(PRESET_NAMES)} "
+                "(optionally with an activation suffix such as 'ternary-a3'; `trigq models` shows "
+                "each model's default)"
             )
         preset = _BASE_PRESETS[match["base"]]
         if match["act"] is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float
@@ -70,9 +72,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "clock_mhz": rep.clock_mhz,
     }
     if out is None:
-        print(to_markdown(rep, estimator_error_table()), end="")
+        echo(to_markdown(rep, estimator_error_table()), end="")
         return result
     with output_directory(out, "report", inputs=read, force=args.force) as tmp:
         result["files"] = final_paths(write_report(rep, tmp, estimator_error_table()), tmp, out)
-    print(f"report written to {result['files']['markdown']}")
+    for name, figures in (("HLS variant", rep.total), ("RTL variant", rep.rtl)):
+        if figures:
+            echo(totals_line(name, figures))
+    echo(f"report written to {result['files']['markdown']}")
     return result
+
+
+def totals_line(name: str, figures: dict[str, Any]) -> str:
+    """One line of a variant's totals with their source (estimate, vendor, yosys, da4ml); a figure
+    whose source differs from the others names its own."""
+    keys = [(k, k, ",.0f") for k in ("LUT", "FF", "DSP")] + [("BRAM_18K", "BRAM18", ",.0f")]
+    keys += [("latency_cycles", "cycles", ".3g"), ("latency_ns", "ns", ".3g"), ("ii", "II", ".3g")]
+    present = [(k, unit, spec) for k, unit, spec in keys if k in figures and figures[k].value is not None]
+    shown = [(figures[k], unit, spec) for k, unit, spec in present]
+    sources = [f.source for f, _, _ in shown]
+    common = max(set(sources), key=sources.count) if sources else "none"
+    parts = [
+        f"{format(f.value, spec)} {unit}" + ("" if f.source == common else f" ({f.source})")
+        for f, unit, spec in shown
+    ]
+    return f"{name} ({common}): " + ", ".join(parts)

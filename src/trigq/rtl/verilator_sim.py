@@ -20,15 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from trigq.layout import RtlLayout, read_rtl_manifest
-from trigq.rtl.errors import RtlError
+from trigq.rtl.errors import RtlError, require_tool
 from trigq.utils.outputs import register
 
 
 def verilator_root() -> Path:
     """Verilator's install root (with ``include/verilated.h``)."""
-    exe = shutil.which("verilator")
-    if exe is None:
-        raise RtlError("verilator is not on PATH (Debian: apt-get install verilator)")
+    exe = require_tool("verilator", "RTL simulation")
     out = subprocess.run([exe, "-V"], capture_output=True, text=True, timeout=60).stdout
     for line in out.splitlines():
         key, _, value = line.strip().partition("=")

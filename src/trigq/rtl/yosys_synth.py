@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from trigq.layout import RtlLayout, read_rtl_manifest
-from trigq.rtl.errors import RtlError
+from trigq.rtl.errors import RtlError, require_tool
 from trigq.utils import atomic_write_text
+from trigq.utils.console import progress
 
 YOSYS_JSON = RtlLayout.YOSYS
 STAGE_CACHE = RtlLayout.STAGE_CACHE  # per-stage results of ``per_stage=True`` runs, reused when unchanged
@@ -82,9 +82,7 @@ def synthesize(
     Per-stage results are cached in ``rtl_dir/yosys_stages`` (a stopped run resumes). ``timeout``
     applies to each yosys run.
     """
-    exe = shutil.which("yosys")
-    if exe is None:
-        raise RtlError("yosys is not on PATH (Debian: apt-get install yosys)")
+    exe = require_tool("yosys", "yosys synthesis")
     rtl_dir = Path(rtl_dir).resolve()
     layout = RtlLayout(rtl_dir)
     if top is None:
@@ -130,7 +128,10 @@ def synthesize(
             )
         )
         order = sorted(range(len(runs)), key=lambda i: -runs[i][1][-1].stat().st_size)
-        with ThreadPoolExecutor(max(1, jobs)) as pool:  # largest stages first: the slowest finish first
+        with (  # largest stages first: the slowest finish first
+            ThreadPoolExecutor(max(1, jobs)) as pool,
+            progress(total=len(runs), desc="yosys per stage", unit="run") as bar,
+        ):
             futures = {
                 i: pool.submit(
                     _run_cached,
@@ -145,6 +146,8 @@ def synthesize(
                 )
                 for i in order
             }
+            for _ in as_completed(futures.values()):
+                bar.update(1)
             results = [futures[i].result() for i in range(len(runs))]
         results[-1] = {k: v for k, v in results[-1].items() if not k.startswith(f"{top}_stage")}
         total: dict[str, int] = {}

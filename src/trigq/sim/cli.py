@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo, progress
+
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
 PRESET_NAMES = ("realistic", "legacy")
 """``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
@@ -84,14 +86,18 @@ def run_ship_tt(args: argparse.Namespace) -> dict[str, Any]:
         "config_yaml": dump_config(config),
     }
     n_hits = 0
-    with DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer:
+    with (
+        DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer,
+        progress(total=args.events, desc="simulate ship-tt", unit="event") as bar,
+    ):
         for block, start in enumerate(range(0, args.events, 2000)):
             ev = simulate(
                 args.sample, min(2000, args.events - start), seed=args.seed * 100003 + block, config=config
             )
             writer.append(ev.images, ev.truth)
             n_hits += int(ev.truth["n_hits"].sum())
-    print(f"wrote {args.events} showers to {args.out} (shower hits/event: {n_hits / args.events:.1f})")
+            bar.update(len(ev.images))
+    echo(f"wrote {args.events} showers to {args.out} (shower hits/event: {n_hits / args.events:.1f})")
     return {"out": args.out, "detector": spec.name, "events": args.events, "seed": args.seed}
 
 
@@ -111,15 +117,18 @@ def run_atlas_rpc(args: argparse.Namespace) -> dict[str, Any]:
     config = load_sim_config(args.config, getattr(args, "preset", None))
     start = time.perf_counter()
     n_label = n_hits = 0
-    with DatasetWriter(
-        args.out, file_attrs(args.sample, args.seed, config), expected_events=args.events, detector=DETECTOR
-    ) as writer:
+    attrs = file_attrs(args.sample, args.seed, config)
+    with (
+        DatasetWriter(args.out, attrs, expected_events=args.events, detector=DETECTOR) as writer,
+        progress(total=args.events, desc=f"simulate {args.sample}", unit="event") as bar,
+    ):
         for block in iter_blocks(args.sample, args.events, args.seed, config):
             writer.append(block.hits, block.truth)
             n_label += int(block.truth["label"].sum())
             n_hits += int(np.count_nonzero(block.hits))
+            bar.update(len(block.hits))
     seconds = time.perf_counter() - start
-    print(
+    echo(
         f"wrote {args.events} {args.sample} events to {args.out} in {seconds:.1f} s "
         f"(label=1: {n_label / args.events:.3f}, hits/event: {n_hits / args.events:.2f})"
     )

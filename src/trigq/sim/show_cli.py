@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, non_negative_int
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out = Path(args.out) if args.out else source.with_name(f"{source.stem}_event{args.event}.png")
     check_output_file(out, "event-display", inputs=[args.file], force=args.force)
     plot_event(arrays["hits"][0], truth, out, config=config, sample=info.sample, event=args.event)
-    print(f"saved {out}")
+    echo(f"saved {out}")
     return {
         "out": str(out),
         "event": args.event,

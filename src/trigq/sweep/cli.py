@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def _csv(kind: type) -> Any:
     def parse(text: str) -> list:
@@ -69,13 +71,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         max_test_events=args.max_test_events,
     )
     n = len(config.weights) * len(config.acts)
-    print(
+    echo(
         f"sweep of {config.model}: {n} trainings x {len(config.reuse)} reuse factors "
         f"in {config.processes} processes",
         flush=True,
     )
     summary = run_sweep(config, progress=not args.quiet, force=args.force)
-    print(
+    echo(
         f"sweep written to {summary['files']['markdown']} ({summary['n_failed']} of {n} points failed, "
         f"{summary['seconds']:.0f} s)"
     )

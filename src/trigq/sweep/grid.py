@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 from trigq.errors import TrigqError
+from trigq.utils.console import echo
 
 POINTS_DIR = "points"
 FILES = {"csv": "sweep.csv", "json": "sweep.json", "markdown": "sweep.md", "plot": "pareto.png"}
@@ -164,7 +165,26 @@ def merit(task: str) -> tuple[str, bool]:
 # ------------------------------------------------------------------------------------ one point
 
 
-def _init_worker() -> None:
+WORKER_LOG = "workers.log"
+
+
+def _init_worker(log: str | None = None) -> None:
+    """Set up a sweep worker: one torch thread; with ``log`` (the parent keeps third-party output
+    off the terminal), the worker's prints and warnings are appended to that file (set up before
+    torch is imported: its logging handlers keep the stderr they were made with)."""
+    if log is not None:
+        import sys
+        import warnings
+
+        stream = open(log, "a", encoding="utf-8", errors="replace", buffering=1)  # noqa: SIM115
+
+        def show(
+            message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+        ) -> None:
+            stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+        sys.stdout = sys.stderr = stream
+        warnings.showwarning = show
     import torch
 
     torch.set_num_threads(1)
@@ -374,7 +394,13 @@ def _run_points(config: SweepConfig, spec: Any, out: Path, progress: bool) -> di
         env_threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
         os.environ.update({k: "1" for k in env_threads})  # inherited by the spawned workers
         try:
-            with ProcessPoolExecutor(config.processes, mp_context=ctx, initializer=_init_worker) as pool:
+            from trigq.utils import console
+
+            quiet = console.outer_capture() is not None and not console.outer_capture().verbose
+            log = (str(out / WORKER_LOG),) if quiet else ()  # spawned workers write to the terminal
+            with ProcessPoolExecutor(
+                config.processes, mp_context=ctx, initializer=_init_worker, initargs=log
+            ) as pool:
                 futures = [pool.submit(run_point, p, config, d) for p, d in zip(grid, dirs)]
                 results = [_report(f.result(), progress) for f in futures]
         finally:
@@ -407,13 +433,13 @@ def merit_task(spec: Any) -> str:
 def _report(result: dict[str, Any], progress: bool) -> dict[str, Any]:
     if progress:
         if result["status"] == "ok":
-            print(
+            echo(
                 f"  {result['preset']}: {result['metric']} {result['value']:.4f}, "
                 f"{result['mismatch_events']} emulator/Brevitas mismatches",
                 flush=True,
             )
         else:
-            print(f"  {result['preset']}: FAILED: {result['error']}", flush=True)
+            echo(f"  {result['preset']}: FAILED: {result['error']}", flush=True)
     return result
 
 

@@ -6,8 +6,11 @@ Under ``torchrun`` (``torchrun --nproc_per_node=2 -m trigq.cli train ...``) it t
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
+
+from trigq.utils.console import echo
 
 # command-line option -> TrainConfig field (None: not given, keep the config's value)
 _OVERRIDES = {
@@ -99,4 +102,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.train.trainer import train
 
     result = train(build_config(args), resume=args.resume, force=args.force)
+    if int(os.environ.get("RANK", "0")) == 0:  # torchrun: one line, from the first process
+        echo(
+            f"trained {result.model} ({result.preset}) for {result.epochs_run} epoch(s)"
+            f"{' (stopped early)' if result.stopped_early else ''}: best validation loss "
+            f"{result.best_val_loss:.4f} at epoch {result.best_epoch + 1} -> {result.run_dir}"
+        )
     return result.to_dict()

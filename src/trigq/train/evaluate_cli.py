@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from trigq.utils.console import echo
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_float, seed_int
@@ -100,11 +102,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         force=args.force,
         background=args.background,
     )
-    print(f"wrote {', '.join(result['files'].values())}")
+    echo(f"wrote {', '.join(result['files'].values())}")
     if "ship" in result:
         from trigq.train.evaluate_ship import markdown
 
-        print(markdown(result))
+        echo(markdown(result))
         return {k: result[k] for k in ("model", "preset", "split", "n_events", "files", "ship")}
     summary: dict[str, Any] = {
         "model": result["model"],
@@ -156,7 +158,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     f"{b['efficiency']['prompt']['value']:.4f} / "
                     f"{b['efficiency']['displaced']['value']:.4f}"
                 )
-            print(line)
+            echo(line)
         else:
             summary[target] = {
                 k: rep[k] for k in ("residual_mean", "core_mean", "core_sigma", "tail_fraction", "n_events")
@@ -164,12 +166,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "vertexing" in result:
         table = result["vertexing"]
         summary["vertexing"] = {m: {c: rows[c]["all"] for c in rows} for m, rows in table["methods"].items()}
-        print(
+        echo(
             f"vertexing on {table['n_events']} dark-photon events (core sigma / tail |error| > "
             f"{table['tail_limit_cm']:g} cm); full table: {result['files']['vertexing_markdown']}"
         )
         for method, coords in summary["vertexing"].items():
-            print(
+            echo(
                 f"  {method:>12}: "
                 + "; ".join(
                     f"{c} {row['core_sigma']:.2f} +- {row['core_sigma_error']:.2f} cm / "

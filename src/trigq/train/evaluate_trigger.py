@@ -38,6 +38,7 @@ from trigq.baselines.rates import (
 from trigq.baselines.tune import PLATEAU_FACTOR
 from trigq.baselines.turn_on import Efficiency, crossing_pt, turn_on_curve
 from trigq.train import metrics as M
+from trigq.utils.console import echo
 
 CURVE_POINTS = 400
 
@@ -85,11 +86,11 @@ def resolve_baseline(
     base = untuned_config(data, muon_rate)
     if not validate_dataset(data, require=()).config_yaml and tune_data is None:
         reason = f"{data} has no generator config to simulate a tuning sample from (pass a baseline config)"
-        print(f"warning: coincidence baseline NOT tuned: {reason}")
+        echo(f"warning: coincidence baseline NOT tuned: {reason}")
         return base, {"tuned": False, "how": "NOT tuned (default roads at the threshold)", "reason": reason}
     result = tune_for_data(data, base, tune or TuneConfig(), rate_model(base), tune_data)
     if not result.target_reached:
-        print(f"warning: baseline tuning target not reached (closest {result.chosen['rule_pt_gev']:.2f} GeV)")
+        echo(f"warning: baseline tuning target not reached (closest {result.chosen['rule_pt_gev']:.2f} GeV)")
     how = f"tuned ({result.rule} rule, {result.sample.get('source')} sample)"
     return result.config, {"tuned": True, "how": how, "tuning": result.as_dict(max_rows=5)}
 

@@ -51,6 +51,7 @@ from trigq.train.run_files import (
 )
 from trigq.train.schedules import l2_coefficient, l2_penalty, set_learning_rate
 from trigq.utils import config_to_dict, dump_config, load_config
+from trigq.utils.console import progress
 from trigq.utils.outputs import (
     check_not_input,
     check_output_dir,
@@ -257,6 +258,10 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
         )
 
         stopped_early = bool(state is not None and state.get("stopped_early", False))
+        epochs_bar = progress(
+            total=config.epochs, desc="training", unit="epoch", enabled=config.progress and ctx.is_main
+        )
+        epochs_bar.update(start_epoch)
         for epoch in range(start_epoch, config.epochs):
             if stopped_early:
                 break
@@ -269,6 +274,8 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
             stopped_early = config.patience > 0 and bad_epochs >= config.patience
             row["best_epoch"] = best_epoch
             history.append(row)
+            epochs_bar.update(1)
+            epochs_bar.set_postfix(val_loss=f"{row['val_loss']:.4f}", best=best_epoch + 1)
             if ctx.is_main:
                 unwrapped = _unwrap(model)
                 if improved:
@@ -297,6 +304,7 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
                 )
                 write_metrics(work, history, spec.task)
             barrier(ctx)
+        epochs_bar.close()
 
         epochs_time = sum(r["train_seconds"] for r in history)
         epochs_events = sum(r["train_events"] for r in history)
@@ -455,7 +463,6 @@ def _run_epoch(
     ctx: DistContext,
 ) -> dict[str, Any]:
     from torch.distributed.algorithms.join import Join
-    from tqdm import tqdm
 
     lr = set_learning_rate(optimizer, epoch, config)
     l2 = l2_coefficient(epoch, config.l2, config.l2_value, config.l2_halve_every)
@@ -463,12 +470,11 @@ def _run_epoch(
     model.train()
     sums = np.zeros(4)  # task loss * n, total loss * n, distillation * n, n
     t0 = time.perf_counter()
-    bar = tqdm(
+    bar = progress(
         make_loader(train_ds, config.num_workers),
         desc=f"epoch {epoch + 1}/{config.epochs}",
         unit="batch",
-        leave=False,
-        disable=not (config.progress and ctx.is_main),
+        enabled=config.progress and ctx.is_main,
     )
     # DDP: ranks may hold a different number of batches; Join shadows the missing all-reduces
     with Join([model]) if ctx.enabled else contextlib.nullcontext():

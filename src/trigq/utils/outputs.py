@@ -63,6 +63,7 @@ FILE_KINDS: dict[str, str] = {
     "predictions": "an emulator predictions file",
     "event-display": "an event display",
     "accuracy-table": "an accuracy table",
+    "log": "a trigq log",
 }
 MARKER_ATTR = "trigq_output_kind"
 
