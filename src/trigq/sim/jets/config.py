@@ -21,14 +21,14 @@ class JetsConfig:
     pt_max_gev: float = 200.0
     pt_spectrum_index: float = 3.0
     signal_fraction: float = 0.5
-    qcd_constituents_mean: float = 8.0
-    qcd_constituents_per_ln_pt: float = 4.0
+    qcd_constituents_mean: float = 4.0
+    qcd_constituents_per_ln_pt: float = 3.0
     qcd_width_rad: float = 0.1
     qcd_width_pt_power: float = 0.3
     qcd_photon_fraction_mean: float = 0.3
     hadron_em_fraction_mean: float = 0.3
-    dark_photon_mass_gev: float = 0.5
-    dp_extra_pions_mean: float = 0.5
+    dark_photon_mass_gev: float = 1.5
+    dp_extra_pions_mean: float = 1.0
     decay_length_mean_m: float = 2.0
     decay_r_min_m: float = 1.0
     decay_r_max_m: float = 3.5
@@ -36,7 +36,7 @@ class JetsConfig:
     em_end_m: float = 2.0
     em_shower_width_rad: float = 0.02
     had_shower_width_rad: float = 0.05
-    pileup_noise_gev: float = 0.5
+    pileup_noise_gev: float = 1.0
     noise_threshold_sigma: float = 3.0
 
     def __post_init__(self) -> None:
