@@ -86,7 +86,9 @@ def test_simulate_cli_writes_a_valid_file_with_its_config(tmp_path, capsys):
     out = tmp_path / "j.h5"
     cfg = tmp_path / "c.yaml"
     cfg.write_text("pt_min_gev: 60.0\n")
-    assert main(["simulate", "jets", "--events", "30", "--seed", "2", "--out", str(out), "--config", str(cfg)]) in (0, None)
+    assert main(
+        ["simulate", "jets", "--events", "30", "--seed", "2", "--out", str(out), "--config", str(cfg)]
+    ) in (0, None)
     info = validate_dataset(out, require=("label", "pt"))
     assert info.detector.name == "jets" and info.n_events == 30
     stored = config_from_dict(JetsConfig, yaml_load(str(info.attrs["config_yaml"]), "x"), "x")
@@ -94,6 +96,9 @@ def test_simulate_cli_writes_a_valid_file_with_its_config(tmp_path, capsys):
     assert read_arrays(out, ["images"])["images"].shape == (30, 2, 25, 25)
     cfg.write_text("pt_minimum: 60.0\n")
     capsys.readouterr()
-    assert main(["simulate", "jets", "--events", "3", "--out", str(tmp_path / "k.h5"), "--config", str(cfg)]) == 2
+    assert (
+        main(["simulate", "jets", "--events", "3", "--out", str(tmp_path / "k.h5"), "--config", str(cfg)])
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "pt_minimum" in err and "\n" not in err and not (tmp_path / "k.h5").exists()

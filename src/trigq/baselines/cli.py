@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         add_json_flag(s)
     j = sub.add_parser(
         "jet-bdt",
-        help="dark-photon jets: gradient-boosted tree on jet-shape features (width, EM fraction, core, cells)",
+        help="dark-photon jets: gradient-boosted tree on jet-shape features (width, EM fraction, ...)",
         description="A HistGradientBoostingClassifier on jet-shape features of a jets file, fit on "
         "the train split and scored on the test split: ROC AUC, rejection at 50%% signal efficiency, ROC.",
     )

@@ -20,21 +20,31 @@ N_BOOTSTRAP = 200
 ROC_POINTS = 200
 
 
+def jets_info(data: str) -> Any:
+    """The ``DatasetInfo`` of a jets file; ``JetBaselineError`` naming a file of another detector."""
+    from trigq.data import validate_dataset
+
+    info = validate_dataset(data, require=())
+    if not info.detector.name.startswith("jets"):
+        raise JetBaselineError(f"{data}: holds {info.detector.name!r} events, the jet BDT needs jets")
+    return validate_dataset(data, require=("label",))
+
+
 def load_rows(data: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
     """Images, labels and the simulator config (``JetsConfig``) of the rows ``idx`` of a jets file."""
-    from trigq.data import read_arrays, validate_dataset
+    from trigq.data import read_arrays
     from trigq.sim.jets import JetsConfig
     from trigq.utils import config_from_dict, yaml_load
 
-    info = validate_dataset(data, require=("label",))
-    if not info.detector.name.startswith("jets"):
-        raise JetBaselineError(f"{data}: holds {info.detector.name!r} events, the jet BDT needs jets")
+    info = jets_info(data)
     config = config_from_dict(JetsConfig, yaml_load(str(info.attrs.get("config_yaml", "{}")), data), data)
     arrays = read_arrays(data, ["images", "truth/label"], idx)
     return arrays["images"], arrays["truth/label"].astype(np.int64), config
 
 
-def bdt_scores(data: str, train: np.ndarray, test: np.ndarray, config: JetBdtConfig | None = None) -> np.ndarray:
+def bdt_scores(
+    data: str, train: np.ndarray, test: np.ndarray, config: JetBdtConfig | None = None
+) -> np.ndarray:
     """P(dark photon) of the BDT fitted on the rows ``train``, for the rows ``test``."""
     config = config or JetBdtConfig()
     images, labels, sim = load_rows(data, train)
@@ -43,7 +53,9 @@ def bdt_scores(data: str, train: np.ndarray, test: np.ndarray, config: JetBdtCon
     return bdt.score(jet_features(images, sim.et_lsb_gev, sim.cell_size, config))
 
 
-def rejection_at(scores: np.ndarray, labels: np.ndarray, efficiency: float = SIGNAL_EFFICIENCY) -> dict[str, Any]:
+def rejection_at(
+    scores: np.ndarray, labels: np.ndarray, efficiency: float = SIGNAL_EFFICIENCY
+) -> dict[str, Any]:
     """Background rejection 1/eps_b at the threshold where ``efficiency`` of the signal passes
     (``score > threshold``), with the binomial error of eps_b propagated; an eps_b of 0 gives an
     infinite rejection and its 95% CL lower limit ``n_b / 3``."""
@@ -92,11 +104,13 @@ def classifier_metrics(scores: np.ndarray, labels: np.ndarray, seed: int = 0) ->
     }
 
 
-def bdt_report(data: str, max_events: int | None = None, config: JetBdtConfig | None = None) -> dict[str, Any]:
+def bdt_report(
+    data: str, max_events: int | None = None, config: JetBdtConfig | None = None
+) -> dict[str, Any]:
     """``trigq baseline jet-bdt``: fit on the train split, score the test split."""
-    from trigq.data import split_indices, validate_dataset
+    from trigq.data import split_indices
 
-    info = validate_dataset(data, require=("label",))
+    info = jets_info(data)
     splits = split_indices(info.n_events)
     train, test = splits["train"][:max_events], splits["test"][:max_events]
     _, labels, _ = load_rows(data, test)
@@ -121,7 +135,7 @@ def markdown(title: str, methods: dict[str, Any]) -> str:
     lines = [
         f"# {title}",
         "",
-        "| method | ROC AUC | background rejection at 50% signal eff. | eps_b at 50% | signal / background events |",
+        "| method | ROC AUC | QCD rejection at 50% signal eff. | eps_b at 50% | signal / background jets |",
         "|---|---|---|---|---|",
     ]
     for name, m in methods.items():
@@ -161,7 +175,7 @@ def plot_roc(methods: dict[str, Any], path: Path, title: str = "") -> None:
 
 
 def write(out: str, report: dict[str, Any], title: str, force: bool, inputs: list) -> dict[str, str]:
-    """``metrics.json``, ``metrics.md`` and ``roc.png`` in the output directory ``out`` (kind ``baseline``)."""
+    """``metrics.json``, ``metrics.md`` and ``roc.png`` in the output directory ``out`` (a baseline)."""
     from trigq.train.run_files import to_json_text
     from trigq.utils import atomic_write_text
     from trigq.utils.outputs import output_directory

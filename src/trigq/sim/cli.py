@@ -125,7 +125,8 @@ def run_jets(args: argparse.Namespace) -> dict[str, Any]:
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
     config = load_config(JetsConfig, args.config)
     spec = jets_spec(config.image_size)
-    attrs = {"generator": "jets", "sample": args.sample, "seed": args.seed, "config_yaml": dump_config(config)}
+    attrs = {"generator": "jets", "sample": args.sample, "seed": args.seed}
+    attrs["config_yaml"] = dump_config(config)
     n_signal = saturated = 0
     with DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer:
         for block, start in enumerate(range(0, args.events, 2000)):

@@ -35,8 +35,8 @@ class TrainConfig:
     ``l2_value`` halved every ``l2_halve_every`` epochs (0.01, 0.005 at epoch 10, ...), added to the
     loss as ``l2 * sum(w**2)`` over conv/linear weights. ``patience=0`` disables early stopping,
     which watches the validation loss (the task loss, without L2 or distillation). ``augment``
-applies the detector's symmetry augmentation to every training batch (``trigq.train.augment``;
-jets only: rotations by 90 degrees about the jet axis and eta reflection)."""
+    applies the detector's symmetry augmentation to every training batch (``trigq.train.augment``;
+    jets only: rotations by 90 degrees about the jet axis and eta reflection)."""
 
     model: str = "l0-trigger"
     quant: str | None = None

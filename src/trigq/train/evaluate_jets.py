@@ -16,7 +16,9 @@ import numpy as np
 from trigq.baselines.jets_evaluate import bdt_scores, classifier_metrics, load_rows, markdown, plot_roc
 
 
-def jets_report(raw: np.ndarray, data: str, indices: np.ndarray, train: np.ndarray, baseline: bool) -> dict[str, Any]:
+def jets_report(
+    raw: np.ndarray, data: str, indices: np.ndarray, train: np.ndarray, baseline: bool
+) -> dict[str, Any]:
     """The metrics of the network (logits ``raw[:, 0]``) and, with ``baseline``, of the BDT."""
     _, labels, _ = load_rows(data, indices)
     methods = {"network": classifier_metrics(1.0 / (1.0 + np.exp(-raw[:, 0])), labels)}
