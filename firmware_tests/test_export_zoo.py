@@ -2,11 +2,12 @@
 
 One low-bit preset per model, chosen so that together the cases exercise narrow (ternary, intN)
 and full-range (int2) signed weights of 2 to 8 bits, unsigned and signed activations, 1-bit and
-multi-bit inputs, one and two outputs. The firmware architecture of each model is exported with
-the io type that compiles: io_parallel for the trigger family and tiny-cnn, io_stream for the
-vertexing family (hls4ml's io_parallel code for 9x360 convolutions does not compile in reasonable
-time). Inputs: 2,000 simulated ATLAS events, 256 dense random images on the input grid (they drive
-the accumulators to their derived bounds) and the edge cases of ``trigq.export.verify``.
+multi-bit inputs (up to the jet images' 8-bit ET codes), one and two outputs. The firmware
+architecture of each model is exported with the io type that compiles: io_parallel for the
+trigger family, tiny-cnn and jet-cnn, io_stream for the vertexing family (hls4ml's io_parallel
+code for 9x360 convolutions does not compile in reasonable time). Inputs: 2,000 simulated events
+of each model's detector, 256 dense random images on the input grid (they drive the accumulators
+to their derived bounds) and the edge cases of ``trigq.export.verify``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ ZOO_CASES = [
         hls_refusal="per-position bias",
         extra_constants=frozenset({(12, False)}),
     ),  # the 12-bit coordinate-channel bias map
+    # 8-bit unsigned ET-code inputs of two calorimeter samplings, a stride-2 conv, narrow 4-bit weights
+    ZooCase("jet-cnn", "int4", "parallel", {"input_bits": 8}),
 ]
 N_EVENTS = 2000
 N_DENSE = 256

@@ -27,7 +27,7 @@ from trigq.export.config import ExportConfig
 from trigq.export.errors import ExportError
 from trigq.export.passes.check_rounding_modes import ROUNDING_TO_AP
 from trigq.ir import FixedFormat, IntegerGraph, spec_of
-from trigq.ir.ops.base import HlsFormats
+from trigq.ir.ops.base import HLS_DEFAULT_FORMAT, HlsFormats
 
 HLS_NAME_PREFIXES = ("Conv2D_", "Conv1D_", "Dense_", "bn_")
 HLS_NAME_SUFFIXES = ("_act",)
@@ -115,7 +115,7 @@ def build_hls_config(model, formats: HlsTable, config: ExportConfig) -> dict[str
         model,
         granularity="name",
         backend=config.backend,
-        default_precision="fixed<16,6>",
+        default_precision=f"fixed<{HLS_DEFAULT_FORMAT.width},{HLS_DEFAULT_FORMAT.integer}>",
         default_reuse_factor=config.reuse_factor,
     )
     hls_cfg["Model"]["Strategy"] = config.strategy.capitalize()

@@ -171,6 +171,19 @@ MODEL_SPECS: dict[str, ModelSpec] = {
         "(16) -> max pool 1x2 -> dense 32/32",
         target_scales=(100.0, 100.0),
     ),
+    "jet-cnn": ModelSpec(
+        name="jet-cnn",
+        task="classification",
+        input_width=None,
+        targets=("label",),
+        default_quant="int4",
+        description="dark-photon vs QCD jet images (2 samplings x 25 x 25 cells of 8-bit ET codes, "
+        "LSB 0.5 GeV; 8-bit unsigned inputs when quantised). reference: conv 16 -> pool -> conv 32 "
+        "-> pool -> dense 64; firmware: conv 4 (3x3 stride 2) -> pool -> conv 8 -> dense 16",
+        target_scales=(1.0,),
+        detector="jets",
+        input_bits=8,
+    ),
     "tiny-cnn": ModelSpec(
         name="tiny-cnn",
         task="classification",
@@ -258,6 +271,13 @@ def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerD
             return [CoordConv(16, (3, 3)), Pool((2, 2)), Conv(32, (3, 3)), Pool((2, 2)),
                     Pool((2, 2)), Dense(64), Dense(n, last=True)]  # fmt: skip
         return [CoordConv(8, (4, 4), stride=(4, 4)), Conv(8, (3, 3)), Pool((2, 2)),
+                Dense(16), Dense(n, last=True)]  # fmt: skip
+    if name == "jet-cnn":
+        if arch == "reference":
+            return [Conv(16, (3, 3)), Pool((2, 2)), Conv(32, (3, 3)), Pool((2, 2)),
+                    Dense(64), Dense(n, last=True)]  # fmt: skip
+        # 2 x 25 x 25 -> conv 3x3 stride 2: 4 x 12 x 12 -> pool 2: 6 x 6 -> conv 3x3: 8 x 4 x 4 -> 16 -> 1
+        return [Conv(4, (3, 3), stride=(2, 2)), Pool((2, 2)), Conv(8, (3, 3)),
                 Dense(16), Dense(n, last=True)]  # fmt: skip
     raise ModelError(f"model {name!r} has no layer definition")  # a MODEL_SPECS entry without one
 

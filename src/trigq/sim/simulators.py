@@ -37,11 +37,18 @@ def _ship_tt(sample: str, n: int, seed: int) -> np.ndarray:
     return simulate(sample, n, seed=seed).images
 
 
+def _jets(sample: str, n: int, seed: int) -> np.ndarray:
+    from trigq.sim.jets import simulate
+
+    return simulate(sample, n, seed=seed).images
+
+
 SIMULATORS: dict[str, Simulator] = {
     sim.detector: sim
     for sim in (
         Simulator("atlas-rpc", "trigq.sim.simulate", "mixed", _atlas_rpc),
         Simulator("ship-tt", "trigq.sim.ship_tt.simulate", "showers", _ship_tt),
+        Simulator("jets", "trigq.sim.jets.simulate", "mixed", _jets),
     )
 }
 

@@ -69,6 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
     parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="augment training batches by the detector's symmetries (jets: 90-degree rotations "
+        "about the jet axis, eta reflection)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace the training run in --out when the new run finishes (an interrupted "
@@ -95,6 +101,8 @@ def build_config(args: argparse.Namespace) -> Any:
         overrides["distill"] = {"teacher": args.teacher}
     if args.no_progress:
         overrides["progress"] = False
+    if args.augment:
+        overrides["augment"] = True
     return load_config(TrainConfig, base, **overrides)
 
 

@@ -36,7 +36,9 @@ class TrainConfig:
     loss as ``l2 * sum(w**2)`` over conv/linear weights. ``patience=0`` disables early stopping,
     which watches the validation loss (the task loss, without L2 or distillation). ``init_from``: a
     training run (typically the float twin) whose conv/dense weights and biases start this run (QAT
-    fine-tuning from float weights); its model must have the same layers and shapes."""
+    fine-tuning from float weights); its model must have the same layers and shapes. ``augment``
+    applies the detector's symmetry augmentation to every training batch (``trigq.train.augment``;
+    jets only: rotations by 90 degrees about the jet axis and eta reflection)."""
 
     model: str = "l0-trigger"
     quant: str | None = None
@@ -71,6 +73,7 @@ class TrainConfig:
     progress: bool = True
     distill: DistillConfig = field(default_factory=DistillConfig)
     init_from: str | None = None
+    augment: bool = False
 
     def __post_init__(self) -> None:
         positive = {

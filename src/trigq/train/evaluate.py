@@ -195,13 +195,15 @@ def evaluate(
     trained = load_trained(run_dir, which=which)  # type: ignore[arg-type]
     spec, cfg = trained.spec, trained.config
     kinds = spec.output_kinds
-    if spec.detector.startswith("ship-tt"):
-        return _evaluate_ship(trained, data, split, out_dir, inputs, baseline is not False, force)
-    if background is not None and kinds[0] != "logit":
+    if background is not None and (kinds[0] != "logit" or spec.detector != "atlas-rpc"):
         raise CheckpointError(
             f"--background {background}: adds noise-only events to trigger rates, but "
-            f"{run_dir} is a {spec.name} run (no trigger output)"
+            f"{run_dir} is a {spec.name} run (no L0 trigger output)"
         )
+    if spec.detector.startswith("ship-tt"):
+        return _evaluate_ship(trained, data, split, out_dir, inputs, baseline is not False, force)
+    if spec.detector.startswith("jets"):
+        return _evaluate_jets(trained, data, split, out_dir, inputs, baseline is not False, force)
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))
@@ -297,6 +299,32 @@ def _evaluate_ship(trained: TrainedModel, data: Any, split: str, out_dir: Path, 
         atomic_write_text(tmp / "metrics.md", S.markdown(result))
         atomic_write_text(tmp / "metrics.json", to_json_text({**result, "files": files}))
     result["files"] = files
+    result["outputs"] = {}
+    return result
+
+
+def _evaluate_jets(trained: TrainedModel, data: Any, split: str, out_dir: Path, inputs: list, baseline: bool,
+                   force: bool) -> dict[str, Any]:  # fmt: skip
+    """The jet classification table (``evaluate_jets``): network beside the jet BDT, same events."""
+    from trigq.data import split_indices, validate_dataset
+    from trigq.train import evaluate_jets as J
+    from trigq.train.checkpoint import CheckpointError
+    from trigq.utils.outputs import output_directory
+
+    spec, cfg = trained.spec, trained.config
+    info = validate_dataset(data, require=tuple(spec.targets))
+    splits = split_indices(info.n_events, cfg.split_fractions, cfg.split_seed)
+    indices = np.arange(info.n_events) if split == "all" else splits.get(split)
+    if indices is None or indices.size == 0:
+        raise CheckpointError(f"{data}: split {split!r} has no events")
+    raw = predict_split(trained, data, indices)
+    result: dict[str, Any] = {
+        "run_dir": str(out_dir.parent), "data": str(data), "split": split, "n_events": int(indices.size),
+        "model": spec.name, "preset": trained.preset.name, "epoch": trained.epoch,
+        "jets": J.jets_report(raw, str(data), indices, splits["train"], baseline),
+    }  # fmt: skip
+    with output_directory(out_dir, "evaluation", inputs=inputs, force=force) as tmp:
+        result["files"] = J.write(result, tmp, out_dir)
     result["outputs"] = {}
     return result
 

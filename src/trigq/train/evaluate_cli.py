@@ -108,6 +108,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         echo(markdown(result))
         return {k: result[k] for k in ("model", "preset", "split", "n_events", "files", "ship")}
+    if "jets" in result:
+        from trigq.baselines.jets_evaluate import markdown
+        from trigq.train.evaluate_jets import title
+
+        print(markdown(title(result), result["jets"]))
+        jets = {m: {k: v for k, v in r.items() if k != "roc"} for m, r in result["jets"].items()}
+        return {k: result[k] for k in ("model", "preset", "split", "n_events", "files")} | {"jets": jets}
     summary: dict[str, Any] = {
         "model": result["model"],
         "preset": result["preset"],

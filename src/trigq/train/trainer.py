@@ -198,6 +198,7 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
     created, work = False, None
     try:
         spec, preset = resolve_model(config)
+        augment = _augmentation(config, spec)
         info = validate_dataset(config.data, require=tuple(spec.targets))
 
         state, created, work = _prepare_run_dir(run_dir, config, resume, force, ctx)
@@ -265,7 +266,9 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
         for epoch in range(start_epoch, config.epochs):
             if stopped_early:
                 break
-            row = _run_epoch(epoch, model, optimizer, train_ds, val_ds, loss_fn, norm, teacher, config, ctx)
+            row = _run_epoch(
+                epoch, model, optimizer, train_ds, val_ds, loss_fn, norm, teacher, config, ctx, augment
+            )
             improved = row["val_loss"] < best_val - config.min_delta
             if improved:
                 best_val, best_epoch, bad_epochs = row["val_loss"], epoch, 0
@@ -450,6 +453,20 @@ def _prepare_run_dir(
     return None, created, work
 
 
+def _augmentation(config: TrainConfig, spec: Any) -> Any:
+    """The detector's augmentation when ``config.augment`` (``TrainError`` if it has none), else None."""
+    from trigq.train.augment import AUGMENTATIONS
+
+    if not config.augment:
+        return None
+    if spec.detector not in AUGMENTATIONS:
+        raise TrainError(
+            f"augment: model {spec.name!r} reads {spec.detector!r} images, which have no symmetry "
+            f"augmentation (only {', '.join(AUGMENTATIONS)})"
+        )
+    return AUGMENTATIONS[spec.detector]
+
+
 def _run_epoch(
     epoch: int,
     model: torch.nn.Module,
@@ -461,12 +478,16 @@ def _run_epoch(
     teacher: _Teacher | None,
     config: TrainConfig,
     ctx: DistContext,
+    augment: Any = None,
 ) -> dict[str, Any]:
     from torch.distributed.algorithms.join import Join
+
+    from trigq.train.augment import epoch_generator
 
     lr = set_learning_rate(optimizer, epoch, config)
     l2 = l2_coefficient(epoch, config.l2, config.l2_value, config.l2_halve_every)
     train_ds.set_epoch(epoch)
+    generator = epoch_generator(config.seed, epoch)
     model.train()
     sums = np.zeros(4)  # task loss * n, total loss * n, distillation * n, n
     t0 = time.perf_counter()
@@ -479,6 +500,8 @@ def _run_epoch(
     # DDP: ranks may hold a different number of batches; Join shadows the missing all-reduces
     with Join([model]) if ctx.enabled else contextlib.nullcontext():
         for x, y in bar:
+            if augment is not None:
+                x = augment(x, generator)
             x, y = x.to(ctx.device, non_blocking=True), norm.normalise(y.to(ctx.device))
             out = model(x)
             task_value = loss_fn(out, y)

@@ -33,11 +33,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trigq.ir.errors import IRError
+from trigq.ir.fixed import FixedFormat
 
 if TYPE_CHECKING:
     from trigq.ir.graph import Node
 
 BACKENDS = ("emulator", "rtl", "hls4ml")
+
+
+HLS_DEFAULT_FORMAT = FixedFormat(signed=True, width=16, frac=10)
+"""hls4ml's ``default_precision`` of the export (``fixed<16,6>``): the type of every precision the
+config leaves unset."""
 
 
 @dataclass(frozen=True)

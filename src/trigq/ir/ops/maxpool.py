@@ -1,7 +1,8 @@
 """``maxpool``: the maximum over each window of a channels-last map; codes keep their format.
 
 Attributes ``kernel``, ``strides``, ``pads`` as the convolutions (padded cells never win: they
-hold the format's lowest code). QONNX ``MaxPool`` (channels-last domain); hls4ml ``Pooling``.
+hold the format's lowest code). QONNX ``MaxPool`` (channels-last domain); hls4ml ``Pooling``,
+whose running maximum lives in ``accum_t``: set to the codes' format (``_hls4ml_formats``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from trigq.ir.builder import Act, BuildContext, qonnx_attrs
 from trigq.ir.errors import IRError, UnsupportedOpError
 from trigq.ir.fixed import FixedFormat
 from trigq.ir.graph import Node
-from trigq.ir.ops.base import CostContext, OpSpec
+from trigq.ir.ops.base import HLS_DEFAULT_FORMAT, CostContext, HlsFormats, OpSpec
 from trigq.ir.ops.geometry import out_spatial, window_attrs
 
 ATTRS: dict[str, type | tuple[type, ...]] = {"kernel": list, "strides": list, "pads": list}
@@ -78,6 +79,17 @@ def _build(ctx: BuildContext, qnode: Any) -> None:
     ctx.emit(node, Act(x.fmt, x.lo, x.hi, out))
 
 
+def _hls4ml_formats(node: Node, in_fmt: FixedFormat) -> list[HlsFormats]:
+    """hls4ml's max pooling keeps the running maximum in ``accum_t``, the model default
+    (``HLS_DEFAULT_FORMAT``) unless set: that wrapped values of 32 and more (found by the jet-cnn
+    case of the zoo firmware test), so a format the default cannot hold exactly sets ``accum_t``
+    to itself (one the default holds is left as it was: the committed cores stay identical)."""
+    fmt, default = node.out_fmt, HLS_DEFAULT_FORMAT
+    scale = 2.0 ** (default.frac - fmt.frac)
+    fits = fmt.frac <= default.frac and default.lo <= fmt.lo * scale and fmt.hi * scale <= default.hi
+    return [HlsFormats(node.name, result=fmt, accum=None if fits else fmt)]
+
+
 OP = OpSpec(
     name="maxpool",
     summary="maximum over windows of a channels-last map",
@@ -90,4 +102,5 @@ OP = OpSpec(
     fast=_fast,
     cost=_cost,
     validate=_validate,
+    hls4ml_formats=_hls4ml_formats,
 )
