@@ -1,0 +1,84 @@
+"""The cocotb testbench of a core's RTL variant: ``rtl/sim/Makefile`` and ``rtl/sim/tb_rtl.py``.
+
+``tb_rtl.py`` is :mod:`trigq.ip.tb_cocotb` copied verbatim (one testbench for every core; it reads
+the core's ``rtl/rtl_manifest.json`` and ``test_vectors/vectors.h5`` at run time). The Makefile
+names what differs per core: the top-level module ``<top>_wrapper`` and the rounding of the
+network's first quantiser (whose codes the RTL input port carries), and includes cocotb's
+``Makefile.sim`` with ``SIM=verilator``. ``make`` in ``rtl/sim`` builds into ``rtl/sim/sim_build``
+and writes ``results.xml``; ``make RTL_DIR=DIR`` simulates an RTL variant generated elsewhere
+(a core whose RTL was left out still ships the testbench: generate the RTL, then point at it).
+
+da4ml 0.6's ``static/negative.v`` names the lint code ``WIDTHTRUNC``, which Verilator before 5.008
+rejects (an error): the Makefile compiles copies of the sources in ``sim_build/src`` with it
+spelled ``WIDTH`` (valid in every version), as :mod:`trigq.rtl.verilator_sim` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trigq.utils import atomic_write_text
+
+SIM_DIR = "sim"
+MAKEFILE = "Makefile"
+MODULE = "tb_rtl"
+TB_FILE = f"{MODULE}.py"
+TEMPLATE = Path(__file__).with_name("tb_cocotb.py")
+# pinned in pyproject.toml's dev extras: the newest cocotb that supports Debian 12's Verilator 5.006
+# (cocotb 1.9 needs Verilator >= 5.022, cocotb 2.x >= 5.036)
+COCOTB_VERSION = "1.8.1"
+
+
+def testbench_files(rtl_prefix: str = "rtl") -> list[str]:
+    """Core-relative paths of the testbench files (hashed in the core manifest's ``sources``)."""
+    return [f"{rtl_prefix}/{SIM_DIR}/{MAKEFILE}", f"{rtl_prefix}/{SIM_DIR}/{TB_FILE}"]
+
+
+def makefile_text(core_name: str, top: str, input_rounding: str) -> str:
+    """The testbench's Makefile (see the module docstring)."""
+    return f"""\
+# cocotb testbench of the RTL variant of IP core {core_name} (written by trigq package).
+# `make` verilates {top}_wrapper, drives it with every vector of ../../test_vectors/vectors.h5 (one
+# per clock) and checks every output code exactly (tb_rtl.py); `make RTL_DIR=DIR` simulates the
+# RTL variant in DIR (src/ and rtl_manifest.json) instead of ../ (the core's rtl/).
+# Needs: verilator, and cocotb=={COCOTB_VERSION} numpy h5py in the Python of cocotb-config.
+SIM ?= verilator
+TOPLEVEL_LANG = verilog
+TOPLEVEL = {top}_wrapper
+MODULE = {MODULE}
+RTL_DIR ?= ..
+VECTORS ?= ../../test_vectors/vectors.h5
+SIM_BUILD ?= sim_build
+COMPILE_ARGS += -Wno-fatal
+# a few hundred clock cycles are simulated: compile fast (-O0) rather than optimise the model
+BUILD_ARGS += OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0
+
+export TRIGQ_TB_RTL_DIR := $(abspath $(RTL_DIR))
+export TRIGQ_TB_VECTORS := $(abspath $(VECTORS))
+export TRIGQ_TB_INPUT_ROUNDING := {input_rounding}
+
+# compiled from copies with da4ml's lint code WIDTHTRUNC spelled WIDTH (Verilator < 5.008 rejects it)
+RTL_SOURCES := $(sort $(wildcard $(RTL_DIR)/src/*.v $(RTL_DIR)/src/*/*.v))
+VERILOG_SOURCES := $(patsubst $(RTL_DIR)/src/%,$(SIM_BUILD)/src/%,$(RTL_SOURCES))
+ifeq ($(RTL_SOURCES),)
+$(error no Verilog in $(RTL_DIR)/src: generate the RTL variant first (see the core's README))
+endif
+
+include $(shell cocotb-config --makefiles)/Makefile.sim
+
+$(SIM_BUILD)/src/%.v: $(RTL_DIR)/src/%.v
+\t@mkdir -p $(@D)
+\tsed -e 's/lint_off WIDTHTRUNC/lint_off WIDTH/' -e 's/lint_on WIDTHTRUNC/lint_on WIDTH/' $< > $@
+
+clean::
+\t$(RM) results.xml
+"""
+
+
+def write_testbench(rtl_dir: Path, core_name: str, top: str, input_rounding: str) -> list[str]:
+    """Write ``rtl_dir/sim/Makefile`` and ``rtl_dir/sim/tb_rtl.py``; returns their names."""
+    sim = Path(rtl_dir) / SIM_DIR
+    sim.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(sim / MAKEFILE, makefile_text(core_name, top, input_rounding))
+    atomic_write_text(sim / TB_FILE, TEMPLATE.read_text())
+    return [MAKEFILE, TB_FILE]
