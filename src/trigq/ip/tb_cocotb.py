@@ -86,7 +86,7 @@ def rescale(codes: np.ndarray, frac: int, port: Fmt, what: str) -> np.ndarray:
     shift = port.frac - frac
     out = codes << shift if shift >= 0 else codes >> -shift
     if shift < 0 and np.any(out << -shift != codes):
-        raise BenchError(f"{what}: a code is off the port's grid (LSB 2^-{port.frac})")
+        raise BenchError(f"{what}: a code is off the port's grid (LSB 2^{-port.frac})")
     if np.any((out < port.lo) | (out > port.hi)):
         raise BenchError(f"{what}: a code does not fit the port's {port.width}-bit elements")
     return out
@@ -171,7 +171,7 @@ def mismatches(got: np.ndarray, bench: Bench) -> list[str]:
     a = got.astype(object) * 2 ** (fine - bench.out_port.frac)
     b = bench.expected.astype(object) * 2 ** (fine - bench.expected_frac)
     bad = [i for i in range(len(a)) if list(a[i]) != list(b[i])]
-    return [f"vector {i}: RTL {list(a[i])} != expected {list(b[i])} (LSB 2^-{fine})" for i in bad]
+    return [f"vector {i}: RTL {list(a[i])} != expected {list(b[i])} (LSB 2^{-fine})" for i in bad]
 
 
 @cocotb.test()

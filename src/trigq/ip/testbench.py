@@ -4,9 +4,10 @@
 the core's ``rtl/rtl_manifest.json`` and ``test_vectors/vectors.h5`` at run time). The Makefile
 names what differs per core: the top-level module ``<top>_wrapper`` and the rounding of the
 network's first quantiser (whose codes the RTL input port carries), and includes cocotb's
-``Makefile.sim`` with ``SIM=verilator``. ``make`` in ``rtl/sim`` builds into ``rtl/sim/sim_build``
-and writes ``results.xml``; ``make RTL_DIR=DIR`` simulates an RTL variant generated elsewhere
-(a core whose RTL was left out still ships the testbench: generate the RTL, then point at it).
+``Makefile.sim`` with ``SIM=verilator``. ``make`` in ``rtl/sim`` builds into ``rtl/sim/sim_build``,
+writes ``results.xml`` and exits non-zero when the test failed (cocotb 1.8 itself exits 0);
+``make RTL_DIR=DIR`` simulates an RTL variant generated elsewhere (a core whose RTL was left out
+still ships the testbench: generate the RTL, then point at it).
 
 da4ml 0.6's ``static/negative.v`` names the lint code ``WIDTHTRUNC``, which Verilator before 5.008
 rejects (an error): the Makefile compiles copies of the sources in ``sim_build/src`` with it
@@ -64,7 +65,15 @@ ifeq ($(RTL_SOURCES),)
 $(error no Verilog in $(RTL_DIR)/src: generate the RTL variant first (see the core's README))
 endif
 
+# `make` = `make check`: cocotb 1.8 exits 0 when a test fails, so its results.xml is read
+.DEFAULT_GOAL := check
 include $(shell cocotb-config --makefiles)/Makefile.sim
+
+.PHONY: check
+check: sim
+	@grep -q '<testcase' $(COCOTB_RESULTS_FILE) || {{ echo "tb_rtl: no test ran" >&2; exit 1; }}
+	@! grep -q '<failure' $(COCOTB_RESULTS_FILE) || {{ echo "tb_rtl: FAILED (see above)" >&2; exit 1; }}
+	@echo "tb_rtl: passed (every output code of every vector)"
 
 $(SIM_BUILD)/src/%.v: $(RTL_DIR)/src/%.v
 \t@mkdir -p $(@D)
@@ -82,3 +91,46 @@ def write_testbench(rtl_dir: Path, core_name: str, top: str, input_rounding: str
     atomic_write_text(sim / MAKEFILE, makefile_text(core_name, top, input_rounding))
     atomic_write_text(sim / TB_FILE, TEMPLATE.read_text())
     return [MAKEFILE, TB_FILE]
+
+
+def add_testbench(core_dir: str | Path) -> list[str]:
+    """Write the testbench into an existing core packaged before it had one: ``rtl/sim`` files,
+    their hashes added to the manifest's ``sources``, the README re-rendered from the manifest.
+
+    Refuses (IPError) a core without an RTL variant, or one whose committed sources no longer match
+    its manifest (only the testbench's own files may differ). Returns the core-relative paths
+    written. A new ``trigq package`` of the same project writes the same files
+    (:func:`trigq.ip.check_ip` compares them)."""
+    import dataclasses
+
+    from trigq.ip.errors import IPError
+    from trigq.ip.manifest import read_core_manifest
+    from trigq.ip.readme import render_readme
+    from trigq.ip.sources import diff_hashes, source_hashes
+    from trigq.ip.vectors import read_vectors_h5
+    from trigq.ir import IntegerGraph
+    from trigq.layout import CoreLayout, write_manifest
+
+    core = CoreLayout(Path(core_dir))
+    m = read_core_manifest(core.root)
+    if m.rtl is None:
+        raise IPError(f"{core.root}: has no RTL variant to write a testbench for")
+    ours = set(testbench_files(CoreLayout.RTL_DIR))
+    diff = diff_hashes(m.sources, source_hashes(core.root))
+    edited = [f for k in ("changed", "missing", "added") for f in diff[k] if f not in ours]
+    if edited:
+        listed = ", ".join(edited[:8])
+        raise IPError(f"{core.root}: sources differ from its manifest ({listed}); repackage it")
+    graph = IntegerGraph.load(core.ir)
+    write_testbench(core.rtl_dir, m.name, m.rtl.top, graph.input_rounding)
+    # the others are unchanged (checked above): the same hashes, in the packager's order; the
+    # README lists the vector blocks in the packager's order (the file's; the manifest sorts keys)
+    blocks = read_vectors_h5(core.vectors).blocks
+    if set(blocks) == set(m.vectors.blocks):
+        m = dataclasses.replace(
+            m, vectors=dataclasses.replace(m.vectors, blocks={k: m.vectors.blocks[k] for k in blocks})
+        )
+    manifest = dataclasses.replace(m, sources=source_hashes(core.root))
+    write_manifest(core.manifest, manifest)
+    atomic_write_text(core.readme, render_readme(manifest))
+    return sorted(ours)
