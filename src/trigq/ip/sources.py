@@ -30,7 +30,7 @@ import re
 import shutil
 from pathlib import Path
 
-from trigq.ip.testbench import testbench_files
+from trigq.ip.testbench import tb_core_files
 from trigq.layout import CoreLayout, RtlLayout, sha256_file
 
 HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
@@ -105,7 +105,7 @@ def source_hashes(core: Path) -> dict[str, str]:
     rtl = CoreLayout(core).rtl_dir
     if rtl.is_dir():
         files += [p for p in rtl_source_files(rtl) if p.suffix == ".v"]
-        files += [core / f for f in testbench_files(CoreLayout.RTL_DIR) if (core / f).is_file()]
+        files += [core / f for f in tb_core_files(CoreLayout.RTL_DIR) if (core / f).is_file()]
     return {f.relative_to(core).as_posix(): sha256_file(f) for f in files}
 
 

@@ -30,7 +30,7 @@ TEMPLATE = Path(__file__).with_name("tb_cocotb.py")
 COCOTB_VERSION = "1.8.1"
 
 
-def testbench_files(rtl_prefix: str = "rtl") -> list[str]:
+def tb_core_files(rtl_prefix: str = "rtl") -> list[str]:
     """Core-relative paths of the testbench files (hashed in the core manifest's ``sources``)."""
     return [f"{rtl_prefix}/{SIM_DIR}/{MAKEFILE}", f"{rtl_prefix}/{SIM_DIR}/{TB_FILE}"]
 
@@ -115,7 +115,7 @@ def add_testbench(core_dir: str | Path) -> list[str]:
     m = read_core_manifest(core.root)
     if m.rtl is None:
         raise IPError(f"{core.root}: has no RTL variant to write a testbench for")
-    ours = set(testbench_files(CoreLayout.RTL_DIR))
+    ours = set(tb_core_files(CoreLayout.RTL_DIR))
     diff = diff_hashes(m.sources, source_hashes(core.root))
     edited = [f for k in ("changed", "missing", "added") for f in diff[k] if f not in ours]
     if edited:
