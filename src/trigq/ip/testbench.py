@@ -1,4 +1,4 @@
-"""The cocotb testbench of a core's RTL variant: ``rtl/sim/Makefile`` and ``rtl/sim/tb_rtl.py``.
+"""The cocotb testbench of a core's RTL variant: ``rtl/sim/Makefile``, ``tb_rtl.py``, ``tb_rtl.vlt``.
 
 ``tb_rtl.py`` is :mod:`trigq.ip.tb_cocotb` copied verbatim (one testbench for every core; it reads
 the core's ``rtl/rtl_manifest.json`` and ``test_vectors/vectors.h5`` at run time). The Makefile
@@ -11,7 +11,10 @@ still ships the testbench: generate the RTL, then point at it).
 
 da4ml 0.6's ``static/negative.v`` names the lint code ``WIDTHTRUNC``, which Verilator before 5.008
 rejects (an error): the Makefile compiles copies of the sources in ``sim_build/src`` with it
-spelled ``WIDTH`` (valid in every version), as :mod:`trigq.rtl.verilator_sim` does.
+spelled ``WIDTH`` (valid in every version), as :mod:`trigq.rtl.verilator_sim` does. cocotb's
+Verilator makefile makes every signal public (``--public-flat-rw``); for the trigger core that is
+478 MB of generated C++ (172 files), so the Makefile drops the flag and ``tb_rtl.vlt`` makes only
+the top's ports public (the tiny test core: 52 MB -> 5 MB).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ SIM_DIR = "sim"
 MAKEFILE = "Makefile"
 MODULE = "tb_rtl"
 TB_FILE = f"{MODULE}.py"
+VLT_FILE = f"{MODULE}.vlt"
 TEMPLATE = Path(__file__).with_name("tb_cocotb.py")
 # pinned in pyproject.toml's dev extras: the newest cocotb that supports Debian 12's Verilator 5.006
 # (cocotb 1.9 needs Verilator >= 5.022, cocotb 2.x >= 5.036)
@@ -32,7 +36,7 @@ COCOTB_VERSION = "1.8.1"
 
 def tb_core_files(rtl_prefix: str = "rtl") -> list[str]:
     """Core-relative paths of the testbench files (hashed in the core manifest's ``sources``)."""
-    return [f"{rtl_prefix}/{SIM_DIR}/{MAKEFILE}", f"{rtl_prefix}/{SIM_DIR}/{TB_FILE}"]
+    return [f"{rtl_prefix}/{SIM_DIR}/{name}" for name in (MAKEFILE, TB_FILE, VLT_FILE)]
 
 
 def makefile_text(core_name: str, top: str, input_rounding: str) -> str:
@@ -51,6 +55,7 @@ RTL_DIR ?= ..
 VECTORS ?= ../../test_vectors/vectors.h5
 SIM_BUILD ?= sim_build
 COMPILE_ARGS += -Wno-fatal
+CUSTOM_COMPILE_DEPS += {VLT_FILE}
 # a few hundred clock cycles are simulated: compile fast (-O0) rather than optimise the model
 BUILD_ARGS += OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0
 
@@ -69,6 +74,10 @@ endif
 .DEFAULT_GOAL := check
 include $(shell cocotb-config --makefiles)/Makefile.sim
 
+# cocotb makes every signal public (--public-flat-rw): for a 100k-LUT netlist 478 MB of C++ (the
+# trigger core); the testbench reads only the top's ports, which {VLT_FILE} makes public
+COMPILE_ARGS := $(filter-out --public-flat-rw,$(COMPILE_ARGS)) {VLT_FILE}
+
 .PHONY: check
 check: sim
 	@grep -q '<testcase' $(COCOTB_RESULTS_FILE) || {{ echo "tb_rtl: no test ran" >&2; exit 1; }}
@@ -84,13 +93,19 @@ clean::
 """
 
 
+def vlt_text(top: str) -> str:
+    """Verilator configuration: the ports of ``<top>_wrapper`` readable and writable over VPI."""
+    return f'`verilator_config\npublic_flat_rw -module "{top}_wrapper" -var "*"\n'
+
+
 def write_testbench(rtl_dir: Path, core_name: str, top: str, input_rounding: str) -> list[str]:
-    """Write ``rtl_dir/sim/Makefile`` and ``rtl_dir/sim/tb_rtl.py``; returns their names."""
+    """Write ``rtl_dir/sim/``: ``Makefile``, ``tb_rtl.py`` and ``tb_rtl.vlt``; returns their names."""
     sim = Path(rtl_dir) / SIM_DIR
     sim.mkdir(parents=True, exist_ok=True)
     atomic_write_text(sim / MAKEFILE, makefile_text(core_name, top, input_rounding))
     atomic_write_text(sim / TB_FILE, TEMPLATE.read_text())
-    return [MAKEFILE, TB_FILE]
+    atomic_write_text(sim / VLT_FILE, vlt_text(top))
+    return [MAKEFILE, TB_FILE, VLT_FILE]
 
 
 def add_testbench(core_dir: str | Path) -> list[str]:
