@@ -26,7 +26,8 @@ import pytest
 from trigq.ip import IPError, package_ip, read_core_manifest, read_vectors_h5
 from trigq.ip import tb_cocotb as tb
 from trigq.ip.sources import source_hashes
-from trigq.ip.testbench import TEMPLATE, add_testbench, tb_core_files
+from trigq.ip.testbench import TEMPLATE, tb_core_files
+from trigq.ip.testbench_update import add_testbench
 from trigq.ir import FixedFormat, IntegerGraph
 
 from .conftest import write_fake_project
