@@ -15,7 +15,8 @@ BUDGET_S = 60.0
 def test_the_notebooks_are_numbered_and_committed_without_outputs():
     import nbformat
 
-    assert [p.name for p in NOTEBOOKS][:1] == ["01_quickstart.ipynb"]
+    assert NOTEBOOKS[0].name == "01_quickstart.ipynb"
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, len(NOTEBOOKS) + 1)]
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
