@@ -10,6 +10,7 @@ import pytest
 from trigq.export import ExportConfig
 from trigq.ip import IPError, package_ip
 from trigq.ip.rtl_variant import export_command, rtl_size
+from trigq.ip.testbench import tb_core_files
 from trigq.layout import YosysSummary
 
 from .conftest import write_fake_project
@@ -48,7 +49,10 @@ def test_rtl_over_the_limit_is_left_out_and_described(rtl_project, tmp_path):
     limit = size / 2e6
     res = package_ip(rtl_project, tmp_path / "hls/core", n_vectors=3, csim="skip", max_rtl_mb=limit)
     core, r = res.core_dir, res.manifest.rtl
-    assert not (core / "rtl").exists() and not any(k.startswith("rtl/") for k in res.manifest.sources)
+    # rtl/ holds only the cocotb testbench (run it with RTL_DIR= once the RTL is generated)
+    tb = tb_core_files()
+    assert sorted(p.relative_to(core).as_posix() for p in (core / "rtl").rglob("*") if p.is_file()) == tb
+    assert [k for k in res.manifest.sources if k.startswith("rtl/")] == tb
     rm = json.loads((rtl_project / "rtl/rtl_manifest.json").read_text())
     assert r is not None and r.included is False and (r.files, r.size_bytes) == (n_files, size)
     assert (r.pipeline_stages, r.cost_luts) == (rm["pipeline_stages"], rm["cost_luts"])

@@ -135,7 +135,15 @@ def check_ip(
             source=vectors.source,
             model_name=manifest.model.name,
         )
-    regenerated = new.sources
+        regenerated = new.sources
+        if manifest.rtl is not None and not manifest.rtl.included:
+            # exported without RTL: a left-out variant's testbench is written from the manifest
+            from trigq.ip.testbench import write_testbench
+            from trigq.ir import IntegerGraph
+
+            top, rounding = manifest.rtl.top, IntegerGraph.load(project.ir).input_rounding
+            write_testbench(new_core / CoreLayout.RTL_DIR, manifest.name, top, rounding)
+            regenerated = source_hashes(new_core)
     if not rtl:
         committed = {k: v for k, v in committed.items() if not k.startswith(CoreLayout.RTL_DIR + "/")}
     diff = diff_hashes(committed, regenerated)

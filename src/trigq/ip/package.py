@@ -31,6 +31,7 @@ from trigq.ip.manifest import (
 from trigq.ip.ports import Port, read_ports
 from trigq.ip.provenance import model_info, repo_root, source_in_repo
 from trigq.ip.readme import render_readme
+from trigq.ip.testbench import write_testbench
 from trigq.ip.vectors import Vectors, make_vectors, write_tb_data, write_vectors_h5
 from trigq.ir import IntegerGraph
 from trigq.layout import CoreLayout, ProjectLayout, write_manifest
@@ -184,6 +185,8 @@ def assemble_core(
             shutil.copy2(project.root / f, core.model_file(f))
     source_rel = source_in_repo(exp.source, final_dir or core.root)
     rtl = _rtl_entry(project, core, max_rtl_mb, _command_source(source_rel, final_dir or core.root), cfg)
+    if rtl is not None:  # also for a left-out variant: run it with RTL_DIR= once generated
+        write_testbench(core.rtl_dir, name, rtl.top, graph.input_rounding)
     write_tb_data(core.tb_data, vectors)
     write_vectors_h5(core.vectors, vectors)
     atomic_write_text(core.build_script, build_script(cfg.backend, prj_name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trigq.ip.manifest import CoreManifest, CorePort, CoreRtl
+from trigq.ip.testbench import COCOTB_VERSION
 from trigq.layout import YosysSummary
 from trigq.report.build import Figure
 from trigq.report.variants import best_figures, rtl_sources
@@ -203,6 +204,45 @@ def _omitted_rtl_section(r: CoreRtl) -> list[str]:
     ]
 
 
+def _testbench_section(r: CoreRtl) -> list[str]:
+    """How to run the cocotb testbench in ``rtl/sim`` (:mod:`trigq.ip.testbench`)."""
+    run = (
+        ["cd rtl/sim && make    # verilates into sim_build/, runs, writes results.xml"]
+        if r.included
+        else ["cd rtl/sim && make RTL_DIR=/path/to/PROJECT/rtl    # the RTL generated above"]
+    )
+    where = (
+        ""
+        if r.included
+        else " The core ships the testbench without the Verilog: generate the RTL variant first "
+        "(above) and point `RTL_DIR` at it."
+    )
+    return [
+        "### cocotb testbench (`rtl/sim/`)",
+        "",
+        f"`rtl/sim/tb_rtl.py` drives `{r.top}_wrapper` (Verilator) with every vector of "
+        "`test_vectors/vectors.h5`, one per clock, each input quantised by the first quantiser "
+        "as the emulator does (the input port carries its codes), and checks every output code "
+        f"exactly, {r.latency_cycles} cycles after its input (the latency in `rtl_manifest.json`); "
+        "the test fails naming the first differing vectors. Needs `verilator` (>= 5.006) and "
+        f"cocotb=={COCOTB_VERSION}, numpy and h5py in the Python of `cocotb-config`; the Verilator "
+        f"compile of a large net takes minutes.{where}",
+        "",
+        "```sh",
+        *run,
+        "```",
+        "",
+    ]
+
+
+def _rtl_files_lines(r: CoreRtl | None) -> list[str]:
+    if r is None:
+        return []
+    if r.included:
+        return ["- `rtl/`: the da4ml Verilog (`rtl/src/`), its cocotb testbench (`rtl/sim/`)"]
+    return ["- `rtl/sim/`: the cocotb testbench of the RTL variant (its Verilog is not included)"]
+
+
 def render_readme(m: CoreManifest) -> str:
     """Markdown README of a core from its manifest."""
     model, vec, hls = m.model, m.vectors, m.hls
@@ -228,6 +268,7 @@ def render_readme(m: CoreManifest) -> str:
     ]
     if m.rtl is not None:
         lines += _rtl_section(m.rtl) if m.rtl.included else _omitted_rtl_section(m.rtl)
+        lines += _testbench_section(m.rtl)
     lines += [
         "## Files",
         "",
@@ -236,6 +277,7 @@ def render_readme(m: CoreManifest) -> str:
         "- `build_ip.sh`: vendor build (C-sim, C-synthesis, `export_design -format ip_catalog`)",
         "- `test_vectors/vectors.h5`: `inputs` (float, channels-last), `outputs` (float) and "
         "`outputs_raw` (integer codes of the output format); formats and blocks as attributes",
+        *_rtl_files_lines(m.rtl),
         "- `model/`: the QONNX model (weights), the cleaned QONNX, the integer IR, the hls4ml config",
         "- `report/`: the latency and resource report",
         "- `manifest.json`: hashes of weights and of every generated source, ports, figures, versions",

@@ -18,7 +18,10 @@ only there): ``hls4ml_config.yml`` inside the hls4ml project (the random ``Stamp
 absolute ``OutputDir`` of the temporary export directory) is left out (``model/hls4ml_config.yml``
 is the deterministic input config); ``build_lib.sh`` carries the random stamp as ``LIB_STAMP=``,
 which is normalised to ``LIB_STAMP=core``. ``build_opt.tcl`` is written by ``build_ip.sh``.
-In ``rtl/`` only the Verilog (``*.v``) is hashed: ``rtl_manifest.json`` holds trace times.
+In ``rtl/`` the Verilog (``*.v``) and the cocotb testbench (``rtl/sim/Makefile``, ``rtl/sim/tb_rtl.py``,
+written by :mod:`trigq.ip.testbench`, not copied) are hashed: ``rtl_manifest.json`` holds trace
+times. Simulator builds inside ``rtl/`` (``sim_build/``, ``obj_dir/``, da4ml's ``verilator_src/``)
+are neither copied nor hashed.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ import re
 import shutil
 from pathlib import Path
 
+from trigq.ip.testbench import tb_core_files
 from trigq.layout import CoreLayout, RtlLayout, sha256_file
 
 HLS_EXCLUDED = ("hls4ml_config.yml", "build_opt.tcl")
 HLS_SKIPPED_SUFFIXES = (".so", ".o", ".log", ".a", ".pyc")
 HLS_SKIPPED_DIRS = ("tb_data",)  # written from the core's own vectors
 RTL_SUFFIXES = (".v", ".sv", ".vhd", ".json", ".tcl", ".xdc", ".sdc", ".h", ".hh", ".cc", ".cpp", ".mk")
-RTL_SKIPPED_DIRS = ("obj_dir", "build", "__pycache__", RtlLayout.STAGE_CACHE)
+# simulator builds: da4ml's binder (obj_dir, verilator_src), cocotb's (sim_build, trigq.ip.testbench)
+RTL_SKIPPED_DIRS = ("obj_dir", "verilator_src", "build", "sim_build", "__pycache__", RtlLayout.STAGE_CACHE)
 SOURCE_ROOTS = (CoreLayout.HLS_DIR, CoreLayout.MODEL_DIR, CoreLayout.BUILD_SCRIPT)
 _LIB_STAMP = re.compile(rb"^LIB_STAMP=\S*$", re.M)
 
@@ -90,14 +95,17 @@ def copy_rtl_sources(src: Path, dst: Path) -> list[str]:
 
 def source_hashes(core: Path) -> dict[str, str]:
     """sha256 of every generated source of a core: ``hls/`` (tb_data included: the expected
-    outputs), ``model/``, ``build_ip.sh`` and the Verilog of ``rtl/``. Keys are POSIX paths."""
+    outputs), ``model/``, ``build_ip.sh``, the Verilog of ``rtl/`` and its cocotb testbench.
+    Keys are POSIX paths."""
     core = Path(core)
     files: list[Path] = []
     for root in SOURCE_ROOTS:
         p = core / root
         files += [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file())
     rtl = CoreLayout(core).rtl_dir
-    files += sorted(rtl.rglob("*.v")) if rtl.is_dir() else []
+    if rtl.is_dir():
+        files += [p for p in rtl_source_files(rtl) if p.suffix == ".v"]
+        files += [core / f for f in tb_core_files(CoreLayout.RTL_DIR) if (core / f).is_file()]
     return {f.relative_to(core).as_posix(): sha256_file(f) for f in files}
 
 
