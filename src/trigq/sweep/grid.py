@@ -23,7 +23,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,8 +182,17 @@ def split_test_indices(data: str, spec: Any, max_events: int | None) -> np.ndarr
     return test[:max_events] if max_events is not None else test
 
 
-def _score_point(run_dir: Path, graph: Any, config: SweepConfig) -> dict[str, Any]:
-    """Emulated figures on the test split, and events where emulator and Brevitas codes differ."""
+def _score_point(
+    run_dir: Path,
+    graph: Any,
+    config: Any,
+    predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Emulated figures on the test split, and events where emulator and Brevitas codes differ.
+
+    ``config`` needs ``data`` and ``max_test_events`` (a ``SweepConfig`` or ``SearchConfig``).
+    ``predict_raw(emulator, x)`` replaces ``emulator.predict_raw(x)`` (a test seam: an emulator
+    that differs from Brevitas)."""
     import torch
 
     from trigq.data import read_arrays
@@ -203,7 +212,7 @@ def _score_point(run_dir: Path, graph: Any, config: SweepConfig) -> dict[str, An
     for s in range(0, test.size, READ_BLOCK):
         hits = read_arrays(config.data, ["hits"], test[s : s + READ_BLOCK])["hits"]
         x = hits[:, None, :, start : start + spec.input_width].astype(np.float32)
-        emu_codes.append(emulator.predict_raw(x))
+        emu_codes.append(emulator.predict_raw(x) if predict_raw is None else predict_raw(emulator, x))
         codes, off = output_codes(trained.predict(torch.from_numpy(x)).numpy(), graph.output_fmt.frac)
         brevitas_codes.append(codes)
         off_grid.append(off)
