@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import math
@@ -193,50 +192,6 @@ def test_config_unknown_key_and_bad_values(tmp_path: Path) -> None:
         load_config(SweepConfig, None, weights=[])
     with pytest.raises(ConfigError, match="repeated"):
         load_config(SweepConfig, None, reuse=[2, 2])
-
-
-def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trigq.sweep import cli as sweep_cli
-    from trigq.sweep import grid as sweep
-
-    cfg = tmp_path / "s.yaml"
-    cfg.write_text("epochs: 7\nacts: [3]\nprocesses: 1\n")
-    seen = {}
-
-    def fake_run(config, progress=True, force=False):
-        seen["config"] = config
-        return {"config": {}, "files": {"markdown": "x"}, "n_failed": 0, "seconds": 0.0}
-
-    monkeypatch.setattr(sweep, "run_sweep", fake_run)
-    parser = argparse.ArgumentParser()
-    sweep_cli.add_arguments(parser)
-    args = parser.parse_args(
-        [
-            "tiny-cnn",
-            "--data",
-            "d.h5",
-            "--out",
-            str(tmp_path / "o"),
-            "--config",
-            str(cfg),
-            "--weights",
-            "ternary,int4",
-            "--reuse",
-            "1,2",
-        ]
-    )
-    sweep_cli.run(args)
-    c = seen["config"]
-    assert (c.model, c.weights, c.acts, c.reuse, c.epochs, c.processes) == (
-        "tiny-cnn",
-        ("ternary", "int4"),
-        (3,),
-        (1, 2),
-        7,
-        1,
-    )
-    with pytest.raises(SystemExit):
-        parser.parse_args(["tiny-cnn", "--data", "d", "--out", "o", "--acts", "2,x"])
 
 
 def test_sweep_refuses_bad_inputs(tmp_path: Path, tiny_h5: Path) -> None:

@@ -33,31 +33,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, help="output directory (study.db, trials/, pareto.csv/json/md, plots)"
     )
     parser.add_argument("--config", default=None, help="SearchConfig YAML")
-    parser.add_argument("--trials", type=positive_int, default=None, help="trials in the study in all (default 8)")
+    parser.add_argument(
+        "--trials", type=positive_int, default=None, help="trials in the study in all (default 8)"
+    )
     parser.add_argument(
         "--sampler", choices=("nsga2", "tpe", "grid"), default=None, help="Optuna sampler (default nsga2)"
     )
     parser.add_argument(
-        "--scheduler", default=None, help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a LocalCluster)"
+        "--scheduler",
+        default=None,
+        help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a LocalCluster)",
     )
     parser.add_argument(
         "--workers", type=positive_int, default=None, help="LocalCluster worker processes (default 2)"
     )
     parser.add_argument(
-        "--storage", default=None, help="Optuna RDB URL (default sqlite:///OUT/study.db), e.g. postgresql://..."
+        "--storage",
+        default=None,
+        help="Optuna RDB URL (default sqlite:///OUT/study.db), e.g. postgresql://...",
     )
     parser.add_argument("--study", default=None, help="study name in the storage (default trigq-sweep)")
     parser.add_argument(
         "--weights", type=_csv(str), default=None, help="weight presets searched, e.g. ternary,int2,int4"
     )
-    parser.add_argument("--acts", type=_csv(int), default=None, help="activation bit widths searched, e.g. 2,3,4")
+    parser.add_argument(
+        "--acts", type=_csv(int), default=None, help="activation bit widths searched, e.g. 2,3,4"
+    )
     parser.add_argument(
         "--reuse", type=_csv(int), default=None, help="reuse factors of the recorded hls4ml estimates"
     )
     parser.add_argument("--epochs", type=positive_int, default=None, help="epochs of each training")
-    parser.add_argument("--max-train-events", type=positive_int, default=None, help="training events per trial")
-    parser.add_argument("--max-val-events", type=positive_int, default=None, help="validation events per trial")
-    parser.add_argument("--max-test-events", type=positive_int, default=None, help="test events scored per trial")
+    parser.add_argument(
+        "--max-train-events", type=positive_int, default=None, help="training events per trial"
+    )
+    parser.add_argument(
+        "--max-val-events", type=positive_int, default=None, help="validation events per trial"
+    )
+    parser.add_argument(
+        "--max-test-events", type=positive_int, default=None, help="test events scored per trial"
+    )
     parser.add_argument("--seed", type=int, default=None, help="training and sampler seed")
     parser.add_argument("--no-prune", action="store_true", help="no pruning on the validation curves")
     parser.add_argument(

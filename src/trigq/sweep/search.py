@@ -395,7 +395,9 @@ def run_trial(
         return _run_trial(task, predict_raw)
 
 
-def _run_trial(task: TrialTask, predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None) -> dict[str, Any]:
+def _run_trial(
+    task: TrialTask, predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None
+) -> dict[str, Any]:
     import optuna
     from optuna.trial import TrialState
 
@@ -428,7 +430,11 @@ def _run_trial(task: TrialTask, predict_raw: Callable[[Any, np.ndarray], np.ndar
                 study.tell(task.number, state=TrialState.PRUNED if outcome == "pruned" else TrialState.FAIL)
         except optuna.exceptions.UpdateFinishedTrialError:
             pass  # failed as interrupted meanwhile (a driver's Ctrl-C): its retry runs it again
-    return {"number": task.number, **{k: attrs.get(k) for k in ("value", "lut_da4ml", "latency_ns")}, OUTCOME: outcome}
+    return {
+        "number": task.number,
+        **{k: attrs.get(k) for k in ("value", "lut_da4ml", "latency_ns")},
+        OUTCOME: outcome,
+    }
 
 
 def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]:
@@ -436,10 +442,9 @@ def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]
     import torch
 
     from trigq.export import ExportConfig, export
+    from trigq.export.config import RtlConfig
     from trigq.ir import IntegerGraph
-    from trigq.rtl.generate import write_pipeline_rtl
-    from trigq.rtl.trace import trace_graph
-    from trigq.sweep.grid import _estimates, _score_point
+    from trigq.sweep.grid import _score_point
     from trigq.train import TrainConfig, train
 
     torch.set_num_threads(1)
@@ -491,13 +496,17 @@ def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]
         strategy=config.strategy,
         io_type=config.io_type,
         compile=False,
+        hls=False,  # the hls4ml estimate comes from the IR; the trial's design is the da4ml RTL
+        rtl=RtlConfig(enabled=True),
     )
-    with contextlib.redirect_stdout(io.StringIO()):  # hls4ml prints the whole topology
+    with contextlib.redirect_stdout(io.StringIO()):
         exported = export(result.run_dir, root / "export", ecfg)
     graph = IntegerGraph.load(root / "export" / exported.manifest.integer_graph)
     scores = _score_point(result.run_dir, graph, config, predict_raw=predict_raw)
     attrs.update({k: v for k, v in scores.items() if isinstance(v, int | float | str)})
-    rtl = write_pipeline_rtl(trace_graph(graph), root / "rtl", clock_mhz=config.clock_mhz)
+    rtl = exported.manifest.rtl
+    if rtl is None:  # an export with the RTL variant enabled always has one
+        raise SearchError("the export wrote no RTL variant")
     attrs.update(
         {
             "lut_da4ml": float(rtl.cost_luts),
@@ -506,10 +515,40 @@ def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]
             "latency_ns": float(rtl.latency_ns),
             "latency_source": "da4ml-pipeline",
             "reg_bits": int(rtl.reg_bits),
-            "hls_estimates": _estimates(root / "export", graph, config),
+            "rtl_dir": str(root / "export" / rtl.rtl_dir),
+            "hls_estimates": hls_estimates(graph, config),
         }
     )
     return attrs
+
+
+def hls_estimates(graph: Any, config: SearchConfig) -> list[dict[str, Any]]:
+    """The calibrated hls4ml estimate (LUT/FF/DSP/latency) of the IR at each ``config.reuse``."""
+    from trigq.report.estimate import estimate_layers, latency_ns
+    from trigq.report.ir_adapter import HlsSettings, layers_from_integer_graph
+
+    out = []
+    for r in config.reuse:
+        settings = HlsSettings(
+            backend=config.backend,
+            io_type=f"io_{config.io_type}",
+            strategy=config.strategy,
+            reuse_factor=int(r),
+        )
+        est = estimate_layers(layers_from_integer_graph(graph, settings), backend=settings.backend)
+        out.append(
+            {
+                "reuse_factor": int(r),
+                "lut": float(est.lut),
+                "ff": float(est.ff),
+                "dsp": float(est.dsp),
+                "latency_cycles": float(est.latency_cycles),
+                "latency_ns": float(latency_ns(est.latency_cycles, config.clock_mhz)),
+                "ii": float(est.ii),
+                "source": "hls4ml calibrated estimate",
+            }
+        )
+    return out
 
 
 # ------------------------------------------------------------------------------------ the driver
@@ -532,6 +571,10 @@ def _check_inputs(config: SearchConfig) -> Any:
                 "suffix (activation bits come from 'acts')"
             )
     validate_dataset(config.data, require=tuple(spec.targets))
+    if "://" not in storage_url(config):
+        raise SearchError(
+            f"storage {storage_url(config)!r}: not an RDB URL (e.g. sqlite:///study.db, postgresql://...)"
+        )
     return spec, task_of(spec)
 
 
@@ -593,7 +636,10 @@ def run_search(
 
 
 def _run_search(
-    config: SearchConfig, progress: bool, force: bool, predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None
+    config: SearchConfig,
+    progress: bool,
+    force: bool,
+    predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None,
 ) -> dict[str, Any]:
     import optuna
 
@@ -635,7 +681,9 @@ def _todo(study: Any, config: SearchConfig) -> bool:
     return running or sum(counts(t) for t in trials) < config.trials
 
 
-def _drive(study: Any, client: Any, config: SearchConfig, out: Path, progress: bool, predict_raw: Any) -> None:
+def _drive(
+    study: Any, client: Any, config: SearchConfig, out: Path, progress: bool, predict_raw: Any
+) -> None:
     """Keep every worker busy until ``config.trials`` trials count and none is running."""
     from optuna.storages import RetryHeartbeatStaleTrialCallback, fail_stale_trials
     from optuna.trial import TrialState
@@ -659,13 +707,20 @@ def _drive(study: Any, client: Any, config: SearchConfig, out: Path, progress: b
                         str(out / TRIALS_DIR / f"{trial.number:04d}"),
                     )
                     future = client.submit(
-                        run_trial, task, predict_raw, key=f"trigq-trial-{trial.number}-{os.getpid()}", pure=False
+                        run_trial,
+                        task,
+                        predict_raw,
+                        key=f"trigq-trial-{trial.number}-{os.getpid()}",
+                        pure=False,
                     )
                     inflight[future] = (trial.number, trial._trial_id)
                     if progress:
                         retry = storage.get_trial(trial._trial_id).system_attrs.get("failed_trial")
                         again = f" (retry of interrupted trial {retry})" if retry is not None else ""
-                        print(f"  trial {trial.number}: {params['weights']}-a{params['act_bits']}{again}", flush=True)
+                        print(
+                            f"  trial {trial.number}: {params['weights']}-a{params['act_bits']}{again}",
+                            flush=True,
+                        )
                     continue
                 if not inflight and not any(t.state == TrialState.RUNNING for t in trials):
                     return
@@ -716,7 +771,7 @@ def synth_front(study: Any, progress: bool) -> None:
     for t in study.best_trials:
         if "yosys_lut" in t.user_attrs:
             continue
-        rtl = Path(t.user_attrs["trial_dir"]) / "rtl"
+        rtl = Path(t.user_attrs["rtl_dir"])
         counts_ = synthesize(rtl, per_stage=True)
         study._storage.set_trial_user_attr(t._trial_id, "yosys_lut", int(counts_.lut))
         study._storage.set_trial_user_attr(t._trial_id, "yosys_ff", int(counts_.ff))
@@ -807,6 +862,11 @@ def _fmt(v: Any, digits: int = 4) -> str:
     return str(v)
 
 
+def _count(v: Any) -> str:
+    """A LUT count: ``12,345`` (da4ml's estimate has halves; rounded here, exact in the CSV)."""
+    return "n/a" if v is None or not math.isfinite(float(v)) else f"{float(v):,.0f}"
+
+
 def markdown(summary: dict[str, Any]) -> str:
     """The Pareto front, then every trial that is not ranked (failed, pruned, interrupted)."""
     cfg = summary["config"]
@@ -832,12 +892,18 @@ def markdown(summary: dict[str, Any]) -> str:
     for r in sorted((r for r in summary["rows"] if r["pareto"]), key=key):
         lines.append(
             f"| {r['number']} | {r['weights']} | {r['act_bits']} | {_fmt(r['value'])} | "
-            f"{_fmt(r['lut_da4ml'])} | {_fmt(r['yosys_lut'])} | {_fmt(r['latency_cycles'])} | "
-            f"{_fmt(r['latency_ns'], 1)} | {_fmt(r['hls_lut_r1'])} | {r['mismatch_events']} |"
+            f"{_count(r['lut_da4ml'])} | {_count(r['yosys_lut'])} | {_fmt(r['latency_cycles'])} | "
+            f"{_fmt(r['latency_ns'], 1)} | {_count(r['hls_lut_r1'])} | {r['mismatch_events']} |"
         )
     others = [r for r in summary["rows"] if r["outcome"] != "ok"]
     if others:
-        lines += ["", "Not ranked:", "", "| trial | weights | acts | state | outcome | detail |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Not ranked:",
+            "",
+            "| trial | weights | acts | state | outcome | detail |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in others:
             detail = r["error"] or ""
             if r["outcome"] == "mismatch":
@@ -845,9 +911,8 @@ def markdown(summary: dict[str, Any]) -> str:
             elif r["outcome"] == "interrupted":
                 detail = "driver or worker died; re-enqueued with the same parameters"
             detail = str(detail).replace("|", "/")
-            lines.append(
-                f"| {r['number']} | {r['weights']} | {r['act_bits']} | {r['state']} | {r['outcome']} | {detail} |"
-            )
+            cells = [r["number"], r["weights"], r["act_bits"], r["state"], r["outcome"], detail]
+            lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     for note in summary.get("notes", []):
         lines += ["", note]
     return "\n".join(lines) + "\n"
@@ -881,9 +946,21 @@ def _pair_plot(summary: dict[str, Any], x: str, y: str, higher: bool, path: Path
         fig.colorbar(sc, ax=ax, label="activation bits")
         front = [r for r, f in zip(ok, pareto_front(xs, ys, maximize=higher)) if f]
         front.sort(key=lambda r: r[x])
-        ax.step([r[x] for r in front], [r[y] for r in front], where="post", color="tab:red", label="2-D Pareto front")
+        ax.step(
+            [r[x] for r in front],
+            [r[y] for r in front],
+            where="post",
+            color="tab:red",
+            label="2-D Pareto front",
+        )
         for r in ok:
-            ax.annotate(f"#{r['number']} {r['preset']}", (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(
+                f"#{r['number']} {r['preset']}",
+                (r[x], r[y]),
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
         ax.legend(fontsize=8)
     ax.set_xlabel(labels[x])
     ax.set_ylabel(labels[y])
@@ -917,7 +994,14 @@ def _optuna_plot(kind: str, study: Any, summary: dict[str, Any], path: Path) -> 
             if kind == "history":
                 ax = ovm.plot_optimization_history(study, target=lambda t: t.values[0], target_name=name)
             else:
-                ax = ovm.plot_param_importances(study, target=lambda t: t.values[0], target_name=name)
+                # fANOVA (scikit-learn's random forest) explains the variance of the target, for
+                # either direction; optuna's default PED-ANOVA looks at low values only
+                ax = ovm.plot_param_importances(
+                    study,
+                    evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0),
+                    target=lambda t: t.values[0],
+                    target_name=name,
+                )
         fig = ax.figure
         fig.set_size_inches(7, 4.8)
         fig.tight_layout()
