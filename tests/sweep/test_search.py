@@ -295,7 +295,11 @@ def _complete_count(db: Path) -> int:
         return 0
     with sqlite3.connect(db, timeout=30) as con:
         try:
-            return con.execute("SELECT COUNT(*) FROM trials WHERE state = 'COMPLETE'").fetchone()[0]
+            query = (
+                "SELECT COUNT(*) FROM trials JOIN studies ON trials.study_id = studies.study_id "
+                "WHERE studies.study_name = 'trigq-sweep' AND trials.state = 'COMPLETE'"
+            )
+            return con.execute(query).fetchone()[0]
         except sqlite3.OperationalError:  # tables not made yet
             return 0
 
