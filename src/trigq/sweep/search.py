@@ -4,7 +4,7 @@ One trial = one short QAT run of ``config.model`` at the sampled (weight preset,
 its export (QONNX -> integer IR -> hls4ml project without C-sim compile), the integer emulator's
 figure of merit on the test split with the count of events where emulator and Brevitas codes differ,
 and the da4ml RTL of the IR (``trigq.rtl``): da4ml's LUT cost estimate and its pipeline latency at
-``clock_mhz``. The objectives: the task's figure of merit (``grid.merit``: trigger accuracy, higher
+``clock_mhz``. The objectives: the task's figure of merit (``scoring.merit``: trigger accuracy, higher
 is better; else the core sigma of the first regression output, lower is better), da4ml LUTs (min)
 and RTL latency in ns (min). The calibrated hls4ml estimate at every ``reuse`` factor is recorded
 too (the hls4ml project's reuse factor does not change the fully parallel da4ml RTL, so it is not
@@ -59,7 +59,7 @@ from typing import Any, Literal
 import numpy as np
 
 from trigq.errors import TrigqError
-from trigq.sweep.grid import merit, pareto_front
+from trigq.sweep.scoring import merit, pareto_front
 
 OUTPUT_KIND = "sweep"
 STUDY_DB = "study.db"
@@ -444,7 +444,7 @@ def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]
     from trigq.export import ExportConfig, export
     from trigq.export.config import RtlConfig
     from trigq.ir import IntegerGraph
-    from trigq.sweep.grid import _score_point
+    from trigq.sweep.scoring import score_point
     from trigq.train import TrainConfig, train
 
     torch.set_num_threads(1)
@@ -502,7 +502,7 @@ def _evaluate(task: TrialTask, storage: Any, predict_raw: Any) -> dict[str, Any]
     with contextlib.redirect_stdout(io.StringIO()):
         exported = export(result.run_dir, root / "export", ecfg)
     graph = IntegerGraph.load(root / "export" / exported.manifest.integer_graph)
-    scores = _score_point(result.run_dir, graph, config, predict_raw=predict_raw)
+    scores = score_point(result.run_dir, graph, config, predict_raw=predict_raw)
     attrs.update({k: v for k, v in scores.items() if isinstance(v, int | float | str)})
     rtl = exported.manifest.rtl
     if rtl is None:  # an export with the RTL variant enabled always has one
@@ -828,7 +828,7 @@ def summarise(study: Any, config: SearchConfig, model: str, task: str) -> dict[s
     for r in rows:
         by_outcome[r["outcome"]] = by_outcome.get(r["outcome"], 0) + 1
     return {
-        "config": dataclasses.asdict(config),
+        "config": {**dataclasses.asdict(config), "storage": masked(storage_url(config))},
         "model": model,
         "task": task,
         "metric": name,
@@ -1017,7 +1017,7 @@ def _optuna_plot(kind: str, study: Any, summary: dict[str, Any], path: Path) -> 
 def write_outputs(summary: dict[str, Any], study: Any, out: Path) -> dict[str, str]:
     """Tables and plots in ``out`` (atomic); a plot that cannot be drawn now is removed, with a note."""
     from trigq.cli import _jsonable
-    from trigq.sweep.grid import _strict
+    from trigq.sweep.scoring import strict_json
     from trigq.utils import atomic_write_text
 
     notes: list[str] = []
@@ -1040,5 +1040,5 @@ def write_outputs(summary: dict[str, Any], study: Any, out: Path) -> dict[str, s
     atomic_write_text(out / FILES["markdown"], markdown(summary))
     files.update({k: str(out / FILES[k]) for k in ("csv", "trials_csv", "markdown", "json")})
     doc = _jsonable({**summary, "files": files})
-    atomic_write_text(out / FILES["json"], json.dumps(_strict(doc), indent=1, sort_keys=True) + "\n")
+    atomic_write_text(out / FILES["json"], json.dumps(strict_json(doc), indent=1, sort_keys=True) + "\n")
     return files
