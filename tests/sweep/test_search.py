@@ -54,7 +54,12 @@ def tiny_h5(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _config(tmp_path: Path, data: Path | str = "d.h5", **kw) -> SearchConfig:
     base = dict(
-        model="tiny-cnn", data=str(data), out=str(tmp_path / "s"), weights=("ternary", "int4"), acts=(2,)
+        trials=2,
+        model="tiny-cnn",
+        data=str(data),
+        out=str(tmp_path / "s"),
+        weights=("ternary", "int4"),
+        acts=(2, 3),
     )
     return SearchConfig(**{**base, **kw})
 
@@ -67,7 +72,7 @@ def test_config_rejects_bad_values(tmp_path: Path) -> None:
     bad.write_text("model: tiny-cnn\nn_trials: 4\n")
     with pytest.raises(ConfigError, match="n_trials"):
         load_config(SearchConfig, bad)
-    with pytest.raises(ConfigError, match="exceeds the grid's 2 points"):
+    with pytest.raises(ConfigError, match="exceeds the search space's 2 points"):
         load_config(SearchConfig, None, sampler="grid", weights=["ternary", "int4"], acts=[2], trials=3)
     with pytest.raises(ConfigError, match="grace_s"):
         load_config(SearchConfig, None, heartbeat_s=5, grace_s=5)
@@ -97,7 +102,7 @@ def test_interrupted_trial_is_failed_and_reenqueued_once_with_its_params(tmp_pat
     """A RUNNING trial whose heartbeat stopped: FAILED (not counted), one WAITING copy with the
     same parameters, which the next ask() takes; finished trials are never handed out again."""
     (tmp_path / "s").mkdir()
-    config = _config(tmp_path, trials=3, heartbeat_s=1, grace_s=2)
+    config = _config(tmp_path, trials=3, sampler="grid", heartbeat_s=1, grace_s=2)
     with quiet_optuna():
         study, _ = open_study(config, "trigger")
         done, _ = ask(study, config)
@@ -121,6 +126,22 @@ def test_interrupted_trial_is_failed_and_reenqueued_once_with_its_params(tmp_pat
         retry, p_retry = ask(study, config)
         assert retry.number == waiting[0].number and p_retry == p_dead
         assert sum(counts(t) for t in study.get_trials()) == 3
+
+
+def test_a_point_already_evaluated_is_not_trained_again(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    config = _config(tmp_path, trials=3)
+    with quiet_optuna():
+        study, _ = open_study(config, "trigger")
+        first, p_first = ask(study, config)
+        study.tell(first, [0.9, 100.0, 20.0])
+        study.enqueue_trial(p_first)  # as a sampler re-proposing a point does
+        trial, params = ask(study, config)
+        trials = study.get_trials()
+    dup = trials[1]
+    assert dup.params == p_first and dup.state == TrialState.FAIL and dup.user_attrs[OUTCOME] == "duplicate"
+    assert not counts(dup) and params != p_first and trial.number == 2
+    assert trials[2].user_attrs["replaces_duplicate"] == 1
 
 
 # ------------------------------------------------------------------------------------ outputs
@@ -219,7 +240,7 @@ def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     parser = argparse.ArgumentParser()
     sweep_cli.add_arguments(parser)
     argv = ["tiny-cnn", "--data", "d.h5", "--out", str(tmp_path / "o"), "--config", str(cfg)]
-    argv += ["--weights", "ternary,int4", "--trials", "5", "--sampler", "tpe", "--scheduler", "tcp://h:8786"]
+    argv += ["--weights", "ternary,int4", "--trials", "2", "--sampler", "tpe", "--scheduler", "tcp://h:8786"]
     argv += ["--storage", "sqlite:///x.db", "--no-prune"]
     args = parser.parse_args(argv)
     sweep_cli.run(args)
@@ -233,7 +254,7 @@ def test_cli_overrides_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         2,
     )
     assert (c.trials, c.sampler, c.scheduler, c.storage, c.prune, c.synth_front) == (
-        5,
+        2,
         "tpe",
         "tcp://h:8786",
         "sqlite:///x.db",
@@ -250,13 +271,25 @@ def test_cli_user_errors_are_one_line(tmp_path: Path, tiny_h5: Path, capsys: pyt
         (["--data", str(tmp_path / "missing.h5")], "missing.h5"),
         (["--data", str(tiny_h5), "--storage", "nowhere"], "not an RDB URL"),
         (["--data", str(tiny_h5), "--weights", "float"], "not a quantised weight preset"),
-        (["--data", str(tiny_h5), "--sampler", "grid", "--trials", "10"], "exceeds the grid"),
+        (["--data", str(tiny_h5), "--trials", "10"], "exceeds the search space's 9 points"),
     ]
     for extra, text in cases:
         assert main(["sweep", "tiny-cnn", "--out", out, *extra]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and text in err[0], err
         assert not Path(out).exists()  # refused before the output directory is made
+
+
+def test_synth_front_needs_yosys(
+    tmp_path: Path, tiny_h5: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trigq.cli import main
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no yosys there
+    out = tmp_path / "o"
+    assert main(["sweep", "tiny-cnn", "--out", str(out), "--data", str(tiny_h5), "--synth-front"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--synth-front: yosys is not on PATH" in err[0] and not out.exists()
 
 
 # ------------------------------------------------------------------------------- real trials
@@ -271,7 +304,7 @@ def _flip_first_event(emulator, x: np.ndarray) -> np.ndarray:
 @pytest.mark.slow
 def test_trial_whose_emulator_differs_from_brevitas_is_failed(tmp_path: Path, tiny_h5: Path) -> None:
     (tmp_path / "s").mkdir()
-    config = _config(tmp_path, data=tiny_h5, weights=("int4",), **TINY)
+    config = _config(tmp_path, data=tiny_h5, weights=("int4",), acts=(2,), trials=1, **TINY)
     with quiet_optuna():
         study, _ = open_study(config, "trigger")
         trial, params = ask(study, config)

@@ -34,7 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--config", default=None, help="SearchConfig YAML")
     parser.add_argument(
-        "--trials", type=positive_int, default=None, help="trials in the study in all (default 8)"
+        "--trials",
+        type=positive_int,
+        default=None,
+        help="trials in the study in all (default: every point of weights x acts)",
     )
     parser.add_argument(
         "--sampler", choices=("nsga2", "tpe", "grid"), default=None, help="Optuna sampler (default nsga2)"
@@ -110,7 +113,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         synth_front=True if args.synth_front else None,
     )
     where = config.scheduler or f"a LocalCluster of {config.workers} workers"
-    print(f"search of {config.model}: {config.trials} trials ({config.sampler}) on {where}", flush=True)
+    print(f"search of {config.model}: {config.n_trials} trials ({config.sampler}) on {where}", flush=True)
     summary = run_search(config, progress=not args.quiet, force=args.force)
     print(
         f"search written to {summary['files']['markdown']}: {summary['n_counted']} trials "

@@ -66,6 +66,7 @@ STUDY_DB = "study.db"
 TRIALS_DIR = "trials"
 OUTCOME = "outcome"  # user attr of every finished trial: ok, mismatch, error, pruned
 COUNTED_FAIL = ("mismatch", "error")
+DUPLICATE = "duplicate"  # outcome of a sampled point already evaluated or running: not trained
 FILES = {
     "csv": "pareto.csv",
     "json": "pareto.json",
@@ -89,6 +90,7 @@ TRIAL_COLUMNS = (
     "lut_source",
     "yosys_lut",
     "yosys_ff",
+    "yosys_source",
     "latency_cycles",
     "latency_ns",
     "reg_bits",
@@ -111,9 +113,10 @@ class SearchError(TrigqError):
 class SearchConfig:
     """A multi-objective search over ``weights`` x ``acts`` (one training per trial).
 
-    ``trials``: trials that count (see the module docstring). ``sampler``: ``nsga2``
-    (``population`` per generation), ``tpe`` (multivariate, constant liar) or ``grid`` (every
-    point of ``weights`` x ``acts`` once; ``trials`` must not exceed its size). ``storage``: an
+    ``trials``: trials that count (see the module docstring; None: every point of the space; a
+    point is trained once, so at most the space's size). ``sampler``: ``nsga2`` (``population``
+    per generation), ``tpe`` (multivariate, constant liar) or ``grid`` (the points in grid order).
+    ``storage``: an
     Optuna RDB URL (None: ``sqlite:///OUT/study.db``). ``scheduler``: a Dask scheduler address
     (None: a ``LocalCluster`` of ``workers`` single-threaded processes). ``reuse``: reuse factors
     of the recorded hls4ml estimates. ``synth_front``: yosys-synthesise the Pareto-front trials.
@@ -122,7 +125,7 @@ class SearchConfig:
     model: str = "l0-trigger"
     data: str = ""
     out: str = ""
-    trials: int = 8
+    trials: int | None = None
     sampler: Literal["nsga2", "tpe", "grid"] = "nsga2"
     population: int = 4
     storage: str | None = None
@@ -162,7 +165,9 @@ class SearchConfig:
             raise ValueError(f"acts: activation bits must be 1..8, got {list(self.acts)}")
         if any(r < 1 for r in self.reuse):
             raise ValueError(f"reuse: reuse factors must be >= 1, got {list(self.reuse)}")
-        for name in ("trials", "population", "workers", "epochs", "batch_size", "heartbeat_s"):
+        if self.trials is not None and self.trials < 1:
+            raise ValueError(f"trials: must be >= 1 or null, got {self.trials}")
+        for name in ("population", "workers", "epochs", "batch_size", "heartbeat_s"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if self.population < 2:
@@ -179,11 +184,16 @@ class SearchConfig:
             raise ValueError("lr and clock_mhz must be > 0")
         if not self.study:
             raise ValueError("study: give a study name")
-        if self.sampler == "grid" and self.trials > len(self.weights) * len(self.acts):
+        if self.n_trials > len(self.weights) * len(self.acts):
             raise ValueError(
-                f"trials: {self.trials} exceeds the grid's {len(self.weights) * len(self.acts)} points "
-                "(weights x acts); lower --trials or use --sampler nsga2/tpe"
+                f"trials: {self.trials} exceeds the search space's {len(self.weights) * len(self.acts)} "
+                "points (weights x acts; a point is trained once); lower --trials or widen the space"
             )
+
+    @property
+    def n_trials(self) -> int:
+        """Trials the study ends with: ``trials``, or every point of the space."""
+        return self.trials if self.trials is not None else len(self.weights) * len(self.acts)
 
     @property
     def signature(self) -> dict[str, Any]:
@@ -302,6 +312,8 @@ def open_study(config: SearchConfig, task: str) -> tuple[Any, Any]:
         raise SearchError(f"study {config.study!r} has other objectives; choose another --study")
     saved = study.user_attrs.get("trigq_search")
     sig = json.loads(json.dumps(config.signature))
+    # a resumed driver must not replay the first driver's random draws: seed by the study's size
+    study.sampler = _sampler(config, config.seed + len(study.get_trials(deepcopy=False)))
     if saved is None:
         study.set_user_attr("trigq_search", sig)
         study.set_metric_names(objective_names(task))
@@ -332,14 +344,41 @@ def counts(trial: Any) -> bool:
     return trial.state == TrialState.FAIL and trial.user_attrs.get(OUTCOME) in COUNTED_FAIL
 
 
-def ask(study: Any, config: SearchConfig) -> tuple[Any, dict[str, Any]]:
-    """A new (or re-enqueued) trial and its parameters, from the driver's sampler."""
-    trial = study.ask()
-    params = {
+def _suggest(trial: Any, config: SearchConfig) -> dict[str, Any]:
+    return {
         "weights": trial.suggest_categorical("weights", list(config.weights)),
         "act_bits": trial.suggest_categorical("act_bits", list(config.acts)),
     }
-    return trial, params
+
+
+def ask(
+    study: Any, config: SearchConfig, rng: np.random.Generator | None = None
+) -> tuple[Any, dict[str, Any]]:
+    """A new (or re-enqueued) trial and its parameters, from the driver's sampler.
+
+    A point already evaluated or running (samplers do propose them again in a discrete space)
+    is not trained twice: that trial is FAILED at once with outcome ``duplicate`` (it does not
+    count), and a point not yet tried, drawn with ``rng``, is enqueued and asked instead."""
+    from optuna.trial import TrialState
+
+    rng = rng or np.random.default_rng(config.seed)
+    while True:
+        trial = study.ask()
+        params = _suggest(trial, config)
+        taken = {
+            (t.params.get("weights"), t.params.get("act_bits"))
+            for t in study.get_trials(deepcopy=False)
+            if t.number != trial.number and counts(t)
+        }
+        if (params["weights"], params["act_bits"]) not in taken:
+            return trial, params
+        study._storage.set_trial_user_attr(trial._trial_id, OUTCOME, DUPLICATE)
+        study.tell(trial, state=TrialState.FAIL)
+        free = [(w, a) for w in config.weights for a in config.acts if (w, a) not in taken]
+        if not free:
+            raise SearchError("every point of the search space is evaluated or running")
+        w, a = free[int(rng.integers(len(free)))]
+        study.enqueue_trial({"weights": w, "act_bits": a}, user_attrs={"replaces_duplicate": trial.number})
 
 
 # ----------------------------------------------------------------------------------- one trial
@@ -571,6 +610,8 @@ def _check_inputs(config: SearchConfig) -> Any:
                 "suffix (activation bits come from 'acts')"
             )
     validate_dataset(config.data, require=tuple(spec.targets))
+    if config.synth_front and shutil.which("yosys") is None:
+        raise SearchError("--synth-front: yosys is not on PATH (Debian: apt-get install yosys)")
     if "://" not in storage_url(config):
         raise SearchError(
             f"storage {storage_url(config)!r}: not an RDB URL (e.g. sqlite:///study.db, postgresql://...)"
@@ -630,7 +671,7 @@ def run_search(
     force: bool = False,
     predict_raw: Callable[[Any, np.ndarray], np.ndarray] | None = None,
 ) -> dict[str, Any]:
-    """Run (or resume) the search until ``config.trials`` trials count, then write the outputs."""
+    """Run (or resume) the search until ``config.n_trials`` trials count, then write the outputs."""
     with quiet_optuna():
         return _run_search(config, progress, force, predict_raw)
 
@@ -678,26 +719,54 @@ def _todo(study: Any, config: SearchConfig) -> bool:
     fail_stale_trials(study)
     trials = study.get_trials(deepcopy=False)
     running = any(t.state == TrialState.RUNNING for t in trials)
-    return running or sum(counts(t) for t in trials) < config.trials
+    return running or sum(counts(t) for t in trials) < config.n_trials
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[list[int]]:
+    """SIGINT/SIGTERM set a flag (the returned list gets the signal) instead of raising.
+
+    A KeyboardInterrupt raised inside a database transaction would leave its SQLite write lock
+    held and hang the cleanup; the driver checks the flag between storage calls instead."""
+    import signal
+
+    got: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got
+        return
+
+    def handler(signum: int, _frame: Any) -> None:
+        got.append(signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield got
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 def _drive(
     study: Any, client: Any, config: SearchConfig, out: Path, progress: bool, predict_raw: Any
 ) -> None:
-    """Keep every worker busy until ``config.trials`` trials count and none is running."""
+    """Keep every worker busy until ``config.n_trials`` trials count and none is running."""
     from optuna.storages import RetryHeartbeatStaleTrialCallback, fail_stale_trials
     from optuna.trial import TrialState
 
     storage = study._storage
+    rng = np.random.default_rng(config.seed + len(study.get_trials(deepcopy=False)))
     inflight: dict[Any, tuple[int, int]] = {}  # future -> (trial number, trial id)
-    with heartbeat(storage, lambda: [tid for _, tid in list(inflight.values())], config.heartbeat_s):
+    with (
+        heartbeat(storage, lambda: [tid for _, tid in list(inflight.values())], config.heartbeat_s),
+        _stop_requests() as stop,
+    ):
         try:
-            while True:
+            while not stop:
                 fail_stale_trials(study)
                 trials = study.get_trials(deepcopy=False)
                 counted = sum(counts(t) for t in trials)
-                if counted < config.trials and len(inflight) < _slots(client, config):
-                    trial, params = ask(study, config)
+                if counted < config.n_trials and len(inflight) < _slots(client, config):
+                    trial, params = ask(study, config, rng)
                     task = TrialTask(
                         config,
                         config.study,
@@ -728,7 +797,8 @@ def _drive(
                 for future in [f for f in inflight if f.done()]:
                     number, tid = inflight.pop(future)
                     _collect(future, study, number, tid, progress)
-        except BaseException:  # Ctrl-C, a lost scheduler: this driver's trials are interrupted
+            raise KeyboardInterrupt
+        except BaseException:  # Ctrl-C, SIGTERM, a lost scheduler: this driver's trials are interrupted
             retry = RetryHeartbeatStaleTrialCallback(max_retry=config.max_retry)
             for future, (_, tid) in inflight.items():
                 future.cancel()
@@ -765,7 +835,10 @@ def _collect(future: Any, study: Any, number: int, trial_id: int, progress: bool
 
 
 def synth_front(study: Any, progress: bool) -> None:
-    """yosys LUT/FF counts of the Pareto-front trials (recorded once per trial, source noted)."""
+    """yosys LUT/FF counts of the Pareto-front trials (recorded once per trial, source noted).
+
+    Stage by stage (out of context, memory-safe on large nets): an upper bound on the flat count
+    (+6% LUT on the L0 T-CNN)."""
     from trigq.rtl.yosys_synth import synthesize
 
     for t in study.best_trials:
@@ -775,7 +848,8 @@ def synth_front(study: Any, progress: bool) -> None:
         counts_ = synthesize(rtl, per_stage=True)
         study._storage.set_trial_user_attr(t._trial_id, "yosys_lut", int(counts_.lut))
         study._storage.set_trial_user_attr(t._trial_id, "yosys_ff", int(counts_.ff))
-        study._storage.set_trial_user_attr(t._trial_id, "yosys_source", "yosys synth_xilinx (per stage)")
+        source = f"yosys {counts_.yosys_version} synth_xilinx -family xcup ({counts_.hierarchy})".strip()
+        study._storage.set_trial_user_attr(t._trial_id, "yosys_source", source)
         if progress:
             print(f"  trial {t.number}: {counts_.lut:,} LUT (yosys)", flush=True)
 
@@ -801,6 +875,7 @@ def trial_row(t: Any, front: set[int]) -> dict[str, Any]:
         "lut_source": a.get("lut_source"),
         "yosys_lut": a.get("yosys_lut"),
         "yosys_ff": a.get("yosys_ff"),
+        "yosys_source": a.get("yosys_source"),
         "latency_cycles": a.get("latency_cycles"),
         "latency_ns": a.get("latency_ns"),
         "reg_bits": a.get("reg_bits"),
@@ -838,7 +913,7 @@ def summarise(study: Any, config: SearchConfig, model: str, task: str) -> dict[s
         "storage": masked(storage_url(config)),
         "sampler": config.sampler,
         "n_counted": sum(counts(t) for t in trials),
-        "n_trials_requested": config.trials,
+        "n_trials_requested": config.n_trials,
         "outcomes": by_outcome,
         "front": sorted(front),
         "rows": rows,
