@@ -33,7 +33,10 @@ is older than ``grace_s`` was interrupted (its driver or worker died): Optuna's
 trial is lost (each was told to the storage by the task that computed it) or repeated (``ask``
 never returns a finished trial and only interrupted trials are re-enqueued, once per
 interruption, at most ``max_retry`` times), and the study ends with exactly ``trials`` counted
-trials. Ctrl-C fails and re-enqueues this driver's in-flight trials at once and writes no outputs.
+trials. A point (weights, activation bits) is trained once: a trial whose sampled point is
+already evaluated or running is failed at once as ``duplicate`` (not counted) and a free point
+is enqueued in its place. Ctrl-C fails and re-enqueues this driver's in-flight trials at once
+and writes no outputs.
 """
 
 from __future__ import annotations
@@ -116,10 +119,10 @@ class SearchConfig:
     ``trials``: trials that count (see the module docstring; None: every point of the space; a
     point is trained once, so at most the space's size). ``sampler``: ``nsga2`` (``population``
     per generation), ``tpe`` (multivariate, constant liar) or ``grid`` (the points in grid order).
-    ``storage``: an
-    Optuna RDB URL (None: ``sqlite:///OUT/study.db``). ``scheduler``: a Dask scheduler address
-    (None: a ``LocalCluster`` of ``workers`` single-threaded processes). ``reuse``: reuse factors
-    of the recorded hls4ml estimates. ``synth_front``: yosys-synthesise the Pareto-front trials.
+    ``storage``: an Optuna RDB URL (None: ``sqlite:///OUT/study.db``). ``scheduler``: a Dask
+    scheduler address (None: a ``LocalCluster`` of ``workers`` single-threaded processes).
+    ``reuse``: reuse factors of the recorded hls4ml estimates. ``synth_front``: yosys-synthesise
+    the Pareto-front trials.
     """
 
     model: str = "l0-trigger"
