@@ -708,8 +708,10 @@ def _run_search(
         synth_front(study, progress)
     summary = summarise(study, config, spec.name, task)
     summary["seconds"] = round(time.perf_counter() - t0, 1)
-    summary["new_trials"] = sorted(
-        t.number for t in study.get_trials(deepcopy=False) if t.state.is_finished() and t.number not in before
+    summary["new_trials"] = sorted(  # evaluated by this run (duplicates and interruptions not)
+        t.number
+        for t in study.get_trials(deepcopy=False)
+        if t.state.is_finished() and counts(t) and t.number not in before
     )
     summary["files"] = write_outputs(summary, study, out)
     return summary
