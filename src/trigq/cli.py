@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("trigq.export.verify_cli", "check Brevitas/QONNX, emulator and C-sim agree bit for bit"),
     "report": ("trigq.report.cli", "latency and resource report of an exported project"),
     "package": ("trigq.ip.cli", "package an exported project as an IP core"),
-    "sweep": ("trigq.sweep.cli", "design-space sweep over bit widths and reuse factors"),
+    "sweep": ("trigq.sweep.cli", "multi-objective design-space search (Optuna, trials on Dask)"),
     "demo": ("trigq.demo", "run the whole flow on built-in defaults (simulate ... package)"),
 }
 

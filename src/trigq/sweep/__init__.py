@@ -1,6 +1,8 @@
-"""Design-space sweep: emulated accuracy against estimated LUTs and latency over bit widths and
-reuse factors (``trigq sweep``), with its Pareto front."""
+"""Design-space search (``trigq sweep``): a multi-objective Optuna study whose trials run as Dask
+tasks (``search``); what a design point scores (``scoring``). The fixed grid of earlier versions
+is the ``grid`` sampler of the search."""
 
-from trigq.sweep.grid import SweepConfig, SweepError, SweepPoint, pareto_front, run_sweep
+from trigq.sweep.scoring import merit, pareto_front, score_point
+from trigq.sweep.search import SearchConfig, SearchError, run_search
 
-__all__ = ["SweepConfig", "SweepError", "SweepPoint", "pareto_front", "run_sweep"]
+__all__ = ["SearchConfig", "SearchError", "merit", "pareto_front", "run_search", "score_point"]

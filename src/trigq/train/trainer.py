@@ -14,6 +14,7 @@ import math
 import random
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,12 +178,20 @@ class _Teacher:
         return self.student_norm.normalise(self.teacher_norm.denormalise(self.model(x).float()))
 
 
-def train(config: TrainConfig, resume: bool = False, force: bool = False) -> TrainResult:
+def train(
+    config: TrainConfig,
+    resume: bool = False,
+    force: bool = False,
+    on_epoch: Callable[[int, dict[str, Any]], None] | None = None,
+) -> TrainResult:
     """Train ``config.model`` on ``config.data`` into ``config.out``; see the module docstring.
 
     ``config.out`` must be new or empty; ``resume`` continues the run there from ``last.pt``;
     ``force`` trains a new run in a temporary sibling that replaces the previous run only when it
-    finishes (interrupted, the previous run stays as it was)."""
+    finishes (interrupted, the previous run stays as it was). ``on_epoch(epoch, row)`` is called on
+    the main rank after each epoch's checkpoint is written, with that epoch's history row
+    (``val_loss`` ...); an exception it raises stops the training (a pruned search trial) and
+    propagates, leaving the run as an interrupted one (resumable from ``last.pt``)."""
     from trigq.data import validate_dataset
     from trigq.models import build_model
 
@@ -306,6 +315,8 @@ def train(config: TrainConfig, resume: bool = False, force: bool = False) -> Tra
                     },
                 )
                 write_metrics(work, history, spec.task)
+                if on_epoch is not None:
+                    on_epoch(epoch, dict(row))
             barrier(ctx)
         epochs_bar.close()
 
