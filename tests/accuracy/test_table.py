@@ -39,6 +39,14 @@ def test_trigger_gap_within_and_beyond_limit() -> None:
     assert at.gap_failures("trigger", GOOD_TRIGGER, {**GOOD_TRIGGER, "accuracy": 0.99}, t) == []
 
 
+def test_jets_gaps_use_their_own_thresholds() -> None:
+    good = {"accuracy": 0.92, "roc_auc": 0.975}
+    t = at.AccuracyThresholds(jets=at.JetsThresholds(max_accuracy_drop_points=2.0, max_roc_auc_drop=0.01))
+    assert at.gap_failures("jets", good, {"accuracy": 0.901, "roc_auc": 0.966}, t) == []
+    fails = at.gap_failures("jets", good, {"accuracy": 0.899, "roc_auc": 0.964}, t)
+    assert len(fails) == 2 and all(f.startswith("jets: ") for f in fails)
+
+
 def test_vertexing_gap_ratio_and_nan() -> None:
     t = at.AccuracyThresholds(
         vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2, max_tail_fraction_increase=0.05)
@@ -51,7 +59,7 @@ def test_vertexing_gap_ratio_and_nan() -> None:
     fails = at.gap_failures("vertexing", GOOD_VERTEX, {**GOOD_VERTEX, "core_sigma": math.nan}, t)
     assert fails == ["vertexing: core sigma ratio quantised/float is undefined (NaN)"]
     with pytest.raises(at.AccuracyTableError, match="unknown task"):
-        at.gap_failures("jets", GOOD_VERTEX, GOOD_VERTEX, t)
+        at.gap_failures("newsdm", GOOD_VERTEX, GOOD_VERTEX, t)
 
 
 # ----------------------------------------------------------------------------------- formatting
@@ -122,7 +130,7 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     outcome.update(passed=False, failures=["trigger: emulated and Brevitas output codes differ"])
     assert at.main(["--out", out]) == 1
     assert "FAIL: trigger: emulated and Brevitas" in capsys.readouterr().err
-    assert at.main(["--out", out, "--tasks", "jets"]) == 2
+    assert at.main(["--out", out, "--tasks", "newsdm"]) == 2
     assert at.main(["--out", out, "--trigger-events", "0"]) == 2
 
 

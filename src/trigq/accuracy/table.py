@@ -1,9 +1,10 @@
-"""CI accuracy table: float vs Brevitas vs emulated L0 trigger and vertexing models on fixed test sets.
+"""CI accuracy table: float vs Brevitas vs emulated models of the zoo on fixed test sets.
 
-``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--json]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets] [--json]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
-events) one fixed test set is simulated in memory with a fixed seed. The models are the reference
+events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images) one fixed test set is simulated in
+memory with a fixed seed, by the simulator of the model's detector. The models are the reference
 runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with ``config.yaml`` and
 ``best.pt``) when they exist, else short training runs made on the spot in a temporary directory
 (the table says which). The quantised model runs twice: as the Brevitas module and through the
@@ -80,11 +81,28 @@ class VertexingThresholds:
 
 
 @dataclass
+class JetsThresholds:
+    """Largest accepted float-minus-quantised gaps of the jet tagger."""
+
+    max_accuracy_drop_points: float = 2.0
+    max_roc_auc_drop: float = 0.01
+
+
+@dataclass
 class AccuracyThresholds:
     """The contents of ``thresholds.yaml``."""
 
     trigger: TriggerThresholds = field(default_factory=TriggerThresholds)
     vertexing: VertexingThresholds = field(default_factory=VertexingThresholds)
+    jets: JetsThresholds = field(default_factory=JetsThresholds)
+
+
+CLASSIFICATION_TASKS = ("trigger", "jets")  # label-logit models: accuracy, efficiency, rejection, AUC
+
+
+def metric_kind(task: str) -> str:
+    """The metric row of ``task``: ``trigger`` (classification) or ``vertexing`` (regression)."""
+    return "trigger" if task in CLASSIFICATION_TASKS else "vertexing"
 
 
 def load_thresholds(path: str | Path | None = None) -> AccuracyThresholds:
@@ -102,8 +120,8 @@ def gap_failures(
     A NaN metric on either side fails (it cannot be shown to be within the limit).
     """
     checks: list[tuple[str, float, float]] = []  # (description, value, limit); fail if value > limit
-    if task == "trigger":
-        t = thresholds.trigger
+    if task in CLASSIFICATION_TASKS:
+        t = getattr(thresholds, task)
         checks.append(
             (
                 "accuracy drop [points]",
@@ -124,7 +142,7 @@ def gap_failures(
             )
         )
     else:
-        raise AccuracyTableError(f"unknown task {task!r}; expected trigger or vertexing")
+        raise AccuracyTableError(f"unknown task {task!r}; expected trigger, vertexing or jets")
     return [
         f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
         if math.isfinite(value)
@@ -136,7 +154,7 @@ def gap_failures(
 
 def gap_values(task: str, float_m: dict[str, float], quant_m: dict[str, float]) -> dict[str, float]:
     """The gaps ``gap_failures`` checks, for the table."""
-    if task == "trigger":
+    if task in CLASSIFICATION_TASKS:
         return {
             "accuracy_drop_points": 100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
             "roc_auc_drop": float_m["roc_auc"] - quant_m["roc_auc"],
@@ -242,6 +260,24 @@ def _simulate(sample: str, n: int, seed: int):
     return simulate(sample, n, seed=seed, config=preset_config(SIM_PRESET))
 
 
+def _test_events(task: TaskSpec, spec: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The task's fixed test set: float32 model inputs ``[n, *spec.input_shape]`` and the truth."""
+    from trigq.data import get_detector
+
+    if spec.detector == "atlas-rpc":
+        ev = _simulate(task.sample, task.n_events, task.seed)
+        images = ev.hits
+    elif spec.detector == "jets":
+        from trigq.sim.jets import simulate
+
+        ev = simulate(task.sample, task.n_events, seed=task.seed)  # the simulator's default toy
+        images = ev.images
+    else:
+        raise AccuracyTableError(f"{task.model}: no test-set simulation for detector {spec.detector!r}")
+    x = get_detector(spec.detector).model_inputs(images, spec.input_shape, dtype=np.float32)
+    return x, {k: np.asarray(v) for k, v in ev.truth.items()}
+
+
 SIM_PRESET = "legacy"
 """The toy the table's events come from: the one the committed reference models were trained on."""
 
@@ -253,6 +289,11 @@ def _train_on_spot(task: TaskSpec, kind: str, work: Path, spot: SpotTraining) ->
     from trigq.sim.atlas_rpc import file_attrs
     from trigq.train import TrainConfig, train
 
+    if get_spec(task.model).detector != "atlas-rpc":
+        raise AccuracyTableError(
+            f"{task.model}: no reference runs under the runs directory, and on-the-spot training is "
+            "for the ATLAS RPC models only: commit a float and a quantised run of it"
+        )
     data = work / f"{task.task}-train.h5"
     if not data.exists():
         ev = _simulate(task.sample, spot.n_events, task.seed + spot.seed_offset)
@@ -317,10 +358,7 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
             f"{trained['float'].preset.name} and {trained['quantised'].preset.name}"
         )
 
-    ev = _simulate(task.sample, task.n_events, task.seed)
-    start = spec.crop_start
-    x = ev.hits[:, None, :, start : start + spec.input_width].astype(np.float32)
-    truth = {k: np.asarray(v) for k, v in ev.truth.items()}
+    x, truth = _test_events(task, spec)
     xt = torch.from_numpy(x)
     float_raw = trained["float"].predict(xt).numpy()
     brevitas_raw = trained["quantised"].predict(xt).numpy()
@@ -332,10 +370,11 @@ def evaluate_task(task: TaskSpec, runs_dir: Path, work: Path, thresholds: Accura
     emulated = emu_codes * out_fmt.scale
 
     norm_f, norm_q = trained["float"].normalisation, trained["quantised"].normalisation
+    kind = metric_kind(task.task)
     rows = {
-        "float": task_row(task.task, float_raw, truth, norm_f),
-        "brevitas": task_row(task.task, brevitas_raw, truth, norm_q),
-        "emulated": task_row(task.task, emulated, truth, norm_q),
+        "float": task_row(kind, float_raw, truth, norm_f),
+        "brevitas": task_row(kind, brevitas_raw, truth, norm_q),
+        "emulated": task_row(kind, emulated, truth, norm_q),
     }
     failures = []
     if mismatch["events"]:
@@ -389,7 +428,7 @@ def _cell(v: float) -> str:
 def format_task(result: TaskResult) -> str:
     """Markdown section of one task: the three rows, then the checks."""
     s = result.spec
-    cols = TRIGGER_COLUMNS if s.task == "trigger" else VERTEXING_COLUMNS
+    cols = TRIGGER_COLUMNS if metric_kind(s.task) == "trigger" else VERTEXING_COLUMNS
     lines = [
         f"## {s.task} (`{s.model}`): {s.n_events:,} {s.sample} events, seed {s.seed}",
         "",
@@ -440,6 +479,7 @@ def format_table(results: Sequence[TaskResult], thresholds: AccuracyThresholds) 
 DEFAULT_TASKS = (
     TaskSpec("trigger", "l0-trigger", "mixed", 20000, 7001, SpotTraining(n_events=20000, epochs=6)),
     TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002, SpotTraining(n_events=3000, epochs=1)),
+    TaskSpec("jets", "jet-cnn", "mixed", 5000, 7003),  # committed runs only (no on-the-spot training)
 )
 
 
@@ -482,7 +522,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--trigger-events", type=int, default=DEFAULT_TASKS[0].n_events)
     p.add_argument("--vertexing-events", type=int, default=DEFAULT_TASKS[1].n_events)
-    p.add_argument("--tasks", default="trigger,vertexing", help="comma-separated subset of trigger,vertexing")
+    p.add_argument("--jets-events", type=int, default=DEFAULT_TASKS[2].n_events)
+    p.add_argument(
+        "--tasks", default="trigger,vertexing,jets", help="comma-separated subset of trigger,vertexing,jets"
+    )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object on the last line")
     return p
 
@@ -490,14 +533,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 0 when every check passes, 1 when one fails, 2 on a user error."""
     args = _parser().parse_args(argv)
-    sizes = {"trigger": args.trigger_events, "vertexing": args.vertexing_events}
+    sizes = {"trigger": args.trigger_events, "vertexing": args.vertexing_events, "jets": args.jets_events}
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
     try:
         unknown = sorted(set(names) - set(sizes))
         if unknown or not names:
-            raise AccuracyTableError(f"--tasks: unknown task(s) {unknown}; expected trigger, vertexing")
+            raise AccuracyTableError(f"--tasks: unknown task(s) {unknown}; expected trigger, vertexing, jets")
         if min(sizes[n] for n in names) <= 0:
-            raise AccuracyTableError("--trigger-events/--vertexing-events: must be > 0")
+            raise AccuracyTableError("--trigger-events/--vertexing-events/--jets-events: must be > 0")
         tasks = [dataclasses.replace(t, n_events=sizes[t.task]) for t in DEFAULT_TASKS if t.task in names]
         result = make_table(args.out, args.runs, args.thresholds, tasks)
     except TrigqError as exc:
