@@ -114,7 +114,8 @@ def test_interrupted_trial_is_failed_and_reenqueued_once_with_its_params(tmp_pat
         study.tell(mismatch, state=TrialState.FAIL)
         trials = study.get_trials()
         assert [counts(t) for t in trials] == [True, True, True]  # complete, running, evaluated failure
-        time.sleep(2.5)
+        # SQLite's now() has whole seconds: a heartbeat is stale for certain only after grace + 1 s
+        time.sleep(config.grace_s + 1.5)
         assert _todo(study, config)  # the stale trial was failed: 2 counted of 3
         trials = study.get_trials()
         assert trials[1].state == TrialState.FAIL and not counts(trials[1])

@@ -156,7 +156,7 @@ def plot_roc(methods: dict[str, Any], path: Path, title: str = "") -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from trigq.train.evaluate import save_figure
+    from trigq.utils.atomic import save_figure
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     for name, m in methods.items():

@@ -35,7 +35,8 @@ from trigq.train.evaluate_trigger import (
 )
 from trigq.train.run_files import to_json_text
 from trigq.train.trained import TrainedModel, load_trained
-from trigq.utils import atomic_path, atomic_write_text
+from trigq.utils import atomic_write_text
+from trigq.utils.atomic import save_figure
 
 READ_BLOCK = 4096
 TAIL_LIMIT_CM = 8.0
@@ -369,16 +370,6 @@ def markdown_table(result: dict[str, Any]) -> str:
         body = markdown(result["vertexing"], "Vertexing: network vs the classical vertex fit").splitlines()
         lines += ["#" + line if line.startswith("#") else line for line in body]
     return "\n".join(lines)
-
-
-def save_figure(fig: Any, path: Path) -> Path:
-    """Write a matplotlib figure as PNG atomically and close it."""
-    import matplotlib.pyplot as plt
-
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    return path
 
 
 def plot_regression(rep: dict[str, Any], residuals: np.ndarray | None, path: Path, target: str) -> Path:

@@ -86,7 +86,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from trigq.train.evaluate import save_figure
+    from trigq.utils.atomic import save_figure
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for name, m in result["ship"].items():

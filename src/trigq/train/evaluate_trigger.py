@@ -329,7 +329,7 @@ def plot_trigger(rep: dict[str, Any], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from trigq.train.evaluate import save_figure
+    from trigq.utils.atomic import save_figure
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     wp = rep["working_point"]
@@ -365,7 +365,7 @@ def plot_efficiency_vs_rate(rep: dict[str, Any], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from trigq.train.evaluate import save_figure
+    from trigq.utils.atomic import save_figure
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     curve = rep["efficiency_vs_rate"]["network"]
