@@ -688,9 +688,11 @@ def _run_search(
 ) -> dict[str, Any]:
     import optuna
 
-    from trigq.utils.outputs import open_directory, register, temp_prefix
+    from trigq.utils.outputs import clean_stale_tree, open_directory, register, temp_prefix
 
     spec, task = _check_inputs(config)
+    if Path(config.out).is_dir():  # a killed search leaves its workers' temporaries in trials/
+        clean_stale_tree(Path(config.out))
     out, _ = open_directory(config.out, OUTPUT_KIND, inputs=[config.data], force=force)
     if config.storage is None:  # the database and its journals are this output's files
         register([out / f"{STUDY_DB}{s}" for s in ("", "-journal", "-wal", "-shm")])
