@@ -273,20 +273,28 @@ def evaluate(
     return result
 
 
-def _evaluate_ship(trained: TrainedModel, data: Any, split: str, out_dir: Path, inputs: list, baseline: bool,
-                   force: bool) -> dict[str, Any]:  # fmt: skip
-    """The SHiP regression table (``evaluate_ship``) beside the Gaussian-fit and DBSCAN baselines."""
+def _split_events(trained: TrainedModel, data: Any, split: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The run's splits of ``data`` (which must hold the model's targets) and the events of ``split``."""
     from trigq.data import split_indices, validate_dataset
-    from trigq.train import evaluate_ship as S
     from trigq.train.checkpoint import CheckpointError
-    from trigq.utils.outputs import output_directory
 
-    spec, cfg = trained.spec, trained.config
-    info = validate_dataset(data, require=tuple(spec.targets))
+    cfg = trained.config
+    info = validate_dataset(data, require=tuple(trained.spec.targets))
     splits = split_indices(info.n_events, cfg.split_fractions, cfg.split_seed)
     indices = np.arange(info.n_events) if split == "all" else splits.get(split)
     if indices is None or indices.size == 0:
         raise CheckpointError(f"{data}: split {split!r} has no events")
+    return splits, indices
+
+
+def _evaluate_ship(trained: TrainedModel, data: Any, split: str, out_dir: Path, inputs: list, baseline: bool,
+                   force: bool) -> dict[str, Any]:  # fmt: skip
+    """The SHiP regression table (``evaluate_ship``) beside the Gaussian-fit and DBSCAN baselines."""
+    from trigq.train import evaluate_ship as S
+    from trigq.utils.outputs import output_directory
+
+    spec = trained.spec
+    splits, indices = _split_events(trained, data, split)
     phys = np.asarray(trained.normalisation.denormalise(predict_split(trained, data, indices)))
     result: dict[str, Any] = {
         "run_dir": str(out_dir.parent), "data": str(data), "split": split, "n_events": int(indices.size),
@@ -307,17 +315,11 @@ def _evaluate_ship(trained: TrainedModel, data: Any, split: str, out_dir: Path, 
 def _evaluate_jets(trained: TrainedModel, data: Any, split: str, out_dir: Path, inputs: list, baseline: bool,
                    force: bool) -> dict[str, Any]:  # fmt: skip
     """The jet classification table (``evaluate_jets``): network beside the jet BDT, same events."""
-    from trigq.data import split_indices, validate_dataset
     from trigq.train import evaluate_jets as J
-    from trigq.train.checkpoint import CheckpointError
     from trigq.utils.outputs import output_directory
 
-    spec, cfg = trained.spec, trained.config
-    info = validate_dataset(data, require=tuple(spec.targets))
-    splits = split_indices(info.n_events, cfg.split_fractions, cfg.split_seed)
-    indices = np.arange(info.n_events) if split == "all" else splits.get(split)
-    if indices is None or indices.size == 0:
-        raise CheckpointError(f"{data}: split {split!r} has no events")
+    spec = trained.spec
+    splits, indices = _split_events(trained, data, split)
     raw = predict_split(trained, data, indices)
     result: dict[str, Any] = {
         "run_dir": str(out_dir.parent), "data": str(data), "split": split, "n_events": int(indices.size),
