@@ -16,6 +16,20 @@ PRESET_NAMES = ("realistic", "legacy")
 """``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
 
 
+def _add_run_options(parser: argparse.ArgumentParser, config_class: str) -> None:
+    """--events, --seed, --out, --config, --force and --json of a detector without presets."""
+    from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
+
+    parser.add_argument("--events", type=positive_int, required=True, metavar="N", help="number of events")
+    parser.add_argument("--seed", type=seed_int, default=0, help="random seed")
+    parser.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
+    parser.add_argument(
+        "--config", metavar="YAML", help=f"{config_class} overrides (unknown keys are errors)"
+    )
+    add_force_flag(parser)
+    add_json_flag(parser)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from trigq.cli import add_force_flag, add_json_flag, positive_int, seed_int
 
@@ -52,12 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Simulate EM showers seen by the SHiP target-tracker planes.",
     )
     ship.add_argument("--sample", choices=("showers",), default="showers", help="one shower per event")
-    ship.add_argument("--events", type=positive_int, required=True, metavar="N", help="number of events")
-    ship.add_argument("--seed", type=seed_int, default=0, help="random seed")
-    ship.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
-    ship.add_argument("--config", metavar="YAML", help="ShipTTConfig overrides (unknown keys are errors)")
-    add_force_flag(ship)
-    add_json_flag(ship)
+    _add_run_options(ship, "ShipTTConfig")
     jets = detectors.add_parser(
         "jets",
         help="dark-photon jet images (25 x 25 eta-phi cells, EM and hadronic samplings)",
@@ -69,12 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="mixed",
         help="QCD jets, dark-photon jets, or a labelled mix (config signal_fraction; default)",
     )
-    jets.add_argument("--events", type=positive_int, required=True, metavar="N", help="number of events")
-    jets.add_argument("--seed", type=seed_int, default=0, help="random seed")
-    jets.add_argument("--out", required=True, metavar="FILE.h5", help="output HDF5 dataset")
-    jets.add_argument("--config", metavar="YAML", help="JetsConfig overrides (unknown keys are errors)")
-    add_force_flag(jets)
-    add_json_flag(jets)
+    _add_run_options(jets, "JetsConfig")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
