@@ -437,6 +437,7 @@ def _prepare_run_dir(
             dump_config(config, run_dir / CONFIG)
         return state, False, run_dir
     holds_run = run_dir.is_dir() and any((run_dir / f).exists() for f in (LAST, BEST, CONFIG))
+    barrier(ctx)  # every rank looks before rank 0 writes config.yaml, so all ranks agree
     if holds_run and not force:
         raise TrainError(
             f"{run_dir}: already holds a training run; pass --resume to continue it, "
