@@ -8,6 +8,7 @@ export starts from, the export config and the export and emulator source files.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 from pathlib import Path
@@ -58,8 +59,12 @@ def export_cached(request):
     def run(module, input_shape, config=None):
         config = config or ExportConfig()
         target = root / model_key(module, input_shape, config, root)
-        if not (target / "manifest.json").is_file():
-            export(module, target, config, input_shape=tuple(input_shape))
+        # one export per key across xdist workers: a second export of the same key would swap in a
+        # project whose compiled library has another name under a worker still using the first
+        with open(target.with_name(target.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (target / "manifest.json").is_file():
+                export(module, target, config, input_shape=tuple(input_shape))
         return target
 
     return run

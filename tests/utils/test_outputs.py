@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,7 @@ from trigq.utils.outputs import (
     check_output_dir,
     check_output_file,
     clean_stale,
+    clean_stale_tree,
     open_directory,
     output_directory,
     read_ledger,
@@ -141,6 +144,22 @@ def test_stale_temporaries_of_killed_processes_are_removed(tmp_path):
     (backup / "manifest.json").write_text("{}")
     clean_stale(tmp_path / "prj")
     assert (tmp_path / "prj" / "manifest.json").read_text() == "{}"
+
+
+def test_temporaries_of_a_killed_but_unreaped_process_are_stale(tmp_path):
+    # a zombie (exited, not yet waited for: in a container PID 1 may never reap an orphan) still
+    # answers kill(pid, 0); it writes nothing any more, so its temporaries go
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    stale = tmp_path / "trials" / "0000" / f".export.trigq-{child.pid}-v33x4n5p.tmp"
+    stale.mkdir(parents=True)
+    (stale / "partial.tcl").write_text("x")
+    clean_stale_tree(tmp_path)
+    child.wait()
+    assert not stale.exists() and (tmp_path / "trials" / "0000").is_dir()
 
 
 def _umask() -> int:
