@@ -282,7 +282,7 @@ def _mpid(arch: str, full: bool, n_out: int) -> list[LayerDef]:
         widths = (16, 32, 64, 64, 64) if full else (16, 32, 64, 64)
         blocks = [layer for c in widths for layer in (Conv(c, (3, 3)), Pool((2, 2)))]
         return [*blocks, Dense(64), Dense(n_out, last=True)]
-    if full:  # 512 -> 127 -> 63 -> 31 -> 15 -> 13 -> 6 -> 4 -> 2: 16 x 2 x 2 -> 16 -> n_out
+    if full:  # 512 -> 128 -> 64 -> 31 -> 15 -> 13 -> 6 -> 4 -> 2: 16 x 2 x 2 -> 16 -> n_out
         return [Conv(8, (4, 4), stride=(4, 4)), Pool((2, 2)), Conv(8, (3, 3), stride=(2, 2)), Pool((2, 2)),
                 Conv(16, (3, 3)), Pool((2, 2)), Conv(16, (3, 3)), Pool((2, 2)),
                 Dense(16), Dense(n_out, last=True)]  # fmt: skip
