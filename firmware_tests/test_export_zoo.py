@@ -5,7 +5,9 @@ and full-range (int2) signed weights of 2 to 8 bits, unsigned and signed activat
 multi-bit inputs (up to the jet images' 8-bit ET codes), one and two outputs. The firmware
 architecture of each model is exported with the io type that compiles: io_parallel for the
 trigger family, tiny-cnn and jet-cnn, io_stream for the vertexing family (hls4ml's io_parallel
-code for 9x360 convolutions does not compile in reasonable time). Inputs: 2,000 simulated events
+code for 9x360 convolutions does not compile in reasonable time) and, with the resource strategy, for
+the MicroBooNE CNNs (64 x 64 C-simulated here; 512 x 512 emulator only here, its C-sim once outside
+CI: benchmarks/microboone_csim.py). Inputs: 2,000 simulated events
 of each model's detector, 256 dense random images on the input grid (they drive the accumulators
 to their derived bounds) and the edge cases of ``trigq.export.verify``.
 """
@@ -35,6 +37,10 @@ class ZooCase:
     batch_norm: bool = False  # a float BatchNorm2d after every convolution (folded exactly at export)
     hls_refusal: str = ""  # hls4ml cannot build this model: export must refuse it with this text
     extra_constants: frozenset = frozenset()  # (width, narrow) of constant quantisers beyond w and b
+    strategy: str = "latency"  # hls4ml strategy (resource: the large-image models)
+    n_events: int = 2000  # simulated events (fewer for the large images: C-sim and Brevitas time)
+    n_dense: int = 256  # dense random images
+    csim_in_ci: bool = True  # False: Brevitas == emulator here, the C-sim once outside CI (RESULTS.md)
 
     @property
     def hls(self) -> bool:
@@ -81,6 +87,21 @@ ZOO_CASES = [
     ),  # the 12-bit coordinate-channel bias map
     # 8-bit unsigned ET-code inputs of two calorimeter samplings, a stride-2 conv, narrow 4-bit weights
     ZooCase("jet-cnn", "int4", "parallel", {"input_bits": 8}),
+    # MicroBooNE at the reduced size (64 x 64): 4-bit clipped charge codes, io_stream + resource strategy
+    ZooCase(
+        "mpid-cnn-64", "int4", "stream", {"input_bits": 4}, strategy="resource", n_events=200, n_dense=32
+    ),
+    # the same at 512 x 512: its hls4ml C-sim is run once outside CI (benchmarks/microboone_csim.py)
+    ZooCase(
+        "mpid-cnn",
+        "int4",
+        "stream",
+        {"input_bits": 4},
+        strategy="resource",
+        n_events=6,
+        n_dense=2,
+        csim_in_ci=False,
+    ),
 ]
 N_EVENTS = 2000
 N_DENSE = 256
@@ -109,11 +130,13 @@ def _calibrated(case: ZooCase, seed: int = 0):
     return model.eval()
 
 
-def _inputs(shape: tuple[int, ...], fmt: FixedFormat) -> np.ndarray:
+def _inputs(
+    shape: tuple[int, ...], fmt: FixedFormat, n_events: int = N_EVENTS, n_dense: int = N_DENSE
+) -> np.ndarray:
     rng = np.random.default_rng(5)
-    dense = rng.integers(fmt.lo, fmt.hi + 1, size=(N_DENSE, *shape)) * 2.0**-fmt.frac
+    dense = rng.integers(fmt.lo, fmt.hi + 1, size=(n_dense, *shape)) * 2.0**-fmt.frac
     return np.concatenate(
-        [event_inputs(N_EVENTS, shape, fmt, None, seed=3), dense, *edge_case_inputs(shape, fmt).values()]
+        [event_inputs(n_events, shape, fmt, None, seed=3), dense, *edge_case_inputs(shape, fmt).values()]
     )
 
 
@@ -155,7 +178,7 @@ def _check_emulator_only(case: ZooCase, model, shape: tuple[int, ...], tmp_path)
 
     path = brevitas_to_qonnx(model, shape, tmp_path / "model.onnx")
     emu = Emulator.from_qonnx(path)
-    x = _inputs(tuple(shape[1:]), emu.graph.input_fmt)
+    x = _inputs(tuple(shape[1:]), emu.graph.input_fmt, case.n_events, case.n_dense)
     with torch.no_grad():
         raw = model(torch.from_numpy(x.astype(np.float32)))
     want, off_grid = output_codes(getattr(raw, "value", raw).double().numpy(), emu.graph.output_fmt.frac)
@@ -178,15 +201,18 @@ def test_zoo_model_is_bit_exact_on_2000_events(case, export_cached, tmp_path):
             export(model, tmp_path / "hls", ExportConfig(io_type=case.io_type), input_shape=shape)
         _check_emulator_only(case, model, shape, tmp_path)
         return
-    project = export_cached(model, shape, ExportConfig(io_type=case.io_type))
+    if not case.csim_in_ci:
+        _check_emulator_only(case, model, shape, tmp_path)
+        return
+    project = export_cached(model, shape, ExportConfig(io_type=case.io_type, strategy=case.strategy))
     manifest = json.loads((project / "manifest.json").read_text())
     assert manifest["exact"] and manifest["problems"] == []
     _check_formats(project, case)
     n_bn = sum(v["op"] == "BatchNormalization" for v in manifest["formats"]["layers"].values())
     assert (n_bn > 0) == case.batch_norm
     shape = tuple(manifest["input_shape"][1:])
-    x = _inputs(shape, FixedFormat.from_dict(manifest["formats"]["input_quant"]))
-    assert len(x) >= N_EVENTS + N_DENSE
+    x = _inputs(shape, FixedFormat.from_dict(manifest["formats"]["input_quant"]), case.n_events, case.n_dense)
+    assert len(x) >= case.n_events + case.n_dense
     ref, codes, off_grid = collect_codes(project, x, module=model)
     assert ref == "brevitas"
     assert set(codes) == {"brevitas", "emulator", "csim"}

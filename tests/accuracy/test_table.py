@@ -47,6 +47,17 @@ def test_jets_gaps_use_their_own_thresholds() -> None:
     assert len(fails) == 2 and all(f.startswith("jets: ") for f in fails)
 
 
+def test_microboone_gaps_use_their_own_thresholds() -> None:
+    good = {"accuracy": 0.95, "roc_auc": 0.99}
+    t = at.AccuracyThresholds(
+        microboone=at.MicroBooNEThresholds(max_accuracy_drop_points=1.0, max_roc_auc_drop=0.005)
+    )
+    assert at.gap_failures("microboone", good, {"accuracy": 0.941, "roc_auc": 0.986}, t) == []
+    fails = at.gap_failures("microboone", good, {"accuracy": 0.939, "roc_auc": 0.984}, t)
+    assert len(fails) == 2 and all(f.startswith("microboone: ") for f in fails)
+    assert [task.model for task in at.DEFAULT_TASKS if task.task == "microboone"] == ["mpid-cnn-64"]
+
+
 def test_vertexing_gap_ratio_and_nan() -> None:
     t = at.AccuracyThresholds(
         vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2, max_tail_fraction_increase=0.05)

@@ -117,13 +117,18 @@ def test_a_file_without_the_spec_reads_as_the_atlas_rpc(tmp_path: Path, make_fil
 # ------------------------------------------------------------------ the registry
 def test_registry_and_lookup_by_model_input() -> None:
     from trigq.data.detectors.jets import JETS
+    from trigq.data.detectors.microboone import MICROBOONE, MICROBOONE_64
     from trigq.data.detectors.ship_tt import SHIP_TT
 
-    assert DETECTORS == {"atlas-rpc": ATLAS_RPC, "ship-tt": SHIP_TT, "jets": JETS}
+    assert {k: DETECTORS[k] for k in ("atlas-rpc", "ship-tt", "jets")} == {
+        "atlas-rpc": ATLAS_RPC, "ship-tt": SHIP_TT, "jets": JETS
+    }  # fmt: skip
+    assert DETECTORS["microboone"] is MICROBOONE and DETECTORS["microboone-64"] is MICROBOONE_64
+    assert find_detector((1, 512, 512)) is MICROBOONE and find_detector((1, 64, 64)) is MICROBOONE_64
     assert find_detector((3, 64, 64)) is SHIP_TT
     assert find_detector((2, 25, 25)) is JETS
     assert get_detector("atlas-rpc") is ATLAS_RPC and get_detector(ATLAS_RPC) is ATLAS_RPC
-    with pytest.raises(DatasetError, match="unknown detector 'nope'; known: atlas-rpc, ship-tt, jets"):
+    with pytest.raises(DatasetError, match="unknown detector 'nope'; known: atlas-rpc, ship-tt, jets, "):
         get_detector("nope")
     for shape in ((1, 9, 384), (1, 9, 360), (1, 9, 16)):
         assert find_detector(shape) is ATLAS_RPC

@@ -1,9 +1,10 @@
 """CI accuracy table: float vs Brevitas vs emulated models of the zoo on fixed test sets.
 
-``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets] [--json]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,microboone]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
-events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images) one fixed test set is simulated in
+events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images; microboone: ``mpid-cnn-64`` on
+mixed 64 x 64 dark-trident/pi0/cosmic images) one fixed test set is simulated in
 memory with a fixed seed, by the simulator of the model's detector. The models are the reference
 runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with ``config.yaml`` and
 ``best.pt``) when they exist, else short training runs made on the spot in a temporary directory
@@ -89,15 +90,25 @@ class JetsThresholds:
 
 
 @dataclass
+class MicroBooNEThresholds:
+    """Largest accepted float-minus-quantised gaps of the MicroBooNE dark-trident CNN."""
+
+    max_accuracy_drop_points: float = 2.0
+    max_roc_auc_drop: float = 0.01
+
+
+@dataclass
 class AccuracyThresholds:
     """The contents of ``thresholds.yaml``."""
 
     trigger: TriggerThresholds = field(default_factory=TriggerThresholds)
     vertexing: VertexingThresholds = field(default_factory=VertexingThresholds)
     jets: JetsThresholds = field(default_factory=JetsThresholds)
+    microboone: MicroBooNEThresholds = field(default_factory=MicroBooNEThresholds)
 
 
-CLASSIFICATION_TASKS = ("trigger", "jets")  # label-logit models: accuracy, efficiency, rejection, AUC
+# label-logit models: accuracy, efficiency, rejection, AUC
+CLASSIFICATION_TASKS = ("trigger", "jets", "microboone")
 
 
 def metric_kind(task: str) -> str:
@@ -142,7 +153,7 @@ def gap_failures(
             )
         )
     else:
-        raise AccuracyTableError(f"unknown task {task!r}; expected trigger, vertexing or jets")
+        raise AccuracyTableError(f"unknown task {task!r}; expected trigger, vertexing, jets or microboone")
     return [
         f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
         if math.isfinite(value)
@@ -271,6 +282,11 @@ def _test_events(task: TaskSpec, spec: Any) -> tuple[np.ndarray, dict[str, np.nd
         from trigq.sim.jets import simulate
 
         ev = simulate(task.sample, task.n_events, seed=task.seed)  # the simulator's default toy
+        images = ev.images
+    elif spec.detector == "microboone-64":
+        from trigq.sim.microboone import MicroBooNEConfig, same_field, simulate
+
+        ev = simulate(task.sample, task.n_events, seed=task.seed, config=same_field(MicroBooNEConfig(), 64))
         images = ev.images
     else:
         raise AccuracyTableError(f"{task.model}: no test-set simulation for detector {spec.detector!r}")
@@ -480,6 +496,7 @@ DEFAULT_TASKS = (
     TaskSpec("trigger", "l0-trigger", "mixed", 20000, 7001, SpotTraining(n_events=20000, epochs=6)),
     TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002, SpotTraining(n_events=3000, epochs=1)),
     TaskSpec("jets", "jet-cnn", "mixed", 5000, 7003),  # committed runs only (no on-the-spot training)
+    TaskSpec("microboone", "mpid-cnn-64", "mixed", 2000, 7004),  # committed runs only
 )
 
 
@@ -523,8 +540,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--trigger-events", type=int, default=DEFAULT_TASKS[0].n_events)
     p.add_argument("--vertexing-events", type=int, default=DEFAULT_TASKS[1].n_events)
     p.add_argument("--jets-events", type=int, default=DEFAULT_TASKS[2].n_events)
+    p.add_argument("--microboone-events", type=int, default=DEFAULT_TASKS[3].n_events)
     p.add_argument(
-        "--tasks", default="trigger,vertexing,jets", help="comma-separated subset of trigger,vertexing,jets"
+        "--tasks",
+        default="trigger,vertexing,jets,microboone",
+        help="comma-separated subset of trigger,vertexing,jets,microboone",
     )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object on the last line")
     return p
@@ -534,13 +554,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Exit 0 when every check passes, 1 when one fails, 2 on a user error."""
     args = _parser().parse_args(argv)
     sizes = {"trigger": args.trigger_events, "vertexing": args.vertexing_events, "jets": args.jets_events}
+    sizes["microboone"] = args.microboone_events
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
     try:
         unknown = sorted(set(names) - set(sizes))
         if unknown or not names:
-            raise AccuracyTableError(f"--tasks: unknown task(s) {unknown}; expected trigger, vertexing, jets")
+            raise AccuracyTableError(f"--tasks: unknown task(s) {unknown}; expected {', '.join(sizes)}")
         if min(sizes[n] for n in names) <= 0:
-            raise AccuracyTableError("--trigger-events/--vertexing-events/--jets-events: must be > 0")
+            raise AccuracyTableError("--<task>-events: must be > 0")
         tasks = [dataclasses.replace(t, n_events=sizes[t.task]) for t in DEFAULT_TASKS if t.task in names]
         result = make_table(args.out, args.runs, args.thresholds, tasks)
     except TrigqError as exc:

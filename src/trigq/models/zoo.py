@@ -184,6 +184,34 @@ MODEL_SPECS: dict[str, ModelSpec] = {
         detector="jets",
         input_bits=8,
     ),
+    "mpid-cnn": ModelSpec(
+        name="mpid-cnn",
+        task="classification",
+        input_width=None,
+        targets=("label",),
+        default_quant="int4",
+        description="MicroBooNE dark trident vs NC pi0 / cosmics, MPID-style CNN on 512 x 512 "
+        "collection-plane charge codes (4-bit clipped inputs when quantised). reference: 5 x (conv "
+        "3x3 -> pool 2), 16-32-64-64-64 channels -> dense 64; firmware: conv 8 (4x4 stride 4) -> pool "
+        "-> conv 8 (stride 2) -> pool -> conv 16 -> pool -> conv 16 -> pool -> dense 16",
+        target_scales=(1.0,),
+        detector="microboone",
+        input_bits=4,
+    ),
+    "mpid-cnn-64": ModelSpec(
+        name="mpid-cnn-64",
+        task="classification",
+        input_width=None,
+        targets=("label",),
+        default_quant="int4",
+        description="mpid-cnn at the reduced size: 64 x 64 pixels of 24 mm over the same field (4-bit "
+        "clipped inputs when quantised). reference: 4 x (conv 3x3 -> pool 2), 16-32-64-64 channels -> "
+        "dense 64; firmware: conv 8 (3x3 stride 2) -> pool -> conv 8 -> pool -> conv 16 -> pool -> "
+        "dense 16",
+        target_scales=(1.0,),
+        detector="microboone-64",
+        input_bits=4,
+    ),
     "tiny-cnn": ModelSpec(
         name="tiny-cnn",
         task="classification",
@@ -248,6 +276,21 @@ def _vertexing_strided(arch: str, n_out: int) -> list[LayerDef]:
     return [Conv(16, (9, 8), stride=(1, 4)), Pool((1, 2)), Dense(32), Dense(32), Dense(n_out, last=True)]
 
 
+def _mpid(arch: str, full: bool, n_out: int) -> list[LayerDef]:
+    """MPID-style: stacked 3x3 convolutions and 2x2 max pooling, channels growing, dense head."""
+    if arch == "reference":  # 64: 62-31-29-14-12-6-4-2 (x 64 = 256); 512: ... 28-14 (x 64 = 12,544)
+        widths = (16, 32, 64, 64, 64) if full else (16, 32, 64, 64)
+        blocks = [layer for c in widths for layer in (Conv(c, (3, 3)), Pool((2, 2)))]
+        return [*blocks, Dense(64), Dense(n_out, last=True)]
+    if full:  # 512 -> 128 -> 64 -> 31 -> 15 -> 13 -> 6 -> 4 -> 2: 16 x 2 x 2 -> 16 -> n_out
+        return [Conv(8, (4, 4), stride=(4, 4)), Pool((2, 2)), Conv(8, (3, 3), stride=(2, 2)), Pool((2, 2)),
+                Conv(16, (3, 3)), Pool((2, 2)), Conv(16, (3, 3)), Pool((2, 2)),
+                Dense(16), Dense(n_out, last=True)]  # fmt: skip
+    # 64 -> conv 3x3 stride 2: 31 -> pool: 15 -> conv: 13 -> pool: 6 -> conv: 4 -> pool: 2 (x 16 = 64)
+    return [Conv(8, (3, 3), stride=(2, 2)), Pool((2, 2)), Conv(8, (3, 3)), Pool((2, 2)),
+            Conv(16, (3, 3)), Pool((2, 2)), Dense(16), Dense(n_out, last=True)]  # fmt: skip
+
+
 def _tiny(n_out: int) -> list[LayerDef]:
     return [Conv(4, (3, 4), stride=(1, 4)), Pool((1, 4)), Dense(n_out, last=True)]
 
@@ -279,6 +322,8 @@ def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerD
         # 2 x 25 x 25 -> conv 3x3 stride 2: 4 x 12 x 12 -> pool 2: 6 x 6 -> conv 3x3: 8 x 4 x 4 -> 16 -> 1
         return [Conv(4, (3, 3), stride=(2, 2)), Pool((2, 2)), Conv(8, (3, 3)),
                 Dense(16), Dense(n, last=True)]  # fmt: skip
+    if name in ("mpid-cnn", "mpid-cnn-64"):
+        return _mpid(arch, name == "mpid-cnn", n)
     raise ModelError(f"model {name!r} has no layer definition")  # a MODEL_SPECS entry without one
 
 

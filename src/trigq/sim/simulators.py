@@ -43,12 +43,26 @@ def _jets(sample: str, n: int, seed: int) -> np.ndarray:
     return simulate(sample, n, seed=seed).images
 
 
+def _microboone(sample: str, n: int, seed: int) -> np.ndarray:
+    from trigq.sim.microboone import simulate
+
+    return simulate(sample, n, seed=seed).images
+
+
+def _microboone_64(sample: str, n: int, seed: int) -> np.ndarray:
+    from trigq.sim.microboone import MicroBooNEConfig, same_field, simulate
+
+    return simulate(sample, n, seed=seed, config=same_field(MicroBooNEConfig(), 64)).images
+
+
 SIMULATORS: dict[str, Simulator] = {
     sim.detector: sim
     for sim in (
         Simulator("atlas-rpc", "trigq.sim.simulate", "mixed", _atlas_rpc),
         Simulator("ship-tt", "trigq.sim.ship_tt.simulate", "showers", _ship_tt),
         Simulator("jets", "trigq.sim.jets.simulate", "mixed", _jets),
+        Simulator("microboone", "trigq.sim.microboone.simulate", "mixed", _microboone),
+        Simulator("microboone-64", "trigq.sim.microboone.simulate", "mixed", _microboone_64),
     )
 }
 

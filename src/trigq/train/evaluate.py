@@ -172,6 +172,7 @@ def evaluate(
     vertex_fit_config: Any = None,
     force: bool = False,
     background: str | os.PathLike[str] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Evaluate the run's model on ``split`` ("train"/"val"/"test" with the run's split settings, or
     "all") of ``data``; write the tables and plots to ``out`` (default ``run_dir/eval-<split>``).
@@ -182,7 +183,8 @@ def evaluate(
     prompt muons per bunch crossing for the rates (default 1e-3). Vertex outputs get the classical
     vertex fit (``vertex_fit_config``, a ``VertexFitConfig``) beside them unless ``baseline`` is
     False. ``background``: a file whose noise-only events join the noise part of the trigger rates
-    (network and baseline; trigger models only). ``out`` is an output directory of kind
+    (network and baseline; trigger models only). ``extra``: files a microboone model and its
+    baseline score whole (other A' masses). ``out`` is an output directory of kind
     ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
@@ -205,6 +207,10 @@ def evaluate(
         return _evaluate_ship(trained, data, split, out_dir, inputs, baseline is not False, force)
     if spec.detector.startswith("jets"):
         return _evaluate_jets(trained, data, split, out_dir, inputs, baseline is not False, force)
+    if spec.detector.startswith("microboone"):
+        from trigq.train.evaluate_microboone import evaluate_microboone
+
+        return evaluate_microboone(trained, data, split, out_dir, inputs, baseline is not False, force, extra)
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))

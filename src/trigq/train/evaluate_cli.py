@@ -61,6 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MU",
         help="prompt muons per bunch crossing for the rates in Hz (default 1e-3)",
     )
+    parser.add_argument(
+        "--extra", nargs="*", default=[], metavar="FILE.h5",
+        help="microboone: files scored whole beside the split (other A' masses: generalisation)",
+    )  # fmt: skip
     add_force_flag(parser)
     add_json_flag(parser)
 
@@ -101,6 +105,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         vertex_fit_config=vertex_config,
         force=args.force,
         background=args.background,
+        extra=tuple(args.extra),
     )
     echo(f"wrote {', '.join(result['files'].values())}")
     if "ship" in result:
@@ -115,6 +120,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(markdown(title(result), result["jets"]))
         jets = {m: {k: v for k, v in r.items() if k != "roc"} for m, r in result["jets"].items()}
         return {k: result[k] for k in ("model", "preset", "split", "n_events", "files")} | {"jets": jets}
+    if "microboone" in result:
+        from trigq.baselines.microboone_evaluate import markdown
+        from trigq.train.evaluate_microboone import title
+
+        print(markdown(title(result), result["microboone"], result["generalisation"]))
+        keep = ("model", "preset", "split", "n_events", "files", "microboone", "generalisation")
+        return {k: result[k] for k in keep}
     summary: dict[str, Any] = {
         "model": result["model"],
         "preset": result["preset"],
