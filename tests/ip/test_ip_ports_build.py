@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 
+import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 
 from trigq.ip import IPError, package_ip, parse_ap_type, read_ports
 from trigq.ip.build_script import build_script
@@ -37,8 +39,14 @@ def test_read_ports_checks_element_counts(fake_project):
     assert (pout.name, pout.type_name, pout.n_elements) == ("layer9_out", "result_t", 3)
     with pytest.raises(IPError, match=r"port layer9_out has 3 elements, the model tensor \[4\] has 4"):
         read_ports(hls, "trigq_model", ((4, 12, 1), (4,)))
-    with pytest.raises(IPError, match=r"input port global_in carries a 2-channel tensor .* single-channel"):
-        read_ports(hls, "trigq_model", ((4, 6, 2), (3,)))
+    # a multi-channel array input travels in the model's channels-first order (hls4ml transposes inside)
+    pin, _ = read_ports(hls, "trigq_model", ((4, 6, 2), (3,)))
+    assert pin.tensor_order == "channels-first" and pin.to_dict()["tensor_order"] == "channels-first"
+    order = pin.to_dict()["element_order"]
+    assert order == "element j of the channels-first (C x H x W) tensor in bits [j*W +: W]"
+    x = np.arange(2 * 4 * 6 * 2).reshape(2, 4, 6, 2)  # two channels-last images
+    assert_array_equal(pin.flatten(x), np.moveaxis(x, -1, 1).reshape(2, -1))
+    assert "tensor_order" not in read_ports(hls, "trigq_model", ((4, 12, 1), (3,)))[0].to_dict()
     with pytest.raises(IPError, match=r"other.h: not found; is .* an hls4ml project of 'other'"):
         read_ports(hls, "other", ((48,), (3,)))
     (hls / "firmware/other.h").write_text("void something_else(input_t x[4]);\n")

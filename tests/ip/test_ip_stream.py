@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 import yaml
 from numpy.testing import assert_array_equal
@@ -54,13 +55,24 @@ def test_channels_last_pixel_stream_is_accepted(stream_project):
     # several channels: accepted when each beat is one pixel's channels
     _set_input_type(stream_project, f"nnet::array<{IN_AP}, 4>")
     pin, _ = read_ports(stream_project / "hls4ml_prj", "trigq_model", ((3, 4, 4), (3,)))
-    assert (pin.beat_elements, pin.beats) == (4, 12)
+    assert (pin.beat_elements, pin.beats, pin.tensor_order) == (4, 12, "channels-last")
+
+
+def test_channels_first_row_stream_is_accepted_and_flattened_channels_first(stream_project):
+    # what hls4ml 1.3 writes for a multi-channel input: C x H beats of one image row (W elements)
+    _set_input_type(stream_project, f"nnet::array<{IN_AP}, 4>")
+    pin, _ = read_ports(stream_project / "hls4ml_prj", "trigq_model", ((3, 4, 2), (3,)))
+    assert (pin.beat_elements, pin.beats, pin.tensor_order) == (4, 6, "channels-first")
+    assert pin.element_order.startswith("element j of the channels-first (C x H x W) tensor in beat j // 4")
+    x = np.arange(3 * 4 * 2).reshape(1, 3, 4, 2)
+    assert pin.flatten(x)[0, :4].tolist() == x[0, 0, :, 0].tolist()  # beat 0: channel 0, row 0
 
 
 def test_stream_orders_that_are_not_channels_last_are_refused(stream_project):
     hls = stream_project / "hls4ml_prj"
-    # 12 elements per beat of a 3 x 4 x 4 channels-last tensor: rows of a channels-first image
-    with pytest.raises(IPError, match=r"global_in carries 12 elements per beat of a tensor with 4 channels"):
+    # 12 elements per beat of a 3 x 4 x 4 channels-last tensor: neither pixels nor channels-first rows
+    with pytest.raises(IPError, match=r"global_in carries 12 elements per beat of the channels-first tensor "
+                       r"\[4, 3, 4\]: not whole rows"):
         read_ports(hls, "trigq_model", ((3, 4, 4), (3,)))
     _set_input_type(stream_project, f"nnet::array<{IN_AP}, 5>")
     with pytest.raises(IPError, match=r"5 elements per beat, which does not divide the 48 elements"):

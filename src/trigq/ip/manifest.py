@@ -69,6 +69,7 @@ class CorePort:
     beat_elements: int | None = None
     beats: int | None = None
     protocol: str | None = None
+    tensor_order: Literal["channels-last", "channels-first"] = "channels-last"
 
 
 @dataclass(frozen=True)

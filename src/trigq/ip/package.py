@@ -167,7 +167,9 @@ def assemble_core(
     cfg = exp.config
     prj_name = cfg.project_name
     in_port, out_port = read_ports(project.hls_dir, prj_name, (graph.input_shape, graph.output_shape))
-    vectors = make_vectors(graph, in_port.format, out_port.format, vectors_n, seed, inputs, blocks, source)
+    vectors = make_vectors(
+        graph, in_port.format, out_port.format, vectors_n, seed, inputs, blocks, source, in_port.tensor_order
+    )
 
     checked = ["emulator"]
     if csim == "auto":

@@ -10,10 +10,11 @@ with ``typedef nnet::array<ap_fixed<W,I,...>, K> input_t``: an AXI4-Stream port 
 carries ``K`` elements; one inference is ``N / K`` beats. Element ``j`` of the flattened tensor is
 element ``j % K`` of beat ``j // K`` (hls4ml's ``copy_data`` / ``convert_data`` fill the stream
 that way). The tensor on the port is in the hls4ml input layer's order, which for a channels-first
-ONNX model is ``C x H x W`` (a Transpose follows in the firmware): it is only accepted when that
-flattened order equals the channels-last one (``C == 1``, or ``K == C``: hls4ml's
-channels-last stream of ``H*W`` beats), so that the core's
-vectors, flattened channels-last, are what the port carries.
+ONNX model is ``C x H x W`` (a Transpose follows in the firmware). Where that flattened order
+equals the channels-last one (``C == 1``, or a stream of ``K == C``: ``H*W`` beats of one pixel
+each) the port's ``tensor_order`` is ``channels-last``; a multi-channel input otherwise travels
+``channels-first`` (element ``j`` of the ``C x H x W`` flattened tensor), which :meth:`Port.flatten`
+applies to channels-last vectors. Outputs must be channels-last.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import numpy as np
 
 from trigq.ip.errors import IPError
 from trigq.ir import FixedFormat
@@ -34,6 +37,7 @@ _STREAM_ARG = re.compile(r"hls::stream<\s*(\w+)\s*>\s*&\s*(\w+)")
 _ARRAY_ARG = re.compile(r"(\w+)\s+(\w+)\s*\[([^\]]*)\]")
 
 Interface = Literal["array", "stream"]
+TensorOrder = Literal["channels-last", "channels-first"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Port:
     """One port of the top function: an array (io_parallel) or an ``hls::stream`` (io_stream).
 
     ``n_elements`` and ``shape`` (channels-last, no batch) describe one inference; a stream port
-    carries ``beat_elements`` of them per beat."""
+    carries ``beat_elements`` of them per beat, in ``tensor_order`` (module docstring)."""
 
     name: str
     type_name: str
@@ -50,6 +54,11 @@ class Port:
     shape: tuple[int, ...]
     interface: Interface = "array"
     beat_elements: int | None = None
+    tensor_order: TensorOrder = "channels-last"
+
+    def flatten(self, x: np.ndarray) -> np.ndarray:
+        """Channels-last tensors ``[N, *shape]`` flattened ``[N, n_elements]`` in the port's order."""
+        return flatten_in_order(x, self.tensor_order)
 
     @property
     def format(self) -> FixedFormat:
@@ -72,12 +81,13 @@ class Port:
 
     @property
     def element_order(self) -> str:
-        """Where element ``j`` of the channels-last flattened tensor travels on the port."""
+        """Where element ``j`` of the flattened tensor (in ``tensor_order``) travels on the port."""
+        first = " of the channels-first (C x H x W) tensor" if self.tensor_order == "channels-first" else ""
         if self.interface == "array":
-            return "element j in bits [j*W +: W]"
+            return f"element j{first} in bits [j*W +: W]"
         return (
-            f"element j in beat j // {self.beat_elements}, bits [(j % {self.beat_elements})*W +: W] "
-            f"of that beat"
+            f"element j{first} in beat j // {self.beat_elements}, bits "
+            f"[(j % {self.beat_elements})*W +: W] of that beat"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +104,8 @@ class Port:
             "element_order": self.element_order,
             "format": fmt.to_dict(),
         }
+        if self.tensor_order != "channels-last":  # absent: channels-last (the cores before it existed)
+            d["tensor_order"] = self.tensor_order
         if self.interface == "stream":
             d.update(
                 {
@@ -105,6 +117,22 @@ class Port:
                 }
             )
         return d
+
+
+def flatten_in_order(x: np.ndarray, order: TensorOrder) -> np.ndarray:
+    """Channels-last ``[N, ..., C]`` flattened per row, channels first when ``order`` says so."""
+    x = np.asarray(x)
+    if order == "channels-first" and x.ndim > 2:
+        x = np.moveaxis(x, -1, 1)
+    return x.reshape(len(x), -1)
+
+
+def _input_order(shape: tuple[int, ...], k: int | None) -> TensorOrder:
+    """``channels-last`` when the port's flattened order is the channels-last one, else
+    ``channels-first`` (hls4ml keeps a multi-channel model input in its ONNX ``C x H x W`` order)."""
+    if len(shape) < 2 or shape[-1] == 1 or (k is not None and k == shape[-1]):
+        return "channels-last"
+    return "channels-first"
 
 
 def parse_ap_type(text: str) -> FixedFormat:
@@ -138,8 +166,8 @@ def _elements(expr: str, where: str) -> int:
     return math.prod(int(t) for t in expr.split("*") if t.strip())
 
 
-def _check_stream_order(pname: str, k: int, shape: tuple[int, ...], where: str) -> None:
-    """IPError unless the stream's flattened order is the channels-last one (module docstring)."""
+def _check_stream_order(pname: str, k: int, shape: tuple[int, ...], where: str, is_input: bool) -> None:
+    """IPError unless the stream's beats hold whole rows of its flattened order (module docstring)."""
     n = math.prod(shape)
     if n % k:
         raise IPError(
@@ -147,7 +175,12 @@ def _check_stream_order(pname: str, k: int, shape: tuple[int, ...], where: str) 
             f"divide the {n} elements of the model tensor {list(shape)}"
         )
     channels = shape[-1] if len(shape) > 1 else 1
-    if len(shape) > 1 and channels != 1 and k != channels:
+    if is_input and _input_order(shape, k) == "channels-first" and k != shape[-2]:
+        raise IPError(
+            f"{where}: stream port {pname} carries {k} elements per beat of the channels-first "
+            f"tensor {[shape[-1], *shape[:-1]]}: not whole rows of its last axis"
+        )
+    if not is_input and len(shape) > 1 and channels != 1 and k != channels:
         raise IPError(
             f"{where}: stream port {pname} carries {k} elements per beat of a tensor with "
             f"{channels} channels (channels-last {list(shape)}): its element order is not "
@@ -187,21 +220,17 @@ def read_ports(
         if tname not in types:
             raise IPError(f"{defines}: no typedef of port type {tname}")
         if arrays:
-            if i == 0 and len(shape) > 1 and shape[-1] != 1:
-                raise IPError(
-                    f"{header}: input port {pname} carries a {shape[-1]}-channel tensor in the "
-                    "model's channels-first order (hls4ml transposes inside the firmware); "
-                    "trigq cores describe channels-last ports: single-channel inputs only"
-                )
             n = _elements(arrays[i][2], str(header))
             if n != math.prod(shape):
                 raise IPError(
                     f"{header}: port {pname} has {n} elements, the model tensor {list(shape)} "
                     f"has {math.prod(shape)}"
                 )
-            ports.append(Port(pname, tname, types[tname], n, shape))
+            order = _input_order(shape, None) if i == 0 else "channels-last"
+            ports.append(Port(pname, tname, types[tname], n, shape, tensor_order=order))
             continue
         ap_type, k = parse_stream_element(types[tname], f"{defines}: {tname}")
-        _check_stream_order(pname, k, shape, str(header))
-        ports.append(Port(pname, tname, ap_type, math.prod(shape), shape, "stream", k))
+        _check_stream_order(pname, k, shape, str(header), is_input=i == 0)
+        order = _input_order(shape, k) if i == 0 else "channels-last"
+        ports.append(Port(pname, tname, ap_type, math.prod(shape), shape, "stream", k, order))
     return ports[0], ports[1]

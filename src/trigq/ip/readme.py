@@ -45,6 +45,22 @@ def _stream_port_rows(ports: dict[str, CorePort]) -> list[str]:
     return rows
 
 
+def _order_note(p: CorePort) -> list[str]:
+    """The sentence for an input port that carries its tensor channels-first."""
+    if p.tensor_order != "channels-first":
+        return []
+    c, *rest = p.shape_channels_last[-1:] + p.shape_channels_last[:-1]
+    return [
+        f"**The input port `{p.name}` carries its {c}-channel tensor channels-first** "
+        f"({' x '.join(map(str, [c, *rest]))}: hls4ml keeps the model's ONNX order and transposes "
+        "inside the firmware), so for this port read \"tensor\" below as the channels-first one: "
+        "move the channel axis of a channels-last image (as stored in `test_vectors/vectors.h5`) to "
+        "the front, then flatten (`numpy.moveaxis(x, -1, 0).ravel()`). The `tb_data` files are in "
+        "the port's order; the RTL variant's input is channels-last.",
+        "",
+    ]
+
+
 def _ports_section(m: CoreManifest) -> list[str]:
     ports, top = {"input": m.ports.input, "output": m.ports.output}, m.hls.top
     if all(p.interface == "array" for p in ports.values()):
@@ -54,6 +70,7 @@ def _ports_section(m: CoreManifest) -> list[str]:
             "`[j*W +: W]` (W = element width, two's complement when signed, value = raw x 2^-frac). "
             "Handshake: `ap_vld` on both ports, `ap_ctrl_hs` on the block.",
             "",
+            *_order_note(m.ports.input),
             *_port_rows(ports),
             "",
         ]
@@ -70,6 +87,7 @@ def _ports_section(m: CoreManifest) -> list[str]:
         "least significant bits; two's complement when signed; value = raw x 2^-frac). The vendor "
         "tool may pad TDATA to whole bytes.",
         "",
+        *_order_note(m.ports.input),
         *_stream_port_rows(ports),
         "",
     ]

@@ -1,6 +1,8 @@
 """Test vectors of a core: inputs, expected outputs (emulator), in HDF5 and hls4ml's tb_data format.
 
-Layout everywhere is the firmware's: channels-last tensors, flattened in C order on the port.
+Tensors are stored channels-last; on the port (and in ``tb_data``) they are flattened in the input
+port's order (``input_order``: channels-last, or channels-first where hls4ml keeps a multi-channel
+input in the model's ``C x H x W`` order, :mod:`trigq.ip.ports`).
 ``tb_data/tb_input_features.dat`` and ``tb_data/tb_output_predictions.dat`` hold one event per
 line, values separated by single spaces, each written as the shortest decimal that reads back to
 the exact dyadic value (the hls4ml testbench parses them with ``atof`` into ``float``: every
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from trigq.ip.errors import IPError
+from trigq.ip.ports import TensorOrder, flatten_in_order
 from trigq.ir import FixedFormat, IntegerGraph
 from trigq.utils import atomic_path, atomic_write_text
 
@@ -36,6 +39,7 @@ class Vectors:
     blocks: dict[str, tuple[int, int]]
     source: str
     attrs: dict[str, Any] = field(default_factory=dict)
+    input_order: TensorOrder = "channels-last"
 
     @property
     def outputs(self) -> np.ndarray:
@@ -44,7 +48,8 @@ class Vectors:
 
     @property
     def inputs_flat(self) -> np.ndarray:
-        return self.inputs.reshape(len(self.inputs), -1)
+        """Inputs ``[N, n_in]`` flattened as the HLS input port carries them."""
+        return flatten_in_order(self.inputs, self.input_order)
 
 
 def on_grid(x: np.ndarray, fmt: FixedFormat) -> np.ndarray:
@@ -109,6 +114,7 @@ def make_vectors(
     inputs: np.ndarray | None = None,
     blocks: dict[str, tuple[int, int]] | None = None,
     source: str | None = None,
+    input_order: TensorOrder = "channels-last",
 ) -> Vectors:
     """Inputs (generated, or the given channels-last ``inputs`` with their ``blocks``) and the
     emulator's expected outputs. Edge-case blocks whose values the input port cannot hold exactly
@@ -137,7 +143,10 @@ def make_vectors(
             f"output port type {output_format.ap_type()} does not hold the model's output "
             f"format {graph.output_fmt.ap_type()}"
         )
-    return Vectors(inputs, raw, input_format, output_format, dict(blocks or {}), source or "given")
+    return Vectors(
+        inputs, raw, input_format, output_format, dict(blocks or {}), source or "given",
+        input_order=input_order,
+    )
 
 
 def format_value(v: float) -> str:
@@ -187,9 +196,17 @@ def write_vectors_h5(path: Path, vectors: Vectors) -> None:
         f.attrs["output_ap_type"] = vectors.output_format.ap_type()
         f.attrs["blocks"] = json.dumps({k: list(v) for k, v in vectors.blocks.items()})
         f.attrs["source"] = vectors.source
-        f.attrs["layout"] = (
-            "channels-last; element j of a flattened row is element j of the port; value = raw * 2**-frac"
-        )
+        if vectors.input_order == "channels-last":
+            f.attrs["layout"] = (
+                "channels-last; element j of a flattened row is element j of the port; value = raw * 2**-frac"
+            )
+        else:
+            f.attrs["layout"] = (
+                "channels-last; the input port carries each row channels-first (move the last axis "
+                "to the front, then flatten); outputs: element j of a row is element j of the port; "
+                "value = raw * 2**-frac"
+            )
+            f.attrs["input_order"] = vectors.input_order
         for k, v in vectors.attrs.items():
             f.attrs[k] = v
 
@@ -208,6 +225,7 @@ def read_vectors_h5(path: Path) -> Vectors:
                     output_format=FixedFormat.from_dict(json.loads(f.attrs["output_format"])),
                     blocks={k: tuple(v) for k, v in json.loads(f.attrs["blocks"]).items()},
                     source=str(f.attrs["source"]),
+                    input_order=str(f.attrs.get("input_order", "channels-last")),  # type: ignore[arg-type]
                 )
                 outputs = f["outputs"][()]
             except KeyError as exc:
