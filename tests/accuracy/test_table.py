@@ -58,6 +58,19 @@ def test_microboone_gaps_use_their_own_thresholds() -> None:
     assert [task.model for task in at.DEFAULT_TASKS if task.task == "microboone"] == ["mpid-cnn-64"]
 
 
+def test_ship_gaps_are_ratios_of_energy_resolution_and_depth_rmse() -> None:
+    good = {"energy_resolution": 0.30, "energy_rmse_gev": 6.0, "depth_rmse_cm": 1.0}
+    t = at.AccuracyThresholds(
+        ship=at.ShipThresholds(max_energy_resolution_ratio=1.1, max_depth_rmse_ratio=1.2)
+    )
+    assert at.gap_failures("ship", good, {**good, "energy_resolution": 0.32, "depth_rmse_cm": 1.19}, t) == []
+    fails = at.gap_failures("ship", good, {**good, "energy_resolution": 0.34, "depth_rmse_cm": 1.3}, t)
+    assert len(fails) == 2 and "energy resolution ratio quantised/float = 1.133" in fails[0]
+    assert at.gap_values("ship", good, {**good, "depth_rmse_cm": 1.5})["depth_rmse_ratio"] == 1.5
+    assert at.metric_kind("ship") == "ship"
+    assert [task.model for task in at.DEFAULT_TASKS if task.task == "ship"] == ["ship-cnn"]
+
+
 def test_vertexing_gap_ratio_and_nan() -> None:
     t = at.AccuracyThresholds(
         vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2, max_tail_fraction_increase=0.05)

@@ -131,3 +131,22 @@ def test_output_codes_flag_values_off_the_grid() -> None:
     codes, off = metrics.output_codes(values, frac)
     np.testing.assert_array_equal(codes[:, 0], [1, -24, 0, 48])
     np.testing.assert_array_equal(off, [False, False, True, False])
+
+
+def test_shower_row_reads_the_energy_and_depth_outputs() -> None:
+    from trigq.train.metrics import shower_row, task_row
+
+    truth = {"energy": np.array([10.0, 20.0, 50.0]), "depth": np.array([1.0, 2.0, 3.0])}
+    row = shower_row(np.array([11.0, 18.0, 50.0]), np.array([1.0, 2.0, 5.0]), truth)
+    assert row["energy_resolution"] == pytest.approx(np.std([-0.1, 0.1, 0.0]))
+    assert row["energy_rmse_gev"] == pytest.approx(np.sqrt(5 / 3))
+    assert row["depth_rmse_cm"] == pytest.approx(np.sqrt(4 / 3))
+
+    class Norm:  # outputs depth, energy (in 100 GeV): task_row finds the columns by name
+        targets = ("depth", "energy")
+
+        def denormalise(self, raw):
+            return raw * np.array([1.0, 100.0])
+
+    raw = np.array([[1.0, 0.11], [2.0, 0.18], [5.0, 0.5]])
+    assert task_row("ship", raw, truth, Norm()) == pytest.approx(row)

@@ -1,10 +1,11 @@
 """CI accuracy table: float vs Brevitas vs emulated models of the zoo on fixed test sets.
 
-``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,microboone]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,microboone,ship]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
 events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images; microboone: ``mpid-cnn-64`` on
-mixed 64 x 64 dark-trident/pi0/cosmic images) one fixed test set is simulated in
+mixed 64 x 64 dark-trident/pi0/cosmic images; ship: ``ship-cnn`` on SHiP target-tracker showers)
+one fixed test set is simulated in
 memory with a fixed seed, by the simulator of the model's detector. The models are the reference
 runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with ``config.yaml`` and
 ``best.pt``) when they exist, else short training runs made on the spot in a temporary directory
@@ -36,6 +37,7 @@ import numpy as np
 
 from trigq.errors import TrigqError
 from trigq.train.metrics import (
+    SHOWER_COLUMNS,
     TRIGGER_COLUMNS,
     VERTEXING_COLUMNS,
     code_mismatches,
@@ -55,6 +57,9 @@ COLUMN_TITLES = {
     "residual_mean": "residual mean [cm]",
     "core_sigma": "core sigma [cm]",
     "tail_fraction": "tail fraction (abs residual > 8 cm)",
+    "energy_resolution": "energy resolution",
+    "energy_rmse_gev": "E RMSE [GeV]",
+    "depth_rmse_cm": "d RMSE [cm]",
 }
 
 
@@ -98,6 +103,14 @@ class MicroBooNEThresholds:
 
 
 @dataclass
+class ShipThresholds:
+    """Largest accepted quantised/float ratios of the SHiP shower regression's metrics."""
+
+    max_energy_resolution_ratio: float = 1.1
+    max_depth_rmse_ratio: float = 1.2
+
+
+@dataclass
 class AccuracyThresholds:
     """The contents of ``thresholds.yaml``."""
 
@@ -105,6 +118,7 @@ class AccuracyThresholds:
     vertexing: VertexingThresholds = field(default_factory=VertexingThresholds)
     jets: JetsThresholds = field(default_factory=JetsThresholds)
     microboone: MicroBooNEThresholds = field(default_factory=MicroBooNEThresholds)
+    ship: ShipThresholds = field(default_factory=ShipThresholds)
 
 
 # label-logit models: accuracy, efficiency, rejection, AUC
@@ -112,7 +126,10 @@ CLASSIFICATION_TASKS = ("trigger", "jets", "microboone")
 
 
 def metric_kind(task: str) -> str:
-    """The metric row of ``task``: ``trigger`` (classification) or ``vertexing`` (regression)."""
+    """The metric row of ``task``: ``trigger`` (classification), ``ship`` (shower E and d) or
+    ``vertexing`` (regression of output 0)."""
+    if task == "ship":
+        return "ship"
     return "trigger" if task in CLASSIFICATION_TASKS else "vertexing"
 
 
@@ -152,8 +169,16 @@ def gap_failures(
                 v.max_tail_fraction_increase,
             )
         )
+    elif task == "ship":
+        sh, e_key = thresholds.ship, "energy_resolution"
+        checks.append(("energy resolution ratio quantised/float", _ratio(quant_m, float_m, e_key),
+                       sh.max_energy_resolution_ratio))  # fmt: skip
+        checks.append(("d RMSE ratio quantised/float", _ratio(quant_m, float_m, "depth_rmse_cm"),
+                       sh.max_depth_rmse_ratio))  # fmt: skip
     else:
-        raise AccuracyTableError(f"unknown task {task!r}; expected trigger, vertexing, jets or microboone")
+        raise AccuracyTableError(
+            f"unknown task {task!r}; expected trigger, vertexing, jets, microboone or ship"
+        )
     return [
         f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
         if math.isfinite(value)
@@ -163,8 +188,17 @@ def gap_failures(
     ]
 
 
+def _ratio(num: dict[str, float], den: dict[str, float], key: str) -> float:
+    return num[key] / den[key] if den[key] > 0 else math.nan
+
+
 def gap_values(task: str, float_m: dict[str, float], quant_m: dict[str, float]) -> dict[str, float]:
     """The gaps ``gap_failures`` checks, for the table."""
+    if task == "ship":
+        return {
+            "energy_resolution_ratio": _ratio(quant_m, float_m, "energy_resolution"),
+            "depth_rmse_ratio": _ratio(quant_m, float_m, "depth_rmse_cm"),
+        }
     if task in CLASSIFICATION_TASKS:
         return {
             "accuracy_drop_points": 100.0 * (float_m["accuracy"] - quant_m["accuracy"]),
@@ -287,6 +321,11 @@ def _test_events(task: TaskSpec, spec: Any) -> tuple[np.ndarray, dict[str, np.nd
         from trigq.sim.microboone import MicroBooNEConfig, same_field, simulate
 
         ev = simulate(task.sample, task.n_events, seed=task.seed, config=same_field(MicroBooNEConfig(), 64))
+        images = ev.images
+    elif spec.detector == "ship-tt":
+        from trigq.sim.ship_tt import simulate
+
+        ev = simulate(task.sample, task.n_events, seed=task.seed)  # the simulator's default toy
         images = ev.images
     else:
         raise AccuracyTableError(f"{task.model}: no test-set simulation for detector {spec.detector!r}")
@@ -444,7 +483,7 @@ def _cell(v: float) -> str:
 def format_task(result: TaskResult) -> str:
     """Markdown section of one task: the three rows, then the checks."""
     s = result.spec
-    cols = TRIGGER_COLUMNS if metric_kind(s.task) == "trigger" else VERTEXING_COLUMNS
+    cols = {"trigger": TRIGGER_COLUMNS, "ship": SHOWER_COLUMNS}.get(metric_kind(s.task), VERTEXING_COLUMNS)
     lines = [
         f"## {s.task} (`{s.model}`): {s.n_events:,} {s.sample} events, seed {s.seed}",
         "",
@@ -497,6 +536,7 @@ DEFAULT_TASKS = (
     TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002, SpotTraining(n_events=3000, epochs=1)),
     TaskSpec("jets", "jet-cnn", "mixed", 5000, 7003),  # committed runs only (no on-the-spot training)
     TaskSpec("microboone", "mpid-cnn-64", "mixed", 2000, 7004),  # committed runs only
+    TaskSpec("ship", "ship-cnn", "showers", 2000, 7005),  # committed runs only
 )
 
 

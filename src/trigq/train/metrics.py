@@ -319,6 +319,7 @@ def regression_metrics(pred: Any, true: Any, tail_limit: float = 8.0) -> dict[st
 
 TRIGGER_COLUMNS = ("accuracy", "efficiency", "background_rejection", "roc_auc")
 VERTEXING_COLUMNS = ("residual_mean", "core_sigma", "tail_fraction")
+SHOWER_COLUMNS = ("energy_resolution", "energy_rmse_gev", "depth_rmse_cm")
 TAIL_LIMIT_CM = 8.0
 
 
@@ -362,13 +363,27 @@ def vertexing_row(pred_cm: np.ndarray, true_cm: np.ndarray) -> dict[str, float]:
     return {k: float(m[k]) for k in VERTEXING_COLUMNS}
 
 
+def shower_row(e_reco: np.ndarray, d_reco: np.ndarray, truth: dict[str, np.ndarray]) -> dict[str, float]:
+    """SHiP showers: energy resolution sigma((E_true - E_reco)/E_true), RMSE of E (GeV) and d (cm)."""
+    e, d = np.asarray(truth["energy"], dtype=np.float64), np.asarray(truth["depth"], dtype=np.float64)
+    return {
+        "energy_resolution": float(np.std((e - e_reco) / e)),
+        "energy_rmse_gev": float(np.sqrt(np.mean((e - e_reco) ** 2))),
+        "depth_rmse_cm": float(np.sqrt(np.mean((d - d_reco) ** 2))),
+    }
+
+
 def task_row(
     task: str, raw: np.ndarray, truth: dict[str, np.ndarray], normalisation: Any
 ) -> dict[str, float]:
-    """The metric row of raw model outputs (logits / normalised values), output 0 only."""
+    """The metric row of raw model outputs (logits / normalised values): ``trigger`` and
+    ``vertexing`` read output 0, ``ship`` the ``energy`` and ``depth`` outputs."""
     if task == "trigger":
         return trigger_row(raw, truth["label"])
     phys = np.asarray(normalisation.denormalise(np.asarray(raw, dtype=np.float64)))
+    if task == "ship":
+        phys, col = phys.reshape(len(phys), -1), list(normalisation.targets)
+        return shower_row(phys[:, col.index("energy")], phys[:, col.index("depth")], truth)
     return vertexing_row(phys.reshape(len(phys), -1)[:, 0], truth[normalisation.targets[0]])
 
 
