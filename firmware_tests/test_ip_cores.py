@@ -239,16 +239,46 @@ def test_stream_core_csim_sees_the_element_order(tiny_stream_core, tmp_path):
         run_ip_csim(core)
 
 
-def test_core_with_rtl_variant_regenerates_identically(tiny_project, tmp_path):
+def _small_rtl_model():
+    """A small int4 conv net (1 x 8 x 8 input): a core with an RTL variant that Verilator builds in
+    seconds (the tiny-cnn's 3,456-input RTL took minutes of C++ compile)."""
+    import brevitas.nn as qnn
+    import torch
+
+    from trigq.models.quant import get_preset
+
+    p = get_preset("int4")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=p.input_quant(), return_quant_tensor=True),
+        qnn.QuantConv2d(1, 4, (3, 3), weight_quant=p.weight_quant(), bias_quant=p.bias_quant(),
+                        return_quant_tensor=False),
+        qnn.QuantReLU(act_quant=p.act_quant(), return_quant_tensor=True),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(144, 2, bias=True, weight_quant=p.weight_quant(), bias_quant=p.bias_quant()),
+        qnn.QuantIdentity(act_quant=p.output_quant()),
+    )
+    net.train()
+    with torch.no_grad():
+        for _ in range(5):  # calibrate the activation scales
+            net(torch.rand(64, 1, 8, 8))
+    return net.eval()
+
+
+def test_core_with_rtl_variant_regenerates_identically(export_cached, tmp_path):
+    from trigq.export import ExportConfig
     from trigq.rtl import generate_rtl
 
     project = tmp_path / "project"
-    shutil.copytree(tiny_project, project)
+    shutil.copytree(export_cached(_small_rtl_model(), (1, 1, 8, 8), ExportConfig(compile=False)), project)
     generate_rtl(IntegerGraph.load(project / "integer_graph.json"), project / "rtl", clock_mhz=320)
     core = package_ip(project, tmp_path / "core", n_vectors=20, csim="skip").core_dir
     m = json.loads((core / "manifest.json").read_text())
     assert m["rtl"]["latency_cycles"] >= 1 and "rtl/src/trigq_nn_wrapper.v" in m["sources"]
-    assert "| input | 3456 | 1 | 2^-0 | False | 3456 bits |" in (core / "README.md").read_text()
+    pin = m["rtl"]["input_port"]
+    assert pin["n"] == 64 and f"| input | 64 | {pin['element_width']} | 2^-{pin['frac']} | " in (
+        core / "README.md"
+    ).read_text()
     (tmp_path / "work").mkdir()
     result = check_ip(core, work_dir=tmp_path / "work")
     assert result["identical"] and any(k.startswith("rtl/") for k in m["sources"])
@@ -256,4 +286,5 @@ def test_core_with_rtl_variant_regenerates_identically(tiny_project, tmp_path):
     files = sorted(p.relative_to(core) for p in core.rglob("*"))
     verified = verify_core(core, csim=False, rtl=True)
     assert verified["sources"] == ["vectors", "emulator", "qonnx", "rtl"] and verified["mismatches"] == 0
+    assert verified["n_inputs"] > 20  # the events and the edge cases
     assert sorted(p.relative_to(core) for p in core.rglob("*")) == files
