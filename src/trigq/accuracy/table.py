@@ -577,15 +577,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--thresholds", default=None, help=f"thresholds YAML (default: the committed {THRESHOLDS_FILE})"
     )
-    p.add_argument("--trigger-events", type=int, default=DEFAULT_TASKS[0].n_events)
-    p.add_argument("--vertexing-events", type=int, default=DEFAULT_TASKS[1].n_events)
-    p.add_argument("--jets-events", type=int, default=DEFAULT_TASKS[2].n_events)
-    p.add_argument("--microboone-events", type=int, default=DEFAULT_TASKS[3].n_events)
-    p.add_argument(
-        "--tasks",
-        default="trigger,vertexing,jets,microboone",
-        help="comma-separated subset of trigger,vertexing,jets,microboone",
-    )
+    for t in DEFAULT_TASKS:
+        p.add_argument(f"--{t.task}-events", type=int, default=t.n_events, help=f"test events of {t.task}")
+    names = ",".join(t.task for t in DEFAULT_TASKS)
+    p.add_argument("--tasks", default=names, help=f"comma-separated subset of {names}")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object on the last line")
     return p
 
@@ -593,8 +588,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 0 when every check passes, 1 when one fails, 2 on a user error."""
     args = _parser().parse_args(argv)
-    sizes = {"trigger": args.trigger_events, "vertexing": args.vertexing_events, "jets": args.jets_events}
-    sizes["microboone"] = args.microboone_events
+    sizes = {t.task: getattr(args, f"{t.task}_events") for t in DEFAULT_TASKS}
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
     try:
         unknown = sorted(set(names) - set(sizes))

@@ -53,7 +53,7 @@ def _order_note(p: CorePort) -> list[str]:
     return [
         f"**The input port `{p.name}` carries its {c}-channel tensor channels-first** "
         f"({' x '.join(map(str, [c, *rest]))}: hls4ml keeps the model's ONNX order and transposes "
-        "inside the firmware), so for this port read \"tensor\" below as the channels-first one: "
+        "inside the firmware), so in this port's element order \"tensor\" is the channels-first one: "
         "move the channel axis of a channels-last image (as stored in `test_vectors/vectors.h5`) to "
         "the front, then flatten (`numpy.moveaxis(x, -1, 0).ravel()`). The `tb_data` files are in "
         "the port's order; the RTL variant's input is channels-last.",
@@ -81,13 +81,13 @@ def _ports_section(m: CoreManifest) -> list[str]:
         "tool's default. One inference reads all its input beats and writes all its output beats, "
         "in order.",
         "",
+        *_order_note(m.ports.input),
         "Element `j` of the channels-last tensor flattened in C order is element `j % K` of beat "
         "`j // K` (K = elements per beat); within a beat element `k` occupies bits `[k*W +: W]` "
         "(W = element width, the `nnet::array` struct aggregated with its first element in the "
         "least significant bits; two's complement when signed; value = raw x 2^-frac). The vendor "
         "tool may pad TDATA to whole bytes.",
         "",
-        *_order_note(m.ports.input),
         *_stream_port_rows(ports),
         "",
     ]
