@@ -1,6 +1,7 @@
 """``trigq simulate <detector> ...``: simulate events into an HDF5 dataset (schema version 1).
 
-Detectors: ``atlas-rpc``, ``ship-tt``, ``jets``, ``microboone`` and ``newsdm``; each detector is a sub-subcommand.
+Detectors: ``atlas-rpc``, ``ship-tt``, ``jets``, ``microboone`` and ``newsdm``; each detector is a
+sub-subcommand.
 Events are generated and written block by block (bounded memory for any ``--events``).
 """
 
@@ -13,6 +14,8 @@ from trigq.utils.console import echo, progress
 
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
 PRESET_NAMES = ("realistic", "legacy")
+NEWSDM_SAMPLES = ("carbon-30", "carbon-60", "carbon-100", "fog", "co60", "cs137", "carbon", "background", "mixed")
+"""``trigq.sim.newsdm.SAMPLES`` (repeated for the same reason)."""
 """``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
 
 
@@ -104,7 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     nd.add_argument(
         "--sample",
-        choices=("carbon-30", "carbon-60", "carbon-100", "fog", "co60", "cs137", "carbon", "background", "mixed"),
+        choices=NEWSDM_SAMPLES,
         default="mixed",
         help="one source, the carbons or the backgrounds evenly, or a labelled mix (config signal_fraction)",
     )
@@ -268,7 +271,8 @@ def run_newsdm(args: argparse.Namespace) -> dict[str, Any]:
     if args.size is not None:
         config = dataclasses.replace(config, image_size=args.size)
     spec = newsdm_spec(config.image_size, config.n_polarisations)
-    attrs = {"generator": "newsdm", "sample": args.sample, "seed": args.seed, "config_yaml": dump_config(config)}
+    attrs = {"generator": "newsdm", "sample": args.sample, "seed": args.seed}
+    attrs["config_yaml"] = dump_config(config)
     block_size = max(1, 2**22 // (config.n_polarisations * config.image_size**2))
     counts = np.zeros(len(SOURCES), np.int64)
     start = time.perf_counter()

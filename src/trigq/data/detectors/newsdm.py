@@ -25,13 +25,14 @@ FIELDS = (
 
 def newsdm_spec(size: int = 32, n_polarisations: int = 8) -> DetectorSpec:
     """The spec of ``size`` x ``size`` pixels (``newsdm`` for 32 and 8 polarisations)."""
-    default = size == 32 and n_polarisations == 8
+    name = f"newsdm-{size}" if size != 32 else "newsdm"
+    name += "" if n_polarisations == 8 else f"-p{n_polarisations}"
     return DetectorSpec(
-        name="newsdm" if default else f"newsdm-{size}" + ("" if n_polarisations == 8 else f"-p{n_polarisations}"),
-        description=f"NEWSdm emulsion clusters: {n_polarisations} polarisation images of {size} x {size} pixels",
+        name=name,
+        description=f"NEWSdm clusters: {n_polarisations} polarisation images of {size} x {size} pixels",
         channels=("brightness",),
         axes=(
-            AxisSpec("polarisation", n_polarisations, unit="angle", description="polariser angle 180 k / P degrees"),
+            AxisSpec("polarisation", n_polarisations, unit="angle", description="angle 180 k / P degrees"),
             AxisSpec("y", size, unit="pixel", description="pixel pitch in config_yaml (pixel_nm)"),
             AxisSpec("x", size, unit="pixel", description="same pitch"),
         ),

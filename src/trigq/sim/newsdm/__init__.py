@@ -6,4 +6,12 @@ from trigq.sim.newsdm.config import NEWSdmConfig
 from trigq.sim.newsdm.errors import NEWSdmSimError
 from trigq.sim.newsdm.simulate import BACKGROUND_SOURCES, SAMPLES, SOURCES, NEWSdmEvents, simulate
 
-__all__ = ["BACKGROUND_SOURCES", "NEWSdmConfig", "NEWSdmEvents", "NEWSdmSimError", "SAMPLES", "SOURCES", "simulate"]
+__all__ = [
+    "BACKGROUND_SOURCES",
+    "SAMPLES",
+    "SOURCES",
+    "NEWSdmConfig",
+    "NEWSdmEvents",
+    "NEWSdmSimError",
+    "simulate",
+]

@@ -63,14 +63,18 @@ def _sources(rng: np.random.Generator, sample: str, n: int, c: NEWSdmConfig) -> 
         return rng.choice(BACKGROUND_SOURCES, n).astype(np.uint8)
     if sample == "mixed":
         signal = rng.random(n) < c.signal_fraction
-        return np.where(signal, rng.choice(SIGNAL_SOURCES, n), rng.choice(BACKGROUND_SOURCES, n)).astype(np.uint8)
+        return np.where(signal, rng.choice(SIGNAL_SOURCES, n), rng.choice(BACKGROUND_SOURCES, n)).astype(
+            np.uint8
+        )
     return np.full(n, SOURCES.index(sample), np.uint8)
 
 
 def _carbon(rng, energy: np.ndarray, c: NEWSdmConfig):
     """Grains of carbon tracks: ``(n_grains [k], s_nm along, phi [sum n], contrast, length, direction)``."""
     k = energy.size
-    length = np.maximum(10.0, c.carbon_nm_per_kev * energy * (1 + c.carbon_length_spread * rng.standard_normal(k)))
+    length = np.maximum(
+        10.0, c.carbon_nm_per_kev * energy * (1 + c.carbon_length_spread * rng.standard_normal(k))
+    )
     n_grains = np.maximum(2, np.rint(length / c.carbon_grain_nm).astype(np.int64) + 1)
     idx = np.repeat(np.arange(k), n_grains)
     first = np.repeat(np.cumsum(n_grains) - n_grains, n_grains)
@@ -156,7 +160,9 @@ def simulate(sample: str, n_events: int, seed: int = 0, config: NEWSdmConfig | N
         n_grains[carbon] = ng
         idx = np.repeat(np.arange(carbon.size), ng)
         d = np.deg2rad(direction[carbon])[idx]
-        parts.append((carbon[idx], s * np.cos(d), s * np.sin(d), phi, con, np.ones(idx.size), np.zeros(idx.size)))
+        parts.append(
+            (carbon[idx], s * np.cos(d), s * np.sin(d), phi, con, np.ones(idx.size), np.zeros(idx.size))
+        )
     fog = np.flatnonzero(source == 3)
     if fog.size:
         zeros = np.zeros(fog.size)
@@ -173,7 +179,9 @@ def simulate(sample: str, n_events: int, seed: int = 0, config: NEWSdmConfig | N
         n_grains[sel] = ng
         energy[sel] = rng.uniform(0.05, 1.0, sel.size) * COMPTON_EDGE_KEV[code]
         idx = np.repeat(np.arange(sel.size), ng)
-        parts.append((sel[idx], x, y, phi, np.full(idx.size, con), np.full(idx.size, bright), np.zeros(idx.size)))
+        parts.append(
+            (sel[idx], x, y, phi, np.full(idx.size, con), np.full(idx.size, bright), np.zeros(idx.size))
+        )
     if parts:
         ev, x, y, phi, con, bright, elong = (np.concatenate(p) for p in zip(*parts, strict=True))
     else:  # pragma: no cover - n_events == 0
@@ -183,7 +191,9 @@ def simulate(sample: str, n_events: int, seed: int = 0, config: NEWSdmConfig | N
     counts = np.bincount(ev, minlength=n).clip(min=1)
     x = x - (np.bincount(ev, weights=x, minlength=n) / counts)[ev]
     y = y - (np.bincount(ev, weights=y, minlength=n) / counts)[ev]
-    bright = c.grain_brightness * bright * np.maximum(0.1, 1 + c.brightness_spread * rng.standard_normal(ev.size))
+    bright = (
+        c.grain_brightness * bright * np.maximum(0.1, 1 + c.brightness_spread * rng.standard_normal(ev.size))
+    )
     image = _render(rng, ev, x, y, phi, con, bright, elong, n, c)
     image += c.pedestal + c.noise * rng.standard_normal(image.shape)
     truth = {
