@@ -14,9 +14,11 @@ from trigq.utils.console import echo, progress
 
 SAMPLES = ("muons", "background", "dark-photon", "mixed")
 PRESET_NAMES = ("realistic", "legacy")
-NEWSDM_SAMPLES = ("carbon-30", "carbon-60", "carbon-100", "fog", "co60", "cs137", "carbon", "background", "mixed")
-"""``trigq.sim.newsdm.SAMPLES`` (repeated for the same reason)."""
 """``trigq.sim.atlas_rpc.config.PRESET_NAMES`` (repeated: this module imports only the standard library)."""
+NEWSDM_SAMPLES = (
+    "carbon-30", "carbon-60", "carbon-100", "fog", "co60", "cs137", "carbon", "background", "mixed",
+)  # fmt: skip
+"""``trigq.sim.newsdm.SAMPLES`` (repeated for the same reason)."""
 
 
 def _add_run_options(parser: argparse.ArgumentParser, config_class: str) -> None:
