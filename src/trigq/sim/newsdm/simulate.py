@@ -14,11 +14,14 @@ Sources (``truth/source``; label 1 for the first three):
   ``carbon_nm_per_kev E`` (Gaussian relative spread ``carbon_length_spread``) with
   ``max(2, round(L / carbon_grain_nm) + 1)`` grains evenly along it (jittered). The grain
   orientations step by ``180 / n_grains`` degrees along the track (contrast ``carbon_contrast``),
-  so as the polariser turns the brightness peak moves from grain to grain along the track. The
+  so as the polariser turns the brightness peak moves from grain to grain along the track (each
+orientation jittered by a Gaussian ``carbon_phi_jitter_deg``). The
   direction follows the carbon beam: ``beam_angle_deg`` plus a Gaussian of ``beam_spread_deg``.
 - 3 ``fog``: one thermally excited grain: a static peak whose image is elongated by
   ``fog_elongation`` along ``theta_k + phi`` (the cluster rotates with the polariser, its peak
-  does not move), contrast ``fog_contrast``.
+  does not move), contrast ``fog_contrast``. With ``fog_pair_probability`` a second fog grain
+  lies at a distance uniform in ``fog_pair_nm`` (two accidental grains: the hard fog, whose peak
+  jumps between two grains of unrelated orientations).
 - 4/5 ``co60``/``cs137``: a gamma-induced Compton electron, a long sparse track (length uniform in
   ``*_length_nm``, grain spacings exponential of mean ``*_grain_nm``, direction isotropic and
   bending by a Gaussian ``electron_bend_deg`` per grain), random grain orientations, a lower
@@ -82,7 +85,7 @@ def _carbon(rng, energy: np.ndarray, c: NEWSdmConfig):
     frac = i / (n_grains[idx] - 1)
     s = length[idx] * (frac - 0.5) + 0.1 * c.carbon_grain_nm * rng.standard_normal(idx.size)
     phi0 = rng.uniform(0, 180, k)
-    phi = phi0[idx] + 180.0 * i / n_grains[idx] + 8.0 * rng.standard_normal(idx.size)
+    phi = phi0[idx] + 180.0 * i / n_grains[idx] + c.carbon_phi_jitter_deg * rng.standard_normal(idx.size)
     direction = c.beam_angle_deg + c.beam_spread_deg * rng.standard_normal(k)
     return n_grains, s, phi, np.full(idx.size, c.carbon_contrast), length, direction
 
@@ -165,9 +168,16 @@ def simulate(sample: str, n_events: int, seed: int = 0, config: NEWSdmConfig | N
         )
     fog = np.flatnonzero(source == 3)
     if fog.size:
-        zeros = np.zeros(fog.size)
-        parts.append((fog, zeros, zeros, rng.uniform(0, 180, fog.size), np.full(fog.size, c.fog_contrast),
-                      np.ones(fog.size), np.full(fog.size, c.fog_elongation)))  # fmt: skip
+        pair = rng.random(fog.size) < c.fog_pair_probability
+        n_grains[fog] = 1 + pair
+        sep = rng.uniform(*c.fog_pair_nm, fog.size)
+        ang = rng.uniform(0, 2 * np.pi, fog.size)
+        ev_f = np.concatenate([fog, fog[pair]])
+        x_f = np.concatenate([np.zeros(fog.size), (sep * np.cos(ang))[pair]])
+        y_f = np.concatenate([np.zeros(fog.size), (sep * np.sin(ang))[pair]])
+        k = ev_f.size
+        parts.append((ev_f, x_f, y_f, rng.uniform(0, 180, k), np.full(k, c.fog_contrast), np.ones(k),
+                      np.full(k, c.fog_elongation)))  # fmt: skip
     for code, lengths, spacing, con, bright in (
         (4, c.co60_length_nm, c.co60_grain_nm, c.co60_contrast, c.co60_brightness),
         (5, c.cs137_length_nm, c.cs137_grain_nm, c.cs137_contrast, c.cs137_brightness),
