@@ -70,7 +70,7 @@ def test_vertexing_gap_ratio_and_nan() -> None:
     fails = at.gap_failures("vertexing", GOOD_VERTEX, {**GOOD_VERTEX, "core_sigma": math.nan}, t)
     assert fails == ["vertexing: core sigma ratio quantised/float is undefined (NaN)"]
     with pytest.raises(at.AccuracyTableError, match="unknown task"):
-        at.gap_failures("newsdm", GOOD_VERTEX, GOOD_VERTEX, t)
+        at.gap_failures("darkside", GOOD_VERTEX, GOOD_VERTEX, t)
 
 
 # ----------------------------------------------------------------------------------- formatting
@@ -141,7 +141,7 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     outcome.update(passed=False, failures=["trigger: emulated and Brevitas output codes differ"])
     assert at.main(["--out", out]) == 1
     assert "FAIL: trigger: emulated and Brevitas" in capsys.readouterr().err
-    assert at.main(["--out", out, "--tasks", "newsdm"]) == 2
+    assert at.main(["--out", out, "--tasks", "darkside"]) == 2
     assert at.main(["--out", out, "--trigger-events", "0"]) == 2
 
 
