@@ -58,6 +58,15 @@ def test_microboone_gaps_use_their_own_thresholds() -> None:
     assert [task.model for task in at.DEFAULT_TASKS if task.task == "microboone"] == ["mpid-cnn-64"]
 
 
+def test_newsdm_gaps_use_their_own_thresholds() -> None:
+    good = {"accuracy": 0.92, "roc_auc": 0.97}
+    t = at.AccuracyThresholds(newsdm=at.NEWSdmThresholds(max_accuracy_drop_points=1.5, max_roc_auc_drop=0.01))
+    assert at.gap_failures("newsdm", good, {"accuracy": 0.906, "roc_auc": 0.961}, t) == []
+    fails = at.gap_failures("newsdm", good, {"accuracy": 0.90, "roc_auc": 0.95}, t)
+    assert len(fails) == 2 and all(f.startswith("newsdm: ") for f in fails)
+    assert [task.model for task in at.DEFAULT_TASKS if task.task == "newsdm"] == ["newsdm-cnn-16"]
+
+
 def test_vertexing_gap_ratio_and_nan() -> None:
     t = at.AccuracyThresholds(
         vertexing=at.VertexingThresholds(max_core_sigma_ratio=1.2, max_tail_fraction_increase=0.05)

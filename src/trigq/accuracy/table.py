@@ -1,10 +1,11 @@
 """CI accuracy table: float vs Brevitas vs emulated models of the zoo on fixed test sets.
 
-``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,microboone]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,...]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
 events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images; microboone: ``mpid-cnn-64`` on
-mixed 64 x 64 dark-trident/pi0/cosmic images) one fixed test set is simulated in
+mixed 64 x 64 dark-trident/pi0/cosmic images; newsdm: ``newsdm-cnn-16`` on mixed 16 x 16 NEWSdm
+clusters) one fixed test set is simulated in
 memory with a fixed seed, by the simulator of the model's detector. The models are the reference
 runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with ``config.yaml`` and
 ``best.pt``) when they exist, else short training runs made on the spot in a temporary directory
@@ -98,6 +99,14 @@ class MicroBooNEThresholds:
 
 
 @dataclass
+class NEWSdmThresholds:
+    """Largest accepted float-minus-quantised gaps of the NEWSdm 3-D residual CNN."""
+
+    max_accuracy_drop_points: float = 2.0
+    max_roc_auc_drop: float = 0.01
+
+
+@dataclass
 class AccuracyThresholds:
     """The contents of ``thresholds.yaml``."""
 
@@ -105,10 +114,11 @@ class AccuracyThresholds:
     vertexing: VertexingThresholds = field(default_factory=VertexingThresholds)
     jets: JetsThresholds = field(default_factory=JetsThresholds)
     microboone: MicroBooNEThresholds = field(default_factory=MicroBooNEThresholds)
+    newsdm: NEWSdmThresholds = field(default_factory=NEWSdmThresholds)
 
 
 # label-logit models: accuracy, efficiency, rejection, AUC
-CLASSIFICATION_TASKS = ("trigger", "jets", "microboone")
+CLASSIFICATION_TASKS = ("trigger", "jets", "microboone", "newsdm")
 
 
 def metric_kind(task: str) -> str:
@@ -153,7 +163,8 @@ def gap_failures(
             )
         )
     else:
-        raise AccuracyTableError(f"unknown task {task!r}; expected trigger, vertexing, jets or microboone")
+        known = "trigger, vertexing, jets, microboone or newsdm"
+        raise AccuracyTableError(f"unknown task {task!r}; expected {known}")
     return [
         f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
         if math.isfinite(value)
@@ -287,6 +298,12 @@ def _test_events(task: TaskSpec, spec: Any) -> tuple[np.ndarray, dict[str, np.nd
         from trigq.sim.microboone import MicroBooNEConfig, same_field, simulate
 
         ev = simulate(task.sample, task.n_events, seed=task.seed, config=same_field(MicroBooNEConfig(), 64))
+        images = ev.images
+    elif spec.detector == "newsdm-16":
+        from trigq.sim.newsdm import NEWSdmConfig
+        from trigq.sim.newsdm import simulate as simulate_newsdm
+
+        ev = simulate_newsdm(task.sample, task.n_events, seed=task.seed, config=NEWSdmConfig(image_size=16))
         images = ev.images
     else:
         raise AccuracyTableError(f"{task.model}: no test-set simulation for detector {spec.detector!r}")
@@ -497,6 +514,7 @@ DEFAULT_TASKS = (
     TaskSpec("vertexing", "l0-vertexing", "dark-photon", 5000, 7002, SpotTraining(n_events=3000, epochs=1)),
     TaskSpec("jets", "jet-cnn", "mixed", 5000, 7003),  # committed runs only (no on-the-spot training)
     TaskSpec("microboone", "mpid-cnn-64", "mixed", 2000, 7004),  # committed runs only
+    TaskSpec("newsdm", "newsdm-cnn-16", "mixed", 2000, 7005),  # committed runs only
 )
 
 
@@ -541,10 +559,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--vertexing-events", type=int, default=DEFAULT_TASKS[1].n_events)
     p.add_argument("--jets-events", type=int, default=DEFAULT_TASKS[2].n_events)
     p.add_argument("--microboone-events", type=int, default=DEFAULT_TASKS[3].n_events)
+    p.add_argument("--newsdm-events", type=int, default=DEFAULT_TASKS[4].n_events)
     p.add_argument(
         "--tasks",
-        default="trigger,vertexing,jets,microboone",
-        help="comma-separated subset of trigger,vertexing,jets,microboone",
+        default="trigger,vertexing,jets,microboone,newsdm",
+        help="comma-separated subset of trigger,vertexing,jets,microboone,newsdm",
     )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object on the last line")
     return p
@@ -555,6 +574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sizes = {"trigger": args.trigger_events, "vertexing": args.vertexing_events, "jets": args.jets_events}
     sizes["microboone"] = args.microboone_events
+    sizes["newsdm"] = args.newsdm_events
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
     try:
         unknown = sorted(set(names) - set(sizes))
