@@ -153,6 +153,11 @@ class Residual3dNet(nn.Module):
 
             self.output_quant = qnn.QuantIdentity(act_quant=preset.output_quant(), return_quant_tensor=False)
 
+    @property
+    def conv1(self) -> nn.Module:
+        """The first convolution (the stem), as the zoo's ``Sequential`` models name it."""
+        return self.stem
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         expected = tuple(self.spec.input_shape)
         if tuple(x.shape[1:]) != expected:
