@@ -107,9 +107,10 @@ ZOO_CASES = [
     ),
     # NEWSdm's 3-D residual CNN: 8-bit camera codes, 3x3x3 / 1x1x1 convs, SWISH tables, residual add.
     # hls4ml has no Conv3D (nor Slice, nor a table layer): refused at the hls4ml step, emulator exact
-    # here; its RTL is checked on a tiny net of the same ops in test_export_new_ops
-    ZooCase("newsdm-cnn-16", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=300, n_dense=32),
-    ZooCase("newsdm-cnn", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=60, n_dense=8),
+    # here; its RTL is checked on a tiny net of the same ops (test_export_new_ops: the da4ml trace;
+    # benchmarks/newsdm_rtl.py: Verilator, outside CI)
+    ZooCase("newsdm-cnn-16", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=200, n_dense=16),
+    ZooCase("newsdm-cnn", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=30, n_dense=4),
 ]
 N_EVENTS = 2000
 N_DENSE = 256

@@ -1,15 +1,13 @@
 """The NEWSdm 3-D residual CNN: shapes, the periodic 9th image, SWISH, rotations of whole clusters,
-the low-bit model exact in the emulator (SWISH tables, residual add, 3-D convs and pools), and a
-short train + evaluate beside the BDT on the same clusters."""
+and a short train + evaluate beside the BDT on the same clusters (the low-bit model's exactness in
+the emulator: firmware_tests/test_export_zoo.py)."""
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 import torch
-from numpy.testing import assert_array_equal
 
 from trigq.train import TrainConfig, train
 
@@ -49,31 +47,6 @@ def test_rotation_augmentation_turns_all_polarisation_images_together():
     assert torch.equal(y, y[:, :, :1].expand_as(y))  # every polarisation image turned alike
     assert not torch.equal(y, x) and (y[:, :, :, 8, 3:7] < 100).any()  # turned away
     assert torch.equal(rotate(x, epoch_generator(0, 0)), y)  # reproducible per (seed, epoch)
-
-
-@pytest.mark.slow
-def test_low_bit_newsdm_cnn_is_exact_in_the_emulator(tmp_path):
-    from trigq.emulate import Emulator
-    from trigq.models import build_model
-    from trigq.models.qonnx_export import export_qonnx
-    from trigq.sim.newsdm import NEWSdmConfig, simulate
-
-    torch.manual_seed(0)
-    model = build_model("newsdm-cnn-16", "int4")
-    x = torch.from_numpy(simulate("mixed", 200, seed=1, config=NEWSdmConfig(image_size=16)).images[:, None])
-    x = x.float()
-    model.train()
-    with torch.no_grad():
-        for _ in range(3):  # calibrate the activation scales
-            model(x[:64])
-    model.eval()
-    emu = Emulator.from_qonnx(export_qonnx(model, tmp_path / "n.onnx", torch.zeros(1, 1, 8, 16, 16)))
-    ops = [n.op for n in emu.graph.nodes]
-    assert ops.count("conv3d") == 4 and ops.count("lut") == 3 and "add" in ops and "slice" in ops
-    with torch.no_grad():
-        want = model(x).numpy().astype(np.float64)
-    assert_array_equal(emu.predict(x.numpy()), want)
-    assert np.unique(want).size > 5
 
 
 @pytest.mark.slow
