@@ -220,8 +220,8 @@ def tiny_3d_net() -> torch.nn.Module:
 
 def test_conv3d_residual_swish_net_is_refused_by_hls4ml_and_traced_exactly(tmp_path):
     """hls4ml is refused naming the Conv3D; the da4ml trace of the reference kernels (the RTL's
-    arithmetic) equals the emulator, which equals Brevitas. Its Verilator simulation (a 20-minute
-    compile on a loaded 2-core machine) runs outside CI: benchmarks/newsdm_rtl.py."""
+    arithmetic) equals the emulator, which equals Brevitas. Its Verilator simulation (52 s, most of it
+    the compile) runs outside CI: benchmarks/newsdm_rtl.py."""
     from trigq.rtl.trace import trace_graph
 
     net = tiny_3d_net()
