@@ -197,3 +197,46 @@ def test_coordconv_folds_into_bias_map_exact_in_emulator_and_rtl(tmp_path):
         want = net(torch.from_numpy(x)).numpy().astype(np.float64)
     assert_array_equal(emu.predict(x), want)
     _rtl_matches_emulator(project, emu, x[:300])
+
+
+def tiny_3d_net() -> torch.nn.Module:
+    """The NEWSdm residual CNN's ops on a 4 x 4 cluster: slice + concat (the periodic 9th image),
+    3x3x3 convs (padded), a 1x1x1 skip conv, SWISH tables, the residual add, 3-D max pools."""
+    from trigq.models.residual3d import ARCHS, Residual3dArch, Residual3dNet
+
+    class Spec:
+        name, input_shape, n_outputs = "tiny-3d", (1, 8, 4, 4), 1
+
+    preset = get_preset(get_preset("int4"), input_bits=8)
+    ARCHS.setdefault("tiny-3d", Residual3dArch(stem=2, blocks=(2,)))
+    torch.manual_seed(0)
+    net = Residual3dNet(Spec(), preset, "tiny-3d")
+    net.train()
+    with torch.no_grad():
+        for _ in range(3):
+            net(torch.randint(0, 256, (64, 1, 8, 4, 4)).float())
+    return net.eval()
+
+
+def test_conv3d_residual_swish_net_is_refused_by_hls4ml_and_traced_exactly(tmp_path):
+    """hls4ml is refused naming the Conv3D; the da4ml trace of the reference kernels (the RTL's
+    arithmetic) equals the emulator, which equals Brevitas. Its Verilator simulation (52 s, most of it
+    the compile) runs outside CI: benchmarks/newsdm_rtl.py."""
+    from trigq.rtl.trace import trace_graph
+
+    net = tiny_3d_net()
+    shape = (1, 1, 8, 4, 4)
+    with pytest.raises(ExportError, match=r"'Conv_0' \(conv3d\): the hls4ml back end cannot build it"):
+        export(net, tmp_path / "hls", ExportConfig(), input_shape=shape)
+    from trigq.models.qonnx_export import export_qonnx
+
+    emu = Emulator.from_qonnx(export_qonnx(net, tmp_path / "tiny3d.onnx", torch.zeros(shape)))
+    assert {"conv3d", "lut", "add", "slice", "concat", "maxpool"} <= {n.op for n in emu.graph.nodes}
+    x = np.random.default_rng(4).integers(0, 256, (300, *shape[1:])).astype(np.float32)
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    assert_array_equal(emu.predict(x), want)
+    got = trace_graph(emu.graph).predict_raw(np.moveaxis(x, 1, -1).astype(np.int64)).reshape(len(x), -1)
+    assert_array_equal(got, emu.predict_raw(x))
+    assert np.unique(got).size > 2
+

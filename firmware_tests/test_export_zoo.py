@@ -7,7 +7,8 @@ architecture of each model is exported with the io type that compiles: io_parall
 trigger family, tiny-cnn and jet-cnn, io_stream for the vertexing family (hls4ml's io_parallel
 code for 9x360 convolutions does not compile in reasonable time) and, with the resource strategy, for
 the MicroBooNE CNNs (64 x 64 C-simulated here; 512 x 512 emulator only here, its C-sim once outside
-CI: benchmarks/microboone_csim.py). Inputs: 2,000 simulated events
+CI: benchmarks/microboone_csim.py). The NEWSdm 3-D residual CNNs are refused at the hls4ml step
+(no Conv3D there) and checked in the emulator. Inputs: 2,000 simulated events
 of each model's detector, 256 dense random images on the input grid (they drive the accumulators
 to their derived bounds) and the edge cases of ``trigq.export.verify``.
 """
@@ -57,6 +58,8 @@ class ZooCase:
         return get_preset(self.quant, **self.overrides)
 
 
+BITS8 = {"input_bits": 8}
+NO_CONV3D = r"'Conv_0' \(conv3d\): the hls4ml back end cannot build it: hls4ml has no 3-D"
 ZOO_CASES = [
     # narrow 2-bit weights {-1, 0, 1}, unsigned 3-bit activations (the model's default preset)
     ZooCase("l0-trigger", "ternary-a3", "parallel"),
@@ -102,6 +105,12 @@ ZOO_CASES = [
         n_dense=2,
         csim_in_ci=False,
     ),
+    # NEWSdm's 3-D residual CNN: 8-bit camera codes, 3x3x3 / 1x1x1 convs, SWISH tables, residual add.
+    # hls4ml has no Conv3D (nor Slice, nor a table layer): refused at the hls4ml step, emulator exact
+    # here; its RTL is checked on a tiny net of the same ops (test_export_new_ops: the da4ml trace;
+    # benchmarks/newsdm_rtl.py: Verilator, outside CI)
+    ZooCase("newsdm-cnn-16", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=200, n_dense=16),
+    ZooCase("newsdm-cnn", "int4", "parallel", BITS8, hls_refusal=NO_CONV3D, n_events=30, n_dense=4),
 ]
 N_EVENTS = 2000
 N_DENSE = 256

@@ -70,6 +70,14 @@ def test_ship_gaps_are_ratios_of_energy_resolution_and_depth_rmse() -> None:
     assert at.metric_kind("ship") == "ship"
     assert [task.model for task in at.DEFAULT_TASKS if task.task == "ship"] == ["ship-cnn"]
 
+def test_newsdm_gaps_use_their_own_thresholds() -> None:
+    good = {"accuracy": 0.92, "roc_auc": 0.97}
+    t = at.AccuracyThresholds(newsdm=at.NEWSdmThresholds(max_accuracy_drop_points=1.5, max_roc_auc_drop=0.01))
+    assert at.gap_failures("newsdm", good, {"accuracy": 0.906, "roc_auc": 0.961}, t) == []
+    fails = at.gap_failures("newsdm", good, {"accuracy": 0.90, "roc_auc": 0.95}, t)
+    assert len(fails) == 2 and all(f.startswith("newsdm: ") for f in fails)
+    assert [task.model for task in at.DEFAULT_TASKS if task.task == "newsdm"] == ["newsdm-cnn-16"]
+
 
 def test_vertexing_gap_ratio_and_nan() -> None:
     t = at.AccuracyThresholds(
@@ -83,7 +91,7 @@ def test_vertexing_gap_ratio_and_nan() -> None:
     fails = at.gap_failures("vertexing", GOOD_VERTEX, {**GOOD_VERTEX, "core_sigma": math.nan}, t)
     assert fails == ["vertexing: core sigma ratio quantised/float is undefined (NaN)"]
     with pytest.raises(at.AccuracyTableError, match="unknown task"):
-        at.gap_failures("newsdm", GOOD_VERTEX, GOOD_VERTEX, t)
+        at.gap_failures("darkside", GOOD_VERTEX, GOOD_VERTEX, t)
 
 
 # ----------------------------------------------------------------------------------- formatting
@@ -154,7 +162,7 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     outcome.update(passed=False, failures=["trigger: emulated and Brevitas output codes differ"])
     assert at.main(["--out", out]) == 1
     assert "FAIL: trigger: emulated and Brevitas" in capsys.readouterr().err
-    assert at.main(["--out", out, "--tasks", "newsdm"]) == 2
+    assert at.main(["--out", out, "--tasks", "darkside"]) == 2
     assert at.main(["--out", out, "--trigger-events", "0"]) == 2
 
 

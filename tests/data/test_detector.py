@@ -125,6 +125,10 @@ def test_registry_and_lookup_by_model_input() -> None:
     }  # fmt: skip
     assert DETECTORS["microboone"] is MICROBOONE and DETECTORS["microboone-64"] is MICROBOONE_64
     assert find_detector((1, 512, 512)) is MICROBOONE and find_detector((1, 64, 64)) is MICROBOONE_64
+    from trigq.data.detectors.newsdm import NEWSDM, NEWSDM_16
+
+    assert DETECTORS["newsdm"] is NEWSDM and find_detector((1, 8, 16, 16)) is NEWSDM_16
+    assert NEWSDM.stored_shape == (8, 32, 32) and NEWSDM.input_shape() == (1, 8, 32, 32)
     assert find_detector((3, 64, 64)) is SHIP_TT
     assert find_detector((2, 25, 25)) is JETS
     assert get_detector("atlas-rpc") is ATLAS_RPC and get_detector(ATLAS_RPC) is ATLAS_RPC

@@ -255,3 +255,22 @@ def test_every_registered_op_is_described_and_backends_are_generated():
     assert set(supported_ops("emulator")) == set(REGISTRY)
     assert "conv3d" in supported_ops("rtl") and "conv3d" not in supported_ops("hls4ml")
     assert "lut" not in supported_ops("hls4ml") and "avgpool" in supported_ops("hls4ml")
+
+
+@pytest.mark.parametrize("pads", [[0] * 6, [0, 1, 0, 0, 1, 0]])
+def test_maxpool_3d_fast_path_equals_reference_and_trace(pads):
+    rng = np.random.default_rng(11)
+    in_fmt = FixedFormat(True, 5, 1)
+    shape = (3, 5, 4, 2)
+    attrs = {"kernel": [1, 2, 2], "strides": [1, 2, 2], "pads": pads}
+    node = Node("p", "maxpool", ("x",), "y", attrs, {}, out_fmt=in_fmt)
+    _check(node, in_fmt, shape, _input(rng, in_fmt, shape))
+
+
+@pytest.mark.parametrize(("axis", "start", "end"), [(0, 0, 1), (1, 2, 5), (3, 1, 2)])
+def test_slice_fast_path_equals_reference_and_trace(axis, start, end):
+    rng = np.random.default_rng(12)
+    in_fmt = FixedFormat(False, 4, 0)
+    shape = (3, 5, 4, 2)
+    node = Node("s", "slice", ("x",), "y", {"axis": axis, "start": start, "end": end}, {}, out_fmt=in_fmt)
+    _check(node, in_fmt, shape, _input(rng, in_fmt, shape))

@@ -39,7 +39,7 @@ def test_draws_depend_on_seed_and_epoch_only(batch):
     a = augment_jets(batch, epoch_generator(3, 1))
     assert torch.equal(a, augment_jets(batch, epoch_generator(3, 1)))
     assert not torch.equal(a, augment_jets(batch, epoch_generator(3, 2)))
-    assert set(AUGMENTATIONS) == {"jets"}
+    assert set(AUGMENTATIONS) == {"jets", "newsdm", "newsdm-16"}
     with pytest.raises(ValueError, match="square"):
         augment_jets(torch.zeros(2, 1, 9, 384), epoch_generator(0, 0))
 

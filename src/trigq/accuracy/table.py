@@ -1,11 +1,11 @@
 """CI accuracy table: float vs Brevitas vs emulated models of the zoo on fixed test sets.
 
-``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,microboone,ship]``
+``python -m trigq.accuracy.table --out FILE.md [--runs DIR] [--tasks trigger,vertexing,jets,...]``
 
 For each task (trigger: ``l0-trigger`` on mixed events; vertexing: ``l0-vertexing`` on dark-photon
 events; jets: ``jet-cnn`` on mixed dark-photon/QCD jet images; microboone: ``mpid-cnn-64`` on
-mixed 64 x 64 dark-trident/pi0/cosmic images; ship: ``ship-cnn`` on SHiP target-tracker showers)
-one fixed test set is simulated in
+mixed 64 x 64 dark-trident/pi0/cosmic images; ship: ``ship-cnn`` on SHiP target-tracker showers;
+newsdm: ``newsdm-cnn-16`` on mixed 16 x 16 NEWSdm clusters) one fixed test set is simulated in
 memory with a fixed seed, by the simulator of the model's detector. The models are the reference
 runs under ``--runs`` (default ``src/trigq/zoo/weights``: run directories with ``config.yaml`` and
 ``best.pt``) when they exist, else short training runs made on the spot in a temporary directory
@@ -111,6 +111,14 @@ class ShipThresholds:
 
 
 @dataclass
+class NEWSdmThresholds:
+    """Largest accepted float-minus-quantised gaps of the NEWSdm 3-D residual CNN."""
+
+    max_accuracy_drop_points: float = 2.0
+    max_roc_auc_drop: float = 0.01
+
+
+@dataclass
 class AccuracyThresholds:
     """The contents of ``thresholds.yaml``."""
 
@@ -119,10 +127,11 @@ class AccuracyThresholds:
     jets: JetsThresholds = field(default_factory=JetsThresholds)
     microboone: MicroBooNEThresholds = field(default_factory=MicroBooNEThresholds)
     ship: ShipThresholds = field(default_factory=ShipThresholds)
+    newsdm: NEWSdmThresholds = field(default_factory=NEWSdmThresholds)
 
 
 # label-logit models: accuracy, efficiency, rejection, AUC
-CLASSIFICATION_TASKS = ("trigger", "jets", "microboone")
+CLASSIFICATION_TASKS = ("trigger", "jets", "microboone", "newsdm")
 
 
 def metric_kind(task: str) -> str:
@@ -176,9 +185,8 @@ def gap_failures(
         checks.append(("d RMSE ratio quantised/float", _ratio(quant_m, float_m, "depth_rmse_cm"),
                        sh.max_depth_rmse_ratio))  # fmt: skip
     else:
-        raise AccuracyTableError(
-            f"unknown task {task!r}; expected trigger, vertexing, jets, microboone or ship"
-        )
+        known = "trigger, vertexing, jets, microboone, ship or newsdm"
+        raise AccuracyTableError(f"unknown task {task!r}; expected {known}")
     return [
         f"{task}: {what} = {value:.4g} exceeds the limit {limit:g}"
         if math.isfinite(value)
@@ -326,6 +334,12 @@ def _test_events(task: TaskSpec, spec: Any) -> tuple[np.ndarray, dict[str, np.nd
         from trigq.sim.ship_tt import simulate
 
         ev = simulate(task.sample, task.n_events, seed=task.seed)  # the simulator's default toy
+        images = ev.images
+    elif spec.detector == "newsdm-16":
+        from trigq.sim.newsdm import NEWSdmConfig
+        from trigq.sim.newsdm import simulate as simulate_newsdm
+
+        ev = simulate_newsdm(task.sample, task.n_events, seed=task.seed, config=NEWSdmConfig(image_size=16))
         images = ev.images
     else:
         raise AccuracyTableError(f"{task.model}: no test-set simulation for detector {spec.detector!r}")
@@ -537,6 +551,7 @@ DEFAULT_TASKS = (
     TaskSpec("jets", "jet-cnn", "mixed", 5000, 7003),  # committed runs only (no on-the-spot training)
     TaskSpec("microboone", "mpid-cnn-64", "mixed", 2000, 7004),  # committed runs only
     TaskSpec("ship", "ship-cnn", "showers", 2000, 7005),  # committed runs only
+    TaskSpec("newsdm", "newsdm-cnn-16", "mixed", 2000, 7005),  # committed runs only
 )
 
 

@@ -48,23 +48,30 @@ class HlsTable:
 def hls_formats(graph: IntegerGraph) -> HlsTable:
     """The hls4ml formats of every QONNX node of ``graph``'s source, from the ops' rules.
 
-    Refuses, naming the node, an op the hls4ml back end cannot build (and which back ends can).
+    Refuses, naming the node, an op the hls4ml back end cannot build (and which back ends can): the
+    first weighted layer it lacks (a Conv3D), else the first such node; the message counts the rest.
     """
     fmts = graph.formats()
     layers: dict[str, HlsFormats] = {
         graph.input_node: HlsFormats(graph.input_node, result=graph.input_fmt, rounding=graph.input_rounding)
     }
-    for node in graph.nodes:
-        if node.name == f"{graph.input_node}_layout":  # the IR's own input layout change
-            continue
+    nodes = [n for n in graph.nodes if n.name != f"{graph.input_node}_layout"]  # not the IR's own layout
+    refused = [n for n in nodes if spec_of(n.op, n.name).hls4ml is not None]
+    refused.sort(key=lambda n: "weight" not in spec_of(n.op).params)  # a missing layer type first
+    if refused:
+        node, spec = refused[0], spec_of(refused[0].op, refused[0].name)
+        others = " and ".join(b for b in ("emulator", "rtl") if spec.supports(b))
+        what = f"{node.op} of {node.attrs['function']}" if "function" in node.attrs else node.op
+        more = ""
+        if len(refused) > 1:
+            ops = sorted({n.op for n in refused[1:]})
+            more = f" ({len(refused) - 1} more node(s) it cannot build: {', '.join(ops)})"
+        raise ExportError(
+            f"node {node.name!r} ({what}): the hls4ml back end cannot build it: "
+            f"{spec.hls4ml}; the {others} back ends can (export with --no-hls --rtl){more}"
+        )
+    for node in nodes:
         spec = spec_of(node.op, node.name)
-        if spec.hls4ml is not None:
-            others = " and ".join(b for b in ("emulator", "rtl") if spec.supports(b))
-            what = f"{node.op} of {node.attrs['function']}" if "function" in node.attrs else node.op
-            raise ExportError(
-                f"node {node.name!r} ({what}): the hls4ml back end cannot build it: "
-                f"{spec.hls4ml}; the {others} back ends can (export with --no-hls --rtl)"
-            )
         rule = spec.hls4ml_formats
         entries = rule(node, fmts[node.inputs[0]]) if rule else [HlsFormats(node.name, result=node.out_fmt)]
         layers.update({e.node: e for e in entries})

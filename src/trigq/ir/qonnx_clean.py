@@ -17,6 +17,8 @@ from qonnx.core.modelwrapper import ModelWrapper
 from qonnx.transformation.base import Transformation
 from qonnx.util.basic import get_by_name
 
+from trigq.ir.channels_last_5d import convert as convert_5d
+from trigq.ir.channels_last_5d import has_5d
 from trigq.ir.errors import UnsupportedOpError
 
 
@@ -64,7 +66,8 @@ def channels_last(model: Any, where: str = "model") -> ModelWrapper:
             model = cleanup_model(model)
             for prepare in QONNX_PREPARES:  # ops that must be fused before the conversion (tables)
                 model = prepare(model)
-            model = model.transform(ConvertToChannelsLastAndClean())
+            # qonnx converts 3-D and 4-D tensors only
+            model = convert_5d(model) if has_5d(model) else model.transform(ConvertToChannelsLastAndClean())
             model = model.transform(AddZeroGemmBias())
             model = model.transform(GemmToMatMul())
             model = cleanup_model(model)

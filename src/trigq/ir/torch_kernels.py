@@ -341,6 +341,8 @@ def _pool(
     """
     nd = len(kernel)
     x = torch.as_tensor(x)
+    if nd == 3:
+        return _pool_3d(x, kernel, strides, pads, mode)
     xt = x.unsqueeze(1) if nd == 1 else x  # 1-D maps as [N, 1, W, C]
     kh, kw = (1,) * (2 - nd) + tuple(int(v) for v in kernel)
     sh, sw = (1,) * (2 - nd) + tuple(int(v) for v in strides)
@@ -370,10 +372,35 @@ def _pool(
     return y.squeeze(1) if nd == 1 else y
 
 
+def _pool_3d(
+    x: torch.Tensor, kernel: Sequence[int], strides: Sequence[int], pads: Sequence[int], mode: str
+) -> torch.Tensor:
+    """``_pool`` of a channels-last ``[N, D, H, W, C]`` map: a chain over the window's offsets."""
+    import itertools
+
+    k = [int(v) for v in kernel]
+    st = [int(v) for v in strides]
+    p = [int(v) for v in pads]
+    if any(p):
+        fill = -math.inf if mode == "max" else 0.0
+        x = F.pad(x, (0, 0, p[2], p[5], p[1], p[4], p[0], p[3]), value=fill)
+    n_out = [(x.shape[1 + i] - k[i]) // st[i] + 1 for i in range(3)]
+    y = None
+    for off in itertools.product(*(range(v) for v in k)):
+        v = x[(slice(None), *(slice(o, o + s * (n - 1) + 1, s) for o, s, n in zip(off, st, n_out)))]
+        if y is None:
+            y = v.clone()
+        elif mode == "max":
+            torch.maximum(y, v, out=y)
+        else:
+            y.add_(v)
+    return y
+
+
 def maxpool(
     x: torch.Tensor, kernel: Sequence[int], strides: Sequence[int], pads: Sequence[int]
 ) -> torch.Tensor:
-    """Max pooling over channels-last maps (1-D or 2-D); codes keep their format."""
+    """Max pooling over channels-last maps (1-D, 2-D or 3-D); codes keep their format."""
     return _pool(x, kernel, strides, pads, "max")
 
 

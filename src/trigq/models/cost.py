@@ -11,6 +11,7 @@ for float layers).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import torch
 from torch import nn
@@ -124,12 +125,12 @@ def model_cost(model: nn.Module, weights_from: str = "initialisation") -> ModelC
     preset: QuantPreset = model.preset
     positions: dict[str, int] = {}
     hooks = []
-    computing = [m for m in model.named_modules() if isinstance(m[1], (nn.Conv2d, nn.Linear))]
+    computing = [m for m in model.named_modules() if isinstance(m[1], (nn.Conv2d, nn.Conv3d, nn.Linear))]
     for name, module in computing:
 
         def hook(mod, inputs, output, name=name) -> None:
             value = getattr(output, "value", output)
-            positions[name] = int(value.shape[2] * value.shape[3]) if value.dim() == 4 else 1
+            positions[name] = int(math.prod(value.shape[2:])) if value.dim() > 2 else 1
 
         hooks.append(module.register_forward_hook(hook))
     was_training = model.training
@@ -152,7 +153,7 @@ def model_cost(model: nn.Module, weights_from: str = "initialisation") -> ModelC
         layers.append(
             LayerCost(
                 name=name,
-                kind="conv" if isinstance(module, nn.Conv2d) else "dense",
+                kind="conv" if isinstance(module, (nn.Conv2d, nn.Conv3d)) else "dense",
                 weights=w.numel(),
                 biases=0 if module.bias is None else module.bias.numel(),
                 weight_bits=wbits,

@@ -28,6 +28,8 @@ from trigq.models.quant import QuantPreset, get_preset
 __all__ = ["ARCHS", "MODEL_SPECS", "ModelError", "ModelSpec", "build_model", "get_spec", "layer_defs"]
 
 ARCHS = ("auto", "reference", "firmware")
+RESIDUAL_3D = ("newsdm-cnn", "newsdm-cnn-16")
+"""Zoo models built by ``trigq.models.residual3d`` (not a ``Sequential`` layer list)."""
 
 
 class ModelError(TrigqError, ValueError):
@@ -212,6 +214,31 @@ MODEL_SPECS: dict[str, ModelSpec] = {
         detector="microboone-64",
         input_bits=4,
     ),
+    "newsdm-cnn": ModelSpec(
+        name="newsdm-cnn",
+        task="classification",
+        input_width=None,
+        targets=("label",),
+        default_quant="int4",
+        description="NEWSdm carbon recoil vs fog / Co60 / Cs137, the seed's 3-D residual CNN on 8 "
+        "polarisation images of 32 x 32 (a 9th: the 1st again, periodic; 3x3x3 convs, 1x1x1 skips, "
+        "max pooling, SWISH as exact tables when quantised; 8-bit camera codes). reference: stem 8 "
+        "-> blocks 16, 16 -> dense 16; firmware: stem 4 -> block 8",
+        target_scales=(1.0,),
+        detector="newsdm",
+        input_bits=8,
+    ),
+    "newsdm-cnn-16": ModelSpec(
+        name="newsdm-cnn-16",
+        task="classification",
+        input_width=None,
+        targets=("label",),
+        default_quant="int4",
+        description="newsdm-cnn on 16 x 16 pixels of 20 nm (the CI size): same layers",
+        target_scales=(1.0,),
+        detector="newsdm-16",
+        input_bits=8,
+    ),
     "tiny-cnn": ModelSpec(
         name="tiny-cnn",
         task="classification",
@@ -324,6 +351,8 @@ def layer_defs(name: str, arch: Literal["reference", "firmware"]) -> list[LayerD
                 Dense(16), Dense(n, last=True)]  # fmt: skip
     if name in ("mpid-cnn", "mpid-cnn-64"):
         return _mpid(arch, name == "mpid-cnn", n)
+    if name in RESIDUAL_3D:
+        raise ModelError(f"model {name!r} is a residual network, not a layer list (trigq.models.residual3d)")
     raise ModelError(f"model {name!r} has no layer definition")  # a MODEL_SPECS entry without one
 
 
@@ -354,6 +383,12 @@ def build_model(
     if spec.input_bits is not None and not preset.is_float:
         preset = get_preset(preset, input_bits=spec.input_bits)
     chosen = resolve_arch(preset, arch)
+    if name in RESIDUAL_3D:
+        from trigq.models.residual3d import Residual3dNet
+
+        if batch_norm:
+            raise ModelError(f"model {name!r}: batch_norm is not available for the 3-D residual CNN")
+        return Residual3dNet(spec, preset, chosen)
     defs = layer_defs(name, chosen)
     layers: OrderedDict = build_sequential(defs, spec.input_shape, preset, batch_norm)
     from trigq.models.layers import ZooModel

@@ -55,6 +55,18 @@ def _microboone_64(sample: str, n: int, seed: int) -> np.ndarray:
     return simulate(sample, n, seed=seed, config=same_field(MicroBooNEConfig(), 64)).images
 
 
+def _newsdm(sample: str, n: int, seed: int) -> np.ndarray:
+    from trigq.sim.newsdm import simulate
+
+    return simulate(sample, n, seed=seed).images
+
+
+def _newsdm_16(sample: str, n: int, seed: int) -> np.ndarray:
+    from trigq.sim.newsdm import NEWSdmConfig, simulate
+
+    return simulate(sample, n, seed=seed, config=NEWSdmConfig(image_size=16)).images
+
+
 SIMULATORS: dict[str, Simulator] = {
     sim.detector: sim
     for sim in (
@@ -63,6 +75,8 @@ SIMULATORS: dict[str, Simulator] = {
         Simulator("jets", "trigq.sim.jets.simulate", "mixed", _jets),
         Simulator("microboone", "trigq.sim.microboone.simulate", "mixed", _microboone),
         Simulator("microboone-64", "trigq.sim.microboone.simulate", "mixed", _microboone_64),
+        Simulator("newsdm", "trigq.sim.newsdm.simulate", "mixed", _newsdm),
+        Simulator("newsdm-16", "trigq.sim.newsdm.simulate", "mixed", _newsdm_16),
     )
 }
 

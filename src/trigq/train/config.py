@@ -38,7 +38,8 @@ class TrainConfig:
     training run (typically the float twin) whose conv/dense weights and biases start this run (QAT
     fine-tuning from float weights); its model must have the same layers and shapes. ``augment``
     applies the detector's symmetry augmentation to every training batch (``trigq.train.augment``;
-    jets only: rotations by 90 degrees about the jet axis and eta reflection)."""
+    jets: rotations by 90 degrees about the jet axis and eta reflection; newsdm: random 2D rotations
+    of whole clusters)."""
 
     model: str = "l0-trigger"
     quant: str | None = None

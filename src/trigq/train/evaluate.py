@@ -183,9 +183,10 @@ def evaluate(
     prompt muons per bunch crossing for the rates (default 1e-3). Vertex outputs get the classical
     vertex fit (``vertex_fit_config``, a ``VertexFitConfig``) beside them unless ``baseline`` is
     False. ``background``: a file whose noise-only events join the noise part of the trigger rates
-    (network and baseline; trigger models only). ``extra``: files a microboone model and its
-    baseline score whole (other A' masses). ``out`` is an output directory of kind
-    ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds a previous one."""
+    (network and baseline; trigger models only). ``extra``: files a microboone or newsdm model
+    and its baseline score whole (other A' masses; NEWSdm: large background samples). ``out`` is an
+    output directory of kind ``evaluation`` (:mod:`trigq.utils.outputs`): replaced only if it holds
+    a previous one."""
     from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.train.checkpoint import CheckpointError
     from trigq.train.run_files import BEST, CONFIG, LAST
@@ -211,6 +212,10 @@ def evaluate(
         from trigq.train.evaluate_microboone import evaluate_microboone
 
         return evaluate_microboone(trained, data, split, out_dir, inputs, baseline is not False, force, extra)
+    if spec.detector.startswith("newsdm"):
+        from trigq.train.evaluate_newsdm import evaluate_newsdm
+
+        return evaluate_newsdm(trained, data, split, out_dir, inputs, baseline is not False, force, extra)
     need = set(spec.targets) | ({"pt", "source"} if "logit" in kinds else set())
     need |= {"vertex_r"} if "regression" in kinds else set()
     info = validate_dataset(data, require=tuple(sorted(need)))

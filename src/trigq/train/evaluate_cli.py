@@ -63,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--extra", nargs="*", default=[], metavar="FILE.h5",
-        help="microboone: files scored whole beside the split (other A' masses: generalisation)",
+        help="microboone: files scored whole beside the split (other A' masses: generalisation); "
+        "newsdm: files scored with the split (e.g. a large background sample)",
     )  # fmt: skip
     add_force_flag(parser)
     add_json_flag(parser)
@@ -126,6 +127,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         print(markdown(title(result), result["microboone"], result["generalisation"]))
         keep = ("model", "preset", "split", "n_events", "files", "microboone", "generalisation")
+        return {k: result[k] for k in keep}
+    if "newsdm" in result:
+        from trigq.baselines.newsdm_evaluate import markdown
+        from trigq.train.evaluate_newsdm import title
+
+        print(markdown(title(result), result["newsdm"]))
+        keep = ("model", "preset", "split", "n_events", "n_scored", "files", "newsdm")
         return {k: result[k] for k in keep}
     summary: dict[str, Any] = {
         "model": result["model"],

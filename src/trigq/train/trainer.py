@@ -368,12 +368,12 @@ def init_from_run(model: torch.nn.Module, run_dir: str, spec: Any) -> list[str]:
     theirs = {
         name: m
         for name, m in source.model.named_modules()
-        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.Linear))
     }
     copied = []
     with torch.no_grad():
         for name, mine in _unwrap(model).named_modules():
-            if not isinstance(mine, (torch.nn.Conv2d, torch.nn.Linear)):
+            if not isinstance(mine, (torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.Linear)):
                 continue
             other = theirs.get(name)
             if other is None or other.weight.shape != mine.weight.shape:

@@ -13,11 +13,12 @@ from trigq.data.detector import DetectorSpec
 from trigq.data.detectors.atlas_rpc import ATLAS_RPC
 from trigq.data.detectors.jets import JETS
 from trigq.data.detectors.microboone import MICROBOONE, MICROBOONE_64
+from trigq.data.detectors.newsdm import NEWSDM, NEWSDM_16
 from trigq.data.detectors.ship_tt import SHIP_TT
 from trigq.data.schema import DatasetError
 
 DETECTORS: dict[str, DetectorSpec] = {
-    spec.name: spec for spec in (ATLAS_RPC, SHIP_TT, JETS, MICROBOONE, MICROBOONE_64)
+    spec.name: spec for spec in (ATLAS_RPC, SHIP_TT, JETS, MICROBOONE, MICROBOONE_64, NEWSDM, NEWSDM_16)
 }
 LEGACY_DETECTOR = ATLAS_RPC
 """What a file written before the spec attribute existed holds."""

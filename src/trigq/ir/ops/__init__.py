@@ -25,6 +25,7 @@ from trigq.ir.ops import (
     quant,
     relu,
     reshape,
+    slicing,
     transpose,
 )
 from trigq.ir.ops.base import BACKENDS, CostContext, OpSpec
@@ -39,6 +40,7 @@ _MODULES = (
     flatten,
     reshape,
     transpose,
+    slicing,
     concat,
     add,
     affine,
