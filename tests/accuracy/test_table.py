@@ -70,6 +70,7 @@ def test_ship_gaps_are_ratios_of_energy_resolution_and_depth_rmse() -> None:
     assert at.metric_kind("ship") == "ship"
     assert [task.model for task in at.DEFAULT_TASKS if task.task == "ship"] == ["ship-cnn"]
 
+
 def test_newsdm_gaps_use_their_own_thresholds() -> None:
     good = {"accuracy": 0.92, "roc_auc": 0.97}
     t = at.AccuracyThresholds(newsdm=at.NEWSdmThresholds(max_accuracy_drop_points=1.5, max_roc_auc_drop=0.01))
