@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trigq.baselines.boosted_trees import BoostedTrees
 from trigq.errors import TrigqError
 
 FEATURES = ("width", "em_fraction", "core_fraction", "n_significant_cells", "et_gev")
@@ -75,37 +76,12 @@ def jet_features(images: np.ndarray, lsb_gev: float, cell_size: float, config: J
     )
 
 
-class JetBdt:
+class JetBdt(BoostedTrees):
     """``HistGradientBoostingClassifier`` on ``jet_features``: ``fit(features, labels)``,
     ``score(features)`` -> P(dark photon)."""
 
+    name = "jet-bdt"
+    error = JetBaselineError
+
     def __init__(self, config: JetBdtConfig | None = None) -> None:
-        self.config = config or JetBdtConfig()
-        self._model = None
-
-    def fit(self, features: np.ndarray, labels: np.ndarray) -> JetBdt:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        from threadpoolctl import threadpool_limits
-
-        labels = np.asarray(labels).astype(np.int64)
-        if np.unique(labels).size < 2:
-            raise JetBaselineError("jet-bdt: the training events hold one class only; it needs both")
-        c = self.config
-        model = HistGradientBoostingClassifier(
-            max_iter=c.max_iter,
-            learning_rate=c.learning_rate,
-            max_leaf_nodes=c.max_leaf_nodes,
-            early_stopping=False,
-            random_state=c.random_state,
-        )
-        with threadpool_limits(limits=c.n_threads, user_api="openmp"):
-            self._model = model.fit(features, labels)
-        return self
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
-        if self._model is None:
-            raise JetBaselineError("jet-bdt: fit first")
-        with threadpool_limits(limits=self.config.n_threads, user_api="openmp"):
-            return self._model.predict_proba(features)[:, 1]
+        super().__init__(config or JetBdtConfig())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trigq.baselines.boosted_trees import BoostedTrees
 from trigq.errors import TrigqError
 
 FEATURES = (
@@ -94,33 +95,11 @@ def cluster_features(images: np.ndarray, config: NEWSdmBdtConfig | None = None) 
     )  # fmt: skip
 
 
-class NEWSdmBdt:
+class NEWSdmBdt(BoostedTrees):
     """``HistGradientBoostingClassifier`` on ``cluster_features``: ``fit``, ``score`` -> P(carbon)."""
 
+    name = "newsdm-bdt"
+    error = NEWSdmBaselineError
+
     def __init__(self, config: NEWSdmBdtConfig | None = None) -> None:
-        self.config = config or NEWSdmBdtConfig()
-        self._model = None
-
-    def fit(self, features: np.ndarray, labels: np.ndarray) -> NEWSdmBdt:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        from threadpoolctl import threadpool_limits
-
-        labels = np.asarray(labels).astype(np.int64)
-        if np.unique(labels).size < 2:
-            raise NEWSdmBaselineError("newsdm-bdt: the training events hold one class only")
-        c = self.config
-        model = HistGradientBoostingClassifier(
-            max_iter=c.max_iter, learning_rate=c.learning_rate, max_leaf_nodes=c.max_leaf_nodes,
-            early_stopping=False, random_state=c.random_state,
-        )  # fmt: skip
-        with threadpool_limits(limits=c.n_threads, user_api="openmp"):
-            self._model = model.fit(features, labels)
-        return self
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
-        if self._model is None:
-            raise NEWSdmBaselineError("newsdm-bdt: fit first")
-        with threadpool_limits(limits=self.config.n_threads, user_api="openmp"):
-            return self._model.predict_proba(features)[:, 1]
+        super().__init__(config or NEWSdmBdtConfig())
