@@ -8,6 +8,9 @@ Events are generated and written block by block (bounded memory for any ``--even
 from __future__ import annotations
 
 import argparse
+import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from trigq.utils.console import echo, progress
@@ -131,62 +134,71 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return run_atlas_rpc(args)
 
 
+def _simulate_in_blocks(
+    args: argparse.Namespace,
+    spec: Any,
+    config: Any,
+    simulate: Callable[..., Any],
+    block_size: int,
+    unit: str,
+    on_block: Callable[[Any], None],
+) -> float:
+    """Simulate ``args.events`` events into ``args.out`` (atomically, with the detector ``spec`` and
+    ``config`` stored) in blocks of ``block_size``, block ``b`` seeded ``args.seed * 100003 + b``;
+    ``on_block(events)`` sees each block. Returns the seconds it took."""
+    from trigq.data import DatasetWriter
+    from trigq.utils import dump_config
+
+    attrs = {"generator": args.detector, "sample": args.sample, "seed": args.seed}
+    attrs["config_yaml"] = dump_config(config)
+    start = time.perf_counter()
+    with (
+        DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer,
+        progress(total=args.events, desc=f"simulate {args.detector}", unit=unit) as bar,
+    ):
+        for block, first in enumerate(range(0, args.events, block_size)):
+            n_block = min(block_size, args.events - first)
+            ev = simulate(args.sample, n_block, seed=args.seed * 100003 + block, config=config)
+            writer.append(ev.images, ev.truth)
+            on_block(ev)
+            bar.update(len(ev.images))
+    return time.perf_counter() - start
+
+
 def run_ship_tt(args: argparse.Namespace) -> dict[str, Any]:
     """``trigq simulate ship-tt``: showers in blocks of 2,000 events (seeded per block)."""
-    from trigq.data import DatasetWriter
     from trigq.data.detectors.ship_tt import ship_tt_spec
     from trigq.sim.ship_tt import ShipTTConfig, simulate
-    from trigq.utils import dump_config, load_config
+    from trigq.utils import load_config
     from trigq.utils.outputs import check_output_file
 
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
     config = load_config(ShipTTConfig, args.config)
     spec = ship_tt_spec(config.n_planes, config.image_size)
-    attrs = {
-        "generator": "ship-tt",
-        "sample": args.sample,
-        "seed": args.seed,
-        "config_yaml": dump_config(config),
-    }
-    n_hits = 0
-    with (
-        DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer,
-        progress(total=args.events, desc="simulate ship-tt", unit="event") as bar,
-    ):
-        for block, start in enumerate(range(0, args.events, 2000)):
-            ev = simulate(
-                args.sample, min(2000, args.events - start), seed=args.seed * 100003 + block, config=config
-            )
-            writer.append(ev.images, ev.truth)
-            n_hits += int(ev.truth["n_hits"].sum())
-            bar.update(len(ev.images))
-    echo(f"wrote {args.events} showers to {args.out} (shower hits/event: {n_hits / args.events:.1f})")
+    total: Counter[str] = Counter()
+    _simulate_in_blocks(args, spec, config, simulate, 2000, "event",
+                        lambda ev: total.update(n_hits=int(ev.truth["n_hits"].sum())))  # fmt: skip
+    per_event = total["n_hits"] / args.events
+    echo(f"wrote {args.events} showers to {args.out} (shower hits/event: {per_event:.1f})")
     return {"out": args.out, "detector": spec.name, "events": args.events, "seed": args.seed}
 
 
 def run_jets(args: argparse.Namespace) -> dict[str, Any]:
     """``trigq simulate jets``: jets in blocks of 2,000 events (seeded per block)."""
-    from trigq.data import DatasetWriter
     from trigq.data.detectors.jets import jets_spec
     from trigq.sim.jets import JetsConfig, simulate
-    from trigq.utils import dump_config, load_config
+    from trigq.utils import load_config
     from trigq.utils.outputs import check_output_file
 
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
     config = load_config(JetsConfig, args.config)
     spec = jets_spec(config.image_size)
-    attrs = {"generator": "jets", "sample": args.sample, "seed": args.seed}
-    attrs["config_yaml"] = dump_config(config)
-    n_signal = saturated = 0
-    with DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer:
-        for block, start in enumerate(range(0, args.events, 2000)):
-            ev = simulate(
-                args.sample, min(2000, args.events - start), seed=args.seed * 100003 + block, config=config
-            )
-            writer.append(ev.images, ev.truth)
-            n_signal += int(ev.truth["label"].sum())
-            saturated += ev.saturated
-    print(
+    total: Counter[str] = Counter()
+    _simulate_in_blocks(args, spec, config, simulate, 2000, "jet",
+                        lambda ev: total.update(signal=int(ev.truth["label"].sum()),
+                                                saturated=ev.saturated))  # fmt: skip
+    n_signal, saturated = total["signal"], total["saturated"]
+    echo(
         f"wrote {args.events} jets to {args.out} (dark-photon fraction {n_signal / args.events:.3f}, "
         f"cells saturated at code 255: {saturated})"
     )
@@ -204,12 +216,10 @@ def run_jets(args: argparse.Namespace) -> dict[str, Any]:
 def run_microboone(args: argparse.Namespace) -> dict[str, Any]:
     """``trigq simulate microboone``: images in blocks of about 16 M pixels (seeded per block)."""
     import dataclasses
-    import time
 
-    from trigq.data import DatasetWriter
     from trigq.data.detectors.microboone import microboone_spec
     from trigq.sim.microboone import MicroBooNEConfig, MicroBooNESimError, same_field, simulate
-    from trigq.utils import dump_config, load_config
+    from trigq.utils import load_config
     from trigq.utils.outputs import check_output_file
 
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
@@ -221,23 +231,12 @@ def run_microboone(args: argparse.Namespace) -> dict[str, Any]:
             raise MicroBooNESimError(f"--mass: must be > 0 GeV, got {args.mass}")
         config = dataclasses.replace(config, dark_photon_mass_gev=args.mass)
     spec = microboone_spec(config.image_size)
-    attrs = {"generator": "microboone", "sample": args.sample, "seed": args.seed}
-    attrs["config_yaml"] = dump_config(config)
     block_size = max(1, 2**24 // config.image_size**2)
-    n_signal = saturated = 0
-    start = time.perf_counter()
-    with (
-        DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer,
-        progress(total=args.events, desc="simulate microboone", unit="event") as bar,
-    ):
-        for block, first in enumerate(range(0, args.events, block_size)):
-            n_block = min(block_size, args.events - first)
-            ev = simulate(args.sample, n_block, seed=args.seed * 100003 + block, config=config)
-            writer.append(ev.images, ev.truth)
-            n_signal += int(ev.truth["label"].sum())
-            saturated += ev.saturated
-            bar.update(len(ev.images))
-    seconds = time.perf_counter() - start
+    total: Counter[str] = Counter()
+    seconds = _simulate_in_blocks(args, spec, config, simulate, block_size, "event",
+                                  lambda ev: total.update(signal=int(ev.truth["label"].sum()),
+                                                          saturated=ev.saturated))  # fmt: skip
+    n_signal, saturated = total["signal"], total["saturated"]
     echo(
         f"wrote {args.events} {spec.name} images to {args.out} in {seconds:.1f} s "
         f"(trident fraction {n_signal / args.events:.3f}, pixels saturated at 255: {saturated})"
@@ -258,14 +257,12 @@ def run_microboone(args: argparse.Namespace) -> dict[str, Any]:
 def run_newsdm(args: argparse.Namespace) -> dict[str, Any]:
     """``trigq simulate newsdm``: clusters in blocks of about 4 M pixels (seeded per block)."""
     import dataclasses
-    import time
 
     import numpy as np
 
-    from trigq.data import DatasetWriter
     from trigq.data.detectors.newsdm import newsdm_spec
     from trigq.sim.newsdm import SOURCES, NEWSdmConfig, simulate
-    from trigq.utils import dump_config, load_config
+    from trigq.utils import load_config
     from trigq.utils.outputs import check_output_file
 
     check_output_file(args.out, "dataset", inputs=[args.config], force=args.force)
@@ -273,22 +270,13 @@ def run_newsdm(args: argparse.Namespace) -> dict[str, Any]:
     if args.size is not None:
         config = dataclasses.replace(config, image_size=args.size)
     spec = newsdm_spec(config.image_size, config.n_polarisations)
-    attrs = {"generator": "newsdm", "sample": args.sample, "seed": args.seed}
-    attrs["config_yaml"] = dump_config(config)
     block_size = max(1, 2**22 // (config.n_polarisations * config.image_size**2))
     counts = np.zeros(len(SOURCES), np.int64)
-    start = time.perf_counter()
-    with (
-        DatasetWriter(args.out, attrs, expected_events=args.events, detector=spec) as writer,
-        progress(total=args.events, desc="simulate newsdm", unit="cluster") as bar,
-    ):
-        for block, first in enumerate(range(0, args.events, block_size)):
-            n_block = min(block_size, args.events - first)
-            ev = simulate(args.sample, n_block, seed=args.seed * 100003 + block, config=config)
-            writer.append(ev.images, ev.truth)
-            counts += np.bincount(ev.truth["source"], minlength=len(SOURCES))
-            bar.update(len(ev.images))
-    seconds = time.perf_counter() - start
+
+    def count(ev: Any) -> None:
+        counts[:] += np.bincount(ev.truth["source"], minlength=len(SOURCES))
+
+    seconds = _simulate_in_blocks(args, spec, config, simulate, block_size, "cluster", count)
     n_signal = int(counts[:3].sum())
     echo(
         f"wrote {args.events} {spec.name} clusters to {args.out} in {seconds:.1f} s "
