@@ -90,3 +90,40 @@ def test_vertexing_summary_shows_the_net_the_fit_and_the_emulator() -> None:
         and "--rtl" not in cmds[2]
         and cmds[3][cmds[3].index("--events") + 1] == "500"
     )
+
+
+def test_family_demo_summary_shows_the_net_its_bdt_and_a_rejection_limit() -> None:
+    from trigq.demo import steps
+    from trigq.demo_families import FAMILY_DEMOS, classifier_figures, family_table
+    from trigq.demo_summary import _variant_lines
+
+    demo = FAMILY_DEMOS["jets"]
+    none_passed = {"rejection": float("inf"), "rejection_lower_limit_95": 16.7}
+    evaluation = {
+        "jets": {
+            "network": {"auc": 0.9881, "auc_error": 0.0054, "at_50_percent_signal": none_passed},
+            "jet-bdt": {"auc": 0.9278, "auc_error": 0.0164,
+                        "at_50_percent_signal": {"rejection": 93.0, "rejection_error": 92.0}},
+        }
+    }  # fmt: skip
+    verify = {"n_inputs": 1010, "mismatches": 0, "sources": ["csim"]}
+    figures = collect({"evaluate": evaluation, "verify": verify})
+    figures["classifier"] = classifier_figures(demo, evaluation)
+    figures["emulated_auc"] = 0.9881
+    text = family_table(demo, figures, {"core": "d/ip/jet-cnn-int4"}, _variant_lines(figures))
+    assert "jet-cnn-int4 (Brevitas)   AUC 0.9881 +- 0.0054, QCD jets rejection at 50% signal efficiency " \
+        "> 16.7 (95% CL: no background event passed)" in text
+    assert "jet-bdt (baseline)   AUC 0.9278 +- 0.0164, QCD jets rejection at 50% signal " \
+        "efficiency 93 +- 92" in text
+    assert "(emulated)   AUC 0.9881" in text and "on 1010 inputs: 0" in text
+    # microboone: accuracy instead of a rejection; every step a trigq command, emulate of every event
+    mb = FAMILY_DEMOS["microboone"]
+    rows = classifier_figures(mb, {"microboone": {"network": {"auc": 0.99, "accuracy": 0.95}}})
+    assert rows["network"]["accuracy"] == 0.95 and rows["baseline"]["auc"] is None
+    cmds = steps(argparse.Namespace(out="d", task="microboone", events=500, seed=1, train_epochs=0))
+    assert [c[0] for c in cmds] == [
+        "simulate", "evaluate", "export", "verify", "emulate", "report", "package"
+    ]  # fmt: skip
+    assert cmds[0][:6] == ["simulate", "microboone", "--sample", "mixed", "--size", "64"]
+    assert "--split" not in cmds[4] and "--rtl" not in cmds[2] and "--rtl" in steps(
+        argparse.Namespace(out="d", task="jets", events=500, seed=1, train_epochs=0))[2]  # fmt: skip

@@ -9,6 +9,9 @@ beside the classical two-track vertex fit (evaluate runs the fit on the same eve
 (hls4ml io_stream C-sim; no RTL: its da4ml Verilog is 744k LUT and takes minutes) -> verify ->
 emulate -> report -> package.
 
+``--task jets`` / ``--task microboone``: the committed low-bit classifier of that family beside its
+BDT baseline (:mod:`trigq.demo_families`).
+
 Each step is printed as the ``trigq`` command it runs, so the demo doubles as a tutorial.
 """
 
@@ -24,7 +27,8 @@ from trigq.utils.console import echo
 
 REFERENCE = "l0-trigger-ternary"
 VERTEXING_REFERENCE = "l0-vertexing-ternary"
-TASKS = ("trigger", "vertexing")
+TASKS = ("trigger", "vertexing", "jets", "microboone")
+DEFAULT_EVENTS = 20000
 TRIGGER_FIGURES = (
     "brevitas_accuracy",
     "baseline_accuracy",
@@ -63,10 +67,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=TASKS,
         default="trigger",
         help="trigger: the L0 T-CNN beside the tuned coincidence trigger (default); vertexing: the "
-        "ternary vertexing net beside the classical vertex fit",
+        "ternary vertexing net beside the classical vertex fit; jets / microboone: that family's "
+        "low-bit classifier beside its BDT",
     )
     parser.add_argument(
-        "--events", type=_demo_events, default=20000, help=f"simulated mixed events (at least {MIN_EVENTS})"
+        "--events",
+        type=_demo_events,
+        default=None,
+        help=f"simulated events (at least {MIN_EVENTS}; default {DEFAULT_EVENTS:,}; jets 5,000, "
+        "microboone 2,000)",
     )
     parser.add_argument("--seed", type=seed_int, default=1)
     parser.add_argument(
@@ -81,11 +90,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def reference_name(args: argparse.Namespace) -> str:
     """The committed reference run the demo's task uses."""
-    return VERTEXING_REFERENCE if getattr(args, "task", "trigger") == "vertexing" else REFERENCE
+    from trigq.demo_families import FAMILY_DEMOS
+
+    task = getattr(args, "task", "trigger")
+    if task in FAMILY_DEMOS:
+        return FAMILY_DEMOS[task].run
+    return VERTEXING_REFERENCE if task == "vertexing" else REFERENCE
 
 
 def data_path(args: argparse.Namespace) -> Path:
-    name = "vertexing.h5" if getattr(args, "task", "trigger") == "vertexing" else "mixed.h5"
+    task = getattr(args, "task", "trigger")
+    name = {"vertexing": "vertexing.h5", "trigger": "mixed.h5"}.get(task, f"{task}.h5")
     return Path(args.out) / "data" / name
 
 
@@ -109,7 +124,12 @@ def vertexing_steps(args: argparse.Namespace) -> list[list[str]]:
 
 def steps(args: argparse.Namespace) -> list[list[str]]:
     """The demo's ``trigq`` command lines, in order."""
-    if getattr(args, "task", "trigger") == "vertexing":
+    from trigq.demo_families import FAMILY_DEMOS, family_steps
+
+    task = getattr(args, "task", "trigger")
+    if task in FAMILY_DEMOS:
+        return family_steps(FAMILY_DEMOS[task], args, reference_run(FAMILY_DEMOS[task].run), VERIFY_EVENTS)
+    if task == "vertexing":
         return vertexing_steps(args)
     out = Path(args.out)
     data = str(out / "data" / "mixed.h5")
@@ -163,12 +183,22 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
-    from trigq.demo_summary import collect, emulated_accuracy, emulated_vertexing, table, vertexing_table
+    from trigq.demo_families import FAMILY_DEMOS, classifier_figures, emulated_auc, family_table
+    from trigq.demo_summary import (
+        _variant_lines,
+        collect,
+        emulated_accuracy,
+        emulated_vertexing,
+        table,
+        vertexing_table,
+    )
     from trigq.errors import TrigqError
     from trigq.utils.outputs import open_directory
 
-    if args.task == "vertexing" and args.train_epochs > 0:
-        raise TrigqError("--train-epochs: the vertexing demo uses the committed net; drop the option")
+    if args.task != "trigger" and args.train_epochs > 0:
+        raise TrigqError(f"--train-epochs: the {args.task} demo uses the committed net; drop the option")
+    if args.events is None:
+        args.events = FAMILY_DEMOS[args.task].default_events if args.task in FAMILY_DEMOS else DEFAULT_EVENTS
     open_directory(args.out, "demo")
     timings = {}
     results: dict[str, Any] = {}
@@ -189,7 +219,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     figures = collect(results)
     data = str(data_path(args))
-    if args.task == "vertexing":  # the trigger figures do not apply
+    if args.task in FAMILY_DEMOS:
+        demo = FAMILY_DEMOS[args.task]
+        figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
+        figures["classifier"] = classifier_figures(demo, results.get("evaluate"))
+        figures["emulated_auc"] = emulated_auc(str(out / "emulated.h5"), data, reference_run(demo.run))
+        echo(family_table(demo, figures, where, _variant_lines(figures)))
+    elif args.task == "vertexing":  # the trigger figures do not apply
         figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
         figures["emulated"] = emulated_vertexing(str(out / "emulated.h5"), data, str(reference_run(name)))
         echo(vertexing_table(figures, where))

@@ -95,3 +95,20 @@ def test_inputs_the_port_cannot_hold_are_refused(graph):
             inputs=x,
             blocks={"events": (0, 2)},
         )
+
+
+def test_event_values_beyond_the_port_are_clipped_only_when_the_outputs_stay():
+    from trigq.ip.vectors import _clip_to_port, port_codes
+    from trigq.rtl.examples import tiny_conv_dense_graph
+
+    graph = tiny_conv_dense_graph(seed=0)  # first quantiser: 5-bit codes, -8 .. 7.5
+    x = np.full((3, *graph.input_shape), 0.5)
+    x[1, 0, 0, 0], x[2, 1, 3, 0] = 100.0, -100.0  # 8-bit-pixel-like values
+    clipped, source = _clip_to_port(graph, x, "events", FixedFormat(True, 12, 6))  # port -32 .. 32
+    assert clipped.max() == 32 - 2.0**-6 and clipped.min() == -32
+    assert source == "events; 2 values beyond the input port's range clipped to it (same outputs)"
+    assert_array_equal(port_codes(graph, clipped), port_codes(graph, x))
+    assert _clip_to_port(graph, clipped, "events", FixedFormat(True, 12, 6)) == (clipped, "events")
+    x[1, 0, 0, 0] = 5.0  # a port of -2 .. 2 would cut a value the quantiser still tells apart
+    with pytest.raises(IPError, match=r"beyond the input port type ap_fixed<8,2> .* change the outputs"):
+        _clip_to_port(graph, x, "events", FixedFormat(True, 8, 6))

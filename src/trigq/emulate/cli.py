@@ -44,11 +44,10 @@ def _inputs(project: Path) -> tuple[Path, Path, list[Path]]:
     return prj.ir, prj.qonnx, [prj.ir, prj.ir_arrays, prj.qonnx, prj.manifest]
 
 
-def load_project_emulator(project: Path) -> tuple[Any, int]:
-    """The emulator of an exported project (or a core) and the eta width of its input (the crop)."""
+def load_project_emulator(project: Path) -> Any:
+    """The emulator of an exported project (or a core)."""
     from trigq.emulate import Emulator
     from trigq.ir import IRError
-    from trigq.layout import ProjectLayout, target_kind
 
     if not project.is_dir():
         raise IRError(f"{project}: not a project directory")
@@ -62,19 +61,7 @@ def load_project_emulator(project: Path) -> tuple[Any, int]:
             f"{project}: neither {ir.name} nor {qonnx.name} found; is it an export project or an IP "
             f"core? make one with `trigq export RUN --out {project}`"
         )
-    width = int(emulator.graph.input_shape[1]) if len(emulator.graph.input_shape) == 3 else 0
-    if ProjectLayout(project).manifest.exists() and target_kind(project) != "ip-core":
-        from trigq.export.manifest import read_export_manifest
-
-        shape = read_export_manifest(project).input_shape
-        if shape and len(shape) == 4:
-            width = int(shape[3])
-    g = emulator.graph
-    if len(g.input_shape) != 3 or g.input_shape[2] != 1 or width != g.input_shape[1]:
-        raise IRError(
-            f"{project}: model input {list(g.input_shape)} (channels-last) is not a [9, W, 1] detector image"
-        )
-    return emulator, width
+    return emulator
 
 
 def audit_table(audit: dict[str, dict[str, int]]) -> str:
@@ -90,7 +77,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     import h5py
     import numpy as np
 
-    from trigq.data import crop_window, read_arrays, split_indices, validate_dataset
+    from trigq.data import read_arrays, split_indices, validate_dataset
     from trigq.emulate import merge_audits
     from trigq.ir import IRError
     from trigq.utils import atomic_path
@@ -100,14 +87,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise IRError(f"--chunk must be positive, got {args.chunk}")
     read = _inputs(args.project)[2] if args.project.is_dir() else [args.project]
     check_output_file(args.out, "predictions", inputs=[args.data, *read], force=args.force)
-    emulator, width = load_project_emulator(args.project)
+    emulator = load_project_emulator(args.project)
     info = validate_dataset(args.data, require=())
+    shape = tuple(int(d) for d in emulator.graph.input_shape)  # channels-last
+    model_shape = (shape[-1], *shape[:-1]) if len(shape) > 1 else shape  # channels first, as trained
+    if info.detector.crop_for(model_shape) is False:
+        raise IRError(
+            f"{args.project}: model input {list(model_shape)} (channels first) does not fit the "
+            f"{info.detector.name} images {list(info.detector.image_shape)} of {args.data}"
+        )
     indices = (
         np.arange(info.n_events)
         if args.split is None
         else split_indices(info.n_events, seed=args.split_seed)[args.split]
     )
-    window = crop_window(width)
     fmt = emulator.graph.output_fmt
     audit: dict[str, dict[str, int]] = {}
     t0 = time.perf_counter()
@@ -122,8 +115,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out.create_dataset("index", data=indices.astype(np.int64))
         for start in range(0, len(indices), args.chunk):
             rows = indices[start : start + args.chunk]
-            hits = read_arrays(args.data, ["hits"], indices=rows)["hits"]
-            x = hits[:, None, :, window].astype(np.float64)
+            images = read_arrays(args.data, [info.detector.image_key], indices=rows)[info.detector.image_key]
+            x = info.detector.model_inputs(images, model_shape)
             raw, counts = emulator.run(x)
             merge_audits(audit, counts)
             d_raw[start : start + len(rows)] = raw

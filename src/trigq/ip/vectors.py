@@ -105,6 +105,25 @@ def port_codes(graph: IntegerGraph, x_channels_last: np.ndarray) -> np.ndarray:
     return port_order(y, tuple(graph.output_shape))
 
 
+def _clip_to_port(
+    graph: IntegerGraph, x: np.ndarray, source: str, fmt: FixedFormat
+) -> tuple[np.ndarray, str]:
+    """Events with values beyond the input port's range (e.g. 8-bit pixels into a 4-bit first
+    quantiser) clipped to it, where that leaves every output code as it was (the first quantiser
+    saturates them alike; checked with the emulator, ``IPError`` otherwise)."""
+    lo, hi = fmt.lo * fmt.scale, fmt.hi * fmt.scale
+    outside = int(np.count_nonzero((x < lo) | (x > hi)))
+    if not outside:
+        return x, source
+    clipped = np.clip(x, lo, hi)
+    if not np.array_equal(port_codes(graph, clipped), port_codes(graph, x)):
+        raise IPError(
+            f"{outside} event input values lie beyond the input port type {fmt.ap_type()} and "
+            "clipping them would change the outputs"
+        )
+    return clipped, f"{source}; {outside} values beyond the input port's range clipped to it (same outputs)"
+
+
 def make_vectors(
     graph: IntegerGraph,
     input_format: FixedFormat,
@@ -121,6 +140,7 @@ def make_vectors(
     are left out; events must fit (``IPError`` otherwise)."""
     if inputs is None:
         x, source = event_inputs(graph, n_events, seed)
+        x, source = _clip_to_port(graph, x, source, input_format)
         parts, blocks, start = [x], {"events": (0, len(x))}, len(x)
         for kind, rows in edge_inputs(graph).items():
             if on_grid(rows, input_format).all() and on_grid(rows.astype(np.float32), input_format).all():
