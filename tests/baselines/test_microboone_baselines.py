@@ -63,7 +63,9 @@ def test_cli_writes_metrics_and_scores_other_masses(tmp_path, capsys):
     capsys.readouterr()
     args = ["baseline", "microboone-bdt", "--data", str(data), "--extra", str(other), "--json"]
     assert main([*args, "--out", str(tmp_path / "b")]) in (0, None)
-    out = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed[0].startswith("microboone-bdt on 40 test events")  # its result, then the JSON line
+    out = json.loads(printed[-1])
     assert 0 < out["microboone-bdt"]["accuracy"] <= 1 and out["n_test"] == 40
     report = json.loads((tmp_path / "b" / "metrics.json").read_text())
     assert report["generalisation"][str(other)]["mass_gev"] == pytest.approx(0.2)

@@ -174,7 +174,7 @@ def run_jet_bdt(args: argparse.Namespace) -> dict[str, Any]:
     report = J.bdt_report(args.data, args.max_events, load_config(JetBdtConfig, args.config))
     m = report["methods"]["jet-bdt"]
     r = m["at_50_percent_signal"]
-    print(
+    echo(
         f"jet-bdt on {report['n_test']} test jets (fit on {report['n_train']}): AUC {m['auc']:.4f} +- "
         f"{m['auc_error']:.4f}, QCD rejection at 50% signal efficiency {J.rejection_text(r)}"
     )
@@ -197,7 +197,7 @@ def run_microboone_bdt(args: argparse.Namespace) -> dict[str, Any]:
     config = load_config(MicroBooNEBdtConfig, args.config)
     report = U.bdt_report(args.data, args.max_events, config, tuple(args.extra))
     m = report["methods"]["microboone-bdt"]
-    print(
+    echo(
         f"microboone-bdt on {report['n_test']} test events (fit on {report['n_train']}): accuracy "
         f"{m['accuracy']:.4f} +- {m['accuracy_error']:.4f}, AUC {m.get('auc', float('nan')):.4f}"
     )
@@ -222,7 +222,7 @@ def run_newsdm_bdt(args: argparse.Namespace) -> dict[str, Any]:
     for sname, entry in m["signals"].items():
         wp = entry["at_working_point"]
         cells = ", ".join(f"{b} {N.format_rejection(wp[b])}" for b in ("fog", "co60", "cs137") if b in wp)
-        print(f"newsdm-bdt, {sname} at efficiency {N.WORKING_EFFICIENCY}: rejection {cells}")
+        echo(f"newsdm-bdt, {sname} at efficiency {N.WORKING_EFFICIENCY}: rejection {cells}")
     report["files"] = N.write(args.out, report, f"NEWSdm BDT on {args.data} [test]", args.force, inputs)
     return {k: report[k] for k in ("n_train", "n_test", "files")} | {"newsdm-bdt": m["signals"]}
 

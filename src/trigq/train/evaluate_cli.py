@@ -118,21 +118,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from trigq.baselines.jets_evaluate import markdown
         from trigq.train.evaluate_jets import title
 
-        print(markdown(title(result), result["jets"]))
+        echo(markdown(title(result), result["jets"]))
         jets = {m: {k: v for k, v in r.items() if k != "roc"} for m, r in result["jets"].items()}
         return {k: result[k] for k in ("model", "preset", "split", "n_events", "files")} | {"jets": jets}
     if "microboone" in result:
         from trigq.baselines.microboone_evaluate import markdown
         from trigq.train.evaluate_microboone import title
 
-        print(markdown(title(result), result["microboone"], result["generalisation"]))
+        echo(markdown(title(result), result["microboone"], result["generalisation"]))
         keep = ("model", "preset", "split", "n_events", "files", "microboone", "generalisation")
         return {k: result[k] for k in keep}
     if "newsdm" in result:
         from trigq.baselines.newsdm_evaluate import markdown
         from trigq.train.evaluate_newsdm import title
 
-        print(markdown(title(result), result["newsdm"]))
+        echo(markdown(title(result), result["newsdm"]))
         keep = ("model", "preset", "split", "n_events", "n_scored", "files", "newsdm")
         return {k: result[k] for k in keep}
     summary: dict[str, Any] = {
