@@ -339,11 +339,13 @@ def _complete_count(db: Path) -> int:
 
 
 @pytest.mark.slow
-def test_two_worker_search_killed_and_resumed(tmp_path: Path, tiny_h5: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_two_worker_search_killed_and_resumed(tmp_path: Path, tiny_h5: Path, sig: int) -> None:
     """Grid of 2 points, 2 LocalCluster workers. The driver (and its cluster: one process group)
-    is killed with SIGKILL after the first trial completes; the same command then finishes the
-    study: the completed trials are kept as they were, each interrupted trial runs again once
-    (same parameters), every grid point is completed exactly once, 2 trials count."""
+    is killed with SIGKILL, or gets Ctrl-C (SIGINT to the group: exit 130, no temporaries left),
+    after the first trial completes; the same command then finishes the study: the completed
+    trials are kept as they were, each interrupted trial runs again once (same parameters), every
+    grid point is completed exactly once, 2 trials count."""
     out = tmp_path / "s"
     cfg = tmp_path / "search.yaml"
     cfg.write_text("heartbeat_s: 1\ngrace_s: 3\nprune: false\n")
@@ -366,9 +368,13 @@ def test_two_worker_search_killed_and_resumed(tmp_path: Path, tiny_h5: Path) -> 
         assert first.poll() is None, first.stderr.read().decode()
         assert time.monotonic() - t0 < 240, "no trial completed"
         time.sleep(0.2)
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait()
+    os.killpg(first.pid, sig)
+    code = first.wait(timeout=120)
+    err = first.stderr.read().decode()
     first.stderr.close()
+    if sig == signal.SIGINT:
+        assert code == 130 and "Traceback" not in err, err[-2000:]
+        assert not sorted(p.name for p in out.rglob(".*.trigq-[0-9]*")), "temporaries left"
     storage = f"sqlite:///{out / 'study.db'}"
     with quiet_optuna():
         before = {

@@ -50,6 +50,7 @@ import logging
 import math
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -641,17 +642,22 @@ def dask_client(config: SearchConfig, scratch: Path) -> Iterator[Any]:
     env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     os.environ.update({k: "1" for k in env})  # inherited by the worker processes
     try:
-        with (
-            LocalCluster(
+        # Ctrl-C reaches the whole process group: the worker processes inherit an ignored SIGINT
+        # (Python then installs no KeyboardInterrupt handler in them), so only the driver stops,
+        # closing the cluster, instead of every worker printing its own traceback
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            cluster = LocalCluster(
                 n_workers=config.workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
                 local_directory=str(scratch),
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        with cluster, Client(cluster) as client:
             yield client
     finally:
         for k, v in env.items():
