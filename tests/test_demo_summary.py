@@ -95,7 +95,6 @@ def test_vertexing_summary_shows_the_net_the_fit_and_the_emulator() -> None:
 def test_family_demo_summary_shows_the_net_its_bdt_and_a_rejection_limit() -> None:
     from trigq.demo import steps
     from trigq.demo_families import FAMILY_DEMOS, classifier_figures, family_table
-    from trigq.demo_summary import _variant_lines
 
     demo = FAMILY_DEMOS["jets"]
     none_passed = {"rejection": float("inf"), "rejection_lower_limit_95": 16.7}
@@ -110,7 +109,7 @@ def test_family_demo_summary_shows_the_net_its_bdt_and_a_rejection_limit() -> No
     figures = collect({"evaluate": evaluation, "verify": verify})
     figures["classifier"] = classifier_figures(demo, evaluation)
     figures["emulated_auc"] = 0.9881
-    text = family_table(demo, figures, {"core": "d/ip/jet-cnn-int4"}, _variant_lines(figures))
+    text = family_table(demo, figures, {"core": "d/ip/jet-cnn-int4"})
     assert "jet-cnn-int4 (Brevitas)   AUC 0.9881 +- 0.0054, QCD jets rejection at 50% signal efficiency " \
         "> 16.7 (95% CL: no background event passed)" in text
     assert "jet-bdt (baseline)   AUC 0.9278 +- 0.0164, QCD jets rejection at 50% signal " \

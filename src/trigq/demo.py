@@ -184,14 +184,7 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from trigq.cli import main
     from trigq.demo_families import FAMILY_DEMOS, classifier_figures, emulated_auc, family_table
-    from trigq.demo_summary import (
-        _variant_lines,
-        collect,
-        emulated_accuracy,
-        emulated_vertexing,
-        table,
-        vertexing_table,
-    )
+    from trigq.demo_summary import collect, emulated_accuracy, emulated_vertexing, table, vertexing_table
     from trigq.errors import TrigqError
     from trigq.utils.outputs import open_directory
 
@@ -224,7 +217,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
         figures["classifier"] = classifier_figures(demo, results.get("evaluate"))
         figures["emulated_auc"] = emulated_auc(str(out / "emulated.h5"), data, reference_run(demo.run))
-        echo(family_table(demo, figures, where, _variant_lines(figures)))
+        echo(family_table(demo, figures, where))
     elif args.task == "vertexing":  # the trigger figures do not apply
         figures = {k: v for k, v in figures.items() if k not in TRIGGER_FIGURES}
         figures["emulated"] = emulated_vertexing(str(out / "emulated.h5"), data, str(reference_run(name)))

@@ -114,24 +114,22 @@ def emulated_auc(predictions: str, data: str, run: Path) -> float:
     return roc_auc(pred[test], read_arrays(data, ["label"], indices=test)["label"])
 
 
-def family_table(
-    demo: FamilyDemo, figures: dict[str, Any], where: dict[str, str], variants: list[str]
-) -> str:
-    """The family demo's summary as plain text lines (``variants``: the HLS/RTL resource lines)."""
-    from trigq.demo_summary import _fmt
+def family_table(demo: FamilyDemo, figures: dict[str, Any], where: dict[str, str]) -> str:
+    """The family demo's summary as plain text lines."""
+    from trigq.demo_summary import show, variant_lines
 
     rows = figures.get("classifier") or {}
 
     def cell(name: str) -> str:
         r = rows.get(name) or {}
-        parts = [f"AUC {_fmt(r.get('auc'))} +- {_fmt(r.get('auc_error'))}"]
+        parts = [f"AUC {show(r.get('auc'))} +- {show(r.get('auc_error'))}"]
         if r.get("accuracy") is not None:
-            parts.append(f"accuracy {_fmt(r['accuracy'])} +- {_fmt(r.get('accuracy_error'))}")
+            parts.append(f"accuracy {show(r['accuracy'])} +- {show(r.get('accuracy_error'))}")
         if r.get("rejection_limit") is not None:
-            rej = f"> {_fmt(r['rejection_limit'], '.4g')} (95% CL: no background event passed)"
+            rej = f"> {show(r['rejection_limit'], '.4g')} (95% CL: no background event passed)"
             parts.append(f"{demo.background} rejection at 50% signal efficiency {rej}")
         elif r.get("rejection_at_50") is not None:
-            rej = f"{_fmt(r['rejection_at_50'], '.4g')} +- {_fmt(r.get('rejection_error'), '.2g')}"
+            rej = f"{show(r['rejection_at_50'], '.4g')} +- {show(r.get('rejection_error'), '.2g')}"
             parts.append(f"{demo.background} rejection at 50% signal efficiency {rej}")
         return ", ".join(parts)
 
@@ -139,11 +137,11 @@ def family_table(
         "",
         f"== demo summary ({demo.task}: {demo.signal} vs {demo.background})",
         f"  {demo.run} (Brevitas)   {cell('network')}",
-        f"  {demo.run} (emulated)   AUC {_fmt(figures.get('emulated_auc'))}",
+        f"  {demo.run} (emulated)   AUC {show(figures.get('emulated_auc'))}",
         f"  {demo.baseline} (baseline)   {cell('baseline')}",
         f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
         f"inputs: {figures['verify_mismatches']}",
-        *variants,
+        *variant_lines(figures),
     ]
     lines += [f"  {k}: {v}" for k, v in where.items()]
     return "\n".join(lines)

@@ -15,7 +15,8 @@ def _get(d: Any, *keys: str) -> Any:
     return d
 
 
-def _fmt(value: Any, spec: str = ".4f") -> str:
+def show(value: Any, spec: str = ".4f") -> str:
+    """A figure for the summary table (``n/a`` for a missing or NaN value)."""
     if value is None:
         return "n/a"
     if isinstance(value, float) and value != value:  # nan
@@ -94,8 +95,8 @@ def vertexing_table(figures: dict[str, Any], where: dict[str, str]) -> str:
         if not row:
             return "n/a"
         return (
-            f"core sigma {_fmt(row['core_sigma'], '.2f')} +- {_fmt(row['core_sigma_error'], '.2f')} cm, "
-            f"tail (|error| > 8 cm) {_fmt(100 * row['tail_fraction'], '.1f')}%"
+            f"core sigma {show(row['core_sigma'], '.2f')} +- {show(row['core_sigma_error'], '.2f')} cm, "
+            f"tail (|error| > 8 cm) {show(100 * row['tail_fraction'], '.1f')}%"
         )
 
     emu = figures.get("emulated") or {}
@@ -103,23 +104,24 @@ def vertexing_table(figures: dict[str, Any], where: dict[str, str]) -> str:
         "",
         "== demo summary (vertexing)",
         f"  ternary net (Brevitas) vertex R       {cell('network', 'vertex_r')}",
-        f"  ternary net (emulated) vertex R       core sigma {_fmt(emu.get('core_sigma'), '.2f')} cm, "
-        f"tail (|error| > 8 cm) {_fmt(100 * emu['tail_fraction'] if emu else None, '.1f')}%",
+        f"  ternary net (emulated) vertex R       core sigma {show(emu.get('core_sigma'), '.2f')} cm, "
+        f"tail (|error| > 8 cm) {show(100 * emu['tail_fraction'] if emu else None, '.1f')}%",
         f"  classical vertex fit, vertex R        {cell('vertex fit', 'vertex_r')}",
         f"  classical vertex fit, vertex z        {cell('vertex fit', 'vertex_z')}",
         f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
         f"inputs: {figures['verify_mismatches']}",
     ]
-    lines += _variant_lines(figures)
+    lines += variant_lines(figures)
     lines += [f"  {k}: {v}" for k, v in where.items()]
     return "\n".join(lines)
 
 
-def _variant_lines(figures: dict[str, Any]) -> list[str]:
+def variant_lines(figures: dict[str, Any]) -> list[str]:
+    """One line per firmware variant (HLS, RTL): its figures, each with its source."""
     lines = []
     for variant in ("hls", "rtl"):
         cells = [
-            f"{name} {_fmt(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
+            f"{name} {show(f['value'], ',.0f' if name.isupper() else ',.4g')} ({f['source']})"
             for name, f in figures[variant].items()
         ]
         lines.append(f"  {variant.upper()} variant: {'; '.join(cells) if cells else 'n/a'}")
@@ -131,15 +133,15 @@ def table(figures: dict[str, Any], where: dict[str, str]) -> str:
     lines = [
         "",
         "== demo summary",
-        f"  ternary T-CNN (Brevitas) accuracy     {_fmt(figures['brevitas_accuracy'])}",
-        f"  ternary T-CNN (emulated) accuracy     {_fmt(figures.get('emulated_accuracy'))}",
-        f"  tuned coincidence baseline accuracy   {_fmt(figures['baseline_accuracy'])}",
-        f"  at the baseline's rate ({_fmt(figures['baseline_rate_hz'], '.4g')} Hz): efficiency above "
-        f"threshold T-CNN {_fmt(figures['network_efficiency_at_baseline_rate'])} vs baseline "
-        f"{_fmt(figures['baseline_efficiency_above_threshold'])}",
+        f"  ternary T-CNN (Brevitas) accuracy     {show(figures['brevitas_accuracy'])}",
+        f"  ternary T-CNN (emulated) accuracy     {show(figures.get('emulated_accuracy'))}",
+        f"  tuned coincidence baseline accuracy   {show(figures['baseline_accuracy'])}",
+        f"  at the baseline's rate ({show(figures['baseline_rate_hz'], '.4g')} Hz): efficiency above "
+        f"threshold T-CNN {show(figures['network_efficiency_at_baseline_rate'])} vs baseline "
+        f"{show(figures['baseline_efficiency_above_threshold'])}",
         f"  mismatches ({', '.join(figures['verify_sources'] or [])}) on {figures['verify_inputs']} "
         f"inputs: {figures['verify_mismatches']}",
     ]
-    lines += _variant_lines(figures)
+    lines += variant_lines(figures)
     lines += [f"  {k}: {v}" for k, v in where.items()]
     return "\n".join(lines)
